@@ -1,0 +1,1 @@
+"""Frontline's app shell: settings, database, templating, security middleware and CLI."""

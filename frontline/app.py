@@ -1,0 +1,111 @@
+"""The app factory: settings, database, middleware, error pages and every domain's router."""
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from urllib.parse import quote
+
+from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from frontline import health
+from frontline.db import Database
+from frontline.migrate import ensure_current
+from frontline.security import SecurityMiddleware, csrf_protect
+from frontline.settings import Settings, get_settings
+from frontline.web import STATIC_DIR, is_htmx, render
+
+log = logging.getLogger("frontline")
+
+
+def create_app(settings: Settings | None = None, *, check_migrations: bool = True) -> FastAPI:
+    settings = settings or get_settings()
+    database = Database(settings.database_url)
+    if check_migrations:
+        ensure_current(database.engine)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        database.dispose()
+
+    app = FastAPI(
+        title="Frontline",
+        lifespan=lifespan,
+        dependencies=[Depends(csrf_protect)],
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
+    app.state.settings = settings
+    app.state.database = database
+    app.state.secret_key = settings.resolved_secret_key()
+    app.add_middleware(SecurityMiddleware, secret_key=app.state.secret_key)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    # The shell knows each domain only by its router.
+    from staff.views import router as staff_router
+    from standards.views import router as standards_router
+
+    app.include_router(health.router)
+    app.include_router(staff_router)
+    app.include_router(standards_router)
+    _install_error_pages(app)
+    return app
+
+
+ERROR_TITLES = {
+    403: "You may not open this page",
+    404: "Page not found",
+    429: "Too many requests",
+    500: "Something went wrong",
+}
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _install_error_pages(app: FastAPI) -> None:
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        location = (exc.headers or {}).get("Location")
+        if 300 <= exc.status_code < 400 and location:
+            if is_htmx(request):
+                return Response(status_code=204, headers={"HX-Redirect": location})
+            return RedirectResponse(location, status_code=303)
+        if exc.status_code == 401:
+            if _wants_json(request):
+                return JSONResponse({"error": "not_authenticated"}, status_code=401)
+            target = "/login?next=" + quote(request.url.path)
+            if is_htmx(request):
+                return Response(status_code=204, headers={"HX-Redirect": target})
+            return RedirectResponse(target, status_code=303)
+        if _wants_json(request):
+            return JSONResponse({"error": exc.detail}, status_code=exc.status_code)
+        return _error_page(request, exc.status_code, exc.detail)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        if _wants_json(request):
+            return JSONResponse({"error": "invalid_request", "detail": exc.errors()}, 422)
+        return _error_page(request, 400, "bad_request")
+
+    @app.exception_handler(Exception)
+    async def server_error(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+        return _error_page(request, 500, None)
+
+
+def _error_page(request: Request, status: int, detail: object) -> Response:
+    title = ERROR_TITLES.get(status, "Request not accepted")
+    context = {"status": status, "title": title, "detail": detail}
+    if is_htmx(request):
+        return render(request, "errors/_message.html", context, status_code=status)
+    return render(request, "errors/page.html", context, status_code=status)
+
+
+__all__ = ["HTTPException", "create_app"]

@@ -1,0 +1,48 @@
+"""Validating submitted forms with Pydantic models, with messages people can act on."""
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from frontline.i18n import N_
+
+M = TypeVar("M", bound=BaseModel)
+
+# Pydantic's own messages are English-only; these are translated where they are shown.
+MESSAGES = {
+    "missing": N_("This field is required."),
+    "string_too_short": N_("This field is required."),
+    "string_too_long": N_("This is too long."),
+    "int_parsing": N_("Enter a whole number."),
+    "date_from_datetime_parsing": N_("Enter a date as YYYY-MM-DD."),
+    "date_parsing": N_("Enter a date as YYYY-MM-DD."),
+    "enum": N_("Choose one of the options."),
+    "literal_error": N_("Choose one of the options."),
+    "string_pattern_mismatch": N_("This is not in the expected format."),
+}
+FALLBACK = N_("This value is not valid.")
+
+
+def parse(model: type[M], data: Mapping[str, Any]) -> tuple[M | None, dict[str, str]]:
+    """The validated model, or None and a message (untranslated) for each bad field."""
+    try:
+        return model.model_validate(dict(data)), {}
+    except ValidationError as exc:
+        return None, errors_of(exc)
+
+
+def errors_of(exc: ValidationError) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    for error in exc.errors():
+        field = str(error["loc"][0]) if error["loc"] else "__all__"
+        if error["type"] == "value_error":
+            message = str(error["ctx"]["error"]) if "ctx" in error else FALLBACK
+        else:
+            message = MESSAGES.get(error["type"], FALLBACK)
+        errors.setdefault(field, message)
+    return errors
+
+
+def blank_to_none(value: object) -> object:
+    return None if value == "" else value

@@ -1,0 +1,40 @@
+"""Settings read from the environment (FRONTLINE_*)."""
+
+import os
+import secrets
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="FRONTLINE_")
+
+    database_url: str = "sqlite:///frontline.db"
+    secret_key: str = ""
+    # Tablets are shared at the counter, so an idle session ends quickly.
+    session_idle_minutes: int = 30
+    session_max_hours: int = 8
+    # Largest accepted upload (staff roster CSV, standards YAML).
+    max_upload_bytes: int = 5 * 1024 * 1024
+
+    def resolved_secret_key(self) -> str:
+        """The configured key, else one generated once and kept beside a SQLite database."""
+        if self.secret_key:
+            return self.secret_key
+        path = Path(".frontline-secret")
+        if path.exists():
+            return path.read_text().strip()
+        key = secrets.token_urlsafe(48)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(key)
+        return key
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

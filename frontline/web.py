@@ -1,0 +1,115 @@
+"""Templating: the Jinja environment, per-request translations, htmx helpers and responses."""
+
+from collections.abc import Mapping
+from contextvars import ContextVar
+from typing import Any
+from urllib.parse import urlsplit
+
+from fastapi import Request
+from fastapi.responses import RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+
+from frontline.i18n import DEFAULT, LANGUAGE_NAMES, SUPPORTED, translations
+from frontline.settings import ROOT
+
+TEMPLATES_DIR = ROOT / "templates"
+STATIC_DIR = ROOT / "static"
+
+
+def locale_of(request: Request) -> str:
+    return getattr(request.state, "locale", DEFAULT)
+
+
+def gettext(request: Request, message: str, **variables: Any) -> str:
+    """Translate a message for this request's locale, then fill %(name)s placeholders."""
+    text = translations(locale_of(request)).gettext(message)
+    return text % variables if variables else text
+
+
+def ngettext(request: Request, singular: str, plural: str, n: int, **variables: Any) -> str:
+    text = translations(locale_of(request)).ngettext(singular, plural, n)
+    return text % {"num": n, **variables}
+
+
+# The locale of the template being rendered; set by render() around the (synchronous) render,
+# so imported macros translate too without being passed the context.
+_rendering_locale: ContextVar[str] = ContextVar("rendering_locale", default=DEFAULT)
+
+
+def _jinja_gettext(message: str) -> str:
+    return translations(_rendering_locale.get()).gettext(message)
+
+
+def _jinja_ngettext(singular: str, plural: str, n: int) -> str:
+    return translations(_rendering_locale.get()).ngettext(singular, plural, n)
+
+
+def is_htmx(request: Request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES_DIR),
+        autoescape=select_autoescape(["html", "xml"]),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_callables(_jinja_gettext, _jinja_ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.globals.update(
+        supported_locales=SUPPORTED,
+        language_names=LANGUAGE_NAMES,
+        is_htmx=is_htmx,
+    )
+    return env
+
+
+templates = Jinja2Templates(env=_environment())
+
+
+def render(
+    request: Request,
+    template: str,
+    context: Mapping[str, Any] | None = None,
+    *,
+    status_code: int = 200,
+    headers: Mapping[str, str] | None = None,
+) -> Response:
+    token = _rendering_locale.set(locale_of(request))
+    try:
+        response = templates.TemplateResponse(
+            request,
+            template,
+            dict(context or {}),
+            status_code=status_code,
+            headers=dict(headers or {}),
+        )
+    finally:
+        _rendering_locale.reset(token)
+    response.headers["Vary"] = "HX-Request, Accept-Language, Cookie"
+    return response
+
+
+def redirect(request: Request, url: str) -> Response:
+    """After a successful form post: a 303 for a plain form, HX-Redirect for htmx."""
+    if is_htmx(request):
+        return Response(status_code=204, headers={"HX-Redirect": url})
+    return RedirectResponse(url, status_code=303)
+
+
+def safe_next(url: str | None, default: str = "/") -> str:
+    """Only same-site relative paths, so ?next= cannot send anyone elsewhere."""
+    if not url:
+        return default
+    parts = urlsplit(url)
+    if parts.scheme or parts.netloc or not url.startswith("/") or url.startswith("//"):
+        return default
+    return url
+
+
+def markup(html: str) -> Markup:
+    """Mark HTML that has already been sanitised as safe for templates."""
+    return Markup(html)  # noqa: S704 - callers pass sanitised HTML only

@@ -1,0 +1,1 @@
+"""Branches, teams, people, roles, login and sessions."""

@@ -1,0 +1,374 @@
+"""Managing the organisation: people, branches, teams, the roster import and the audit trail."""
+
+import secrets
+import string
+from typing import Annotated
+
+from fastapi import APIRouter, File, HTTPException, Query, Request, UploadFile
+from fastapi.responses import Response
+
+from frontline import audit_trail, forms
+from frontline.deps import SessionDep, client_ip
+from frontline.i18n import N_
+from frontline.web import redirect, render
+from staff import roster, service, sessions
+from staff.dependencies import AdminUser, HRUser, PersonInScope, PolicyDep, StaffViewer
+from staff.forms import BranchForm, PersonForm, TeamForm
+from staff.models import POSITION_LABELS, ROLE_LABELS, Branch, Role, Team
+
+router = APIRouter()
+PAGE_SIZE = 50
+
+
+def _person_choices(session: SessionDep) -> dict[str, object]:
+    return {
+        "roles": ROLE_LABELS,
+        "positions": POSITION_LABELS,
+        "teams": service.team_labels(session),
+    }
+
+
+# ---- people ---------------------------------------------------------------------------------
+
+
+@router.get("/people")
+def list_people(
+    request: Request,
+    session: SessionDep,
+    viewer: StaffViewer,
+    q: str = "",
+    team: Annotated[int | None, Query()] = None,
+    role: Annotated[Role | None, Query()] = None,
+    inactive: bool = False,
+    page: Annotated[int, Query(ge=1)] = 1,
+) -> Response:
+    people, total = service.list_people(
+        session,
+        text=q.strip(),
+        team_id=team,
+        role=role,
+        include_inactive=inactive,
+        team_ids=service.visible_team_ids(session, person=viewer),
+        limit=PAGE_SIZE,
+        offset=(page - 1) * PAGE_SIZE,
+    )
+    context = {
+        "people": people,
+        "total": total,
+        "page": page,
+        "pages": max(1, -(-total // PAGE_SIZE)),
+        "filters": {"q": q, "team": team, "role": role.value if role else "", "inactive": inactive},
+        **_person_choices(session),
+    }
+    template = (
+        "staff/_people_table.html"
+        if request.headers.get("HX-Target") == "people-table"
+        else "staff/people.html"
+    )
+    return render(request, template, context)
+
+
+@router.get("/people/new")
+def new_person_page(request: Request, session: SessionDep, _admin: AdminUser) -> Response:
+    context = {"person": None, "values": {"active": True}, "errors": {}, **_person_choices(session)}
+    return render(request, "staff/person_form.html", context)
+
+
+@router.post("/people/new")
+async def create_person(request: Request, session: SessionDep, admin: AdminUser) -> Response:
+    values = dict(await request.form())
+    form, errors = forms.parse(PersonForm, values)
+    if form and service.get_by_employee_no(session, employee_no=form.employee_no):
+        errors["employee_no"] = N_("This employee number is already taken.")
+    if form is None or errors:
+        context = {"person": None, "values": values, "errors": errors, **_person_choices(session)}
+        return render(request, "staff/person_form.html", context, status_code=400)
+    person = service.create_person(
+        session,
+        employee_no=form.employee_no,
+        name=form.name,
+        role=form.role,
+        position=form.position,
+        team_id=form.team_id,
+        email=form.email,
+        actor_id=admin.id,
+        ip=client_ip(request),
+    )
+    person.active = form.active
+    return redirect(request, f"/people/{person.id}?created=1")
+
+
+@router.get("/people/{person_id}")
+def person_page(
+    request: Request, session: SessionDep, person: PersonInScope, policy: PolicyDep
+) -> Response:
+    context = {
+        "person": person,
+        "values": person.model_dump(),
+        "errors": {},
+        "live_sessions": sessions.live_count(session, person_id=person.id, policy=policy),  # type: ignore[arg-type]
+        **_person_choices(session),
+    }
+    return render(request, "staff/person.html", context)
+
+
+@router.post("/people/{person_id}")
+async def update_person(
+    request: Request,
+    session: SessionDep,
+    person: PersonInScope,
+    admin: AdminUser,
+    policy: PolicyDep,
+) -> Response:
+    values = dict(await request.form())
+    values["employee_no"] = person.employee_no
+    form, errors = forms.parse(PersonForm, values)
+    if form and person.id == admin.id and (form.role != Role.admin or not form.active):
+        errors["role"] = N_("You cannot remove your own administrator role or deactivate yourself.")
+    if form is None or errors:
+        context = {
+            "person": person,
+            "values": values,
+            "errors": errors,
+            "live_sessions": sessions.live_count(session, person_id=person.id, policy=policy),  # type: ignore[arg-type]
+            **_person_choices(session),
+        }
+        return render(request, "staff/person.html", context, status_code=400)
+    changes = form.model_dump(exclude={"employee_no"})
+    service.update_person(
+        session, person=person, changes=changes, actor_id=admin.id, ip=client_ip(request)
+    )
+    return redirect(request, f"/people/{person.id}?saved=1")
+
+
+TEMP_PASSWORD_ALPHABET = string.ascii_letters + string.digits
+
+
+def temporary_password() -> str:
+    """Twelve characters with letters and digits, so it meets the password policy."""
+    while True:
+        value = "".join(secrets.choice(TEMP_PASSWORD_ALPHABET) for _ in range(12))
+        if any(c.isdigit() for c in value) and any(c.isalpha() for c in value):
+            return value
+
+
+@router.post("/people/{person_id}/password")
+def reset_password(
+    request: Request, session: SessionDep, person: PersonInScope, admin: AdminUser
+) -> Response:
+    password = temporary_password()
+    service.set_password(
+        session, person=person, password=password, actor_id=admin.id, ip=client_ip(request)
+    )
+    person.must_change_password = True
+    return render(
+        request, "staff/temporary_password.html", {"person": person, "password": password}
+    )
+
+
+@router.post("/people/{person_id}/sessions/end")
+def end_sessions(
+    request: Request, session: SessionDep, person: PersonInScope, admin: AdminUser
+) -> Response:
+    ended = sessions.end_all_for(session, person_id=person.id)  # type: ignore[arg-type]
+    audit_trail.record(
+        session,
+        action="person.sessions_ended",
+        actor_id=admin.id,
+        target_type="person",
+        target_id=person.id,
+        detail={"ended": ended},
+        ip=client_ip(request),
+    )
+    return redirect(request, f"/people/{person.id}?ended={ended}")
+
+
+# ---- roster import --------------------------------------------------------------------------
+
+
+@router.get("/people-import")
+def roster_page(request: Request, _hr: HRUser) -> Response:
+    return render(request, "staff/roster_import.html", {"result": None})
+
+
+@router.post("/people-import")
+async def import_roster(
+    request: Request, session: SessionDep, hr: HRUser, file: Annotated[UploadFile, File()]
+) -> Response:
+    limit = request.app.state.settings.max_upload_bytes
+    data = await file.read(limit + 1)
+    if len(data) > limit:
+        result = roster.ImportResult(
+            errors=[roster.RowError(0, N_("The file is larger than 5 MB."))]
+        )
+    else:
+        result = roster.import_roster(session, data=data, actor_id=hr.id, ip=client_ip(request))
+    if not result.ok:
+        # Nothing from a file with bad rows is kept.
+        session.rollback()
+    status = 200 if result.ok else 400
+    return render(request, "staff/roster_import.html", {"result": result}, status_code=status)
+
+
+# ---- branches and teams ---------------------------------------------------------------------
+
+
+@router.get("/org")
+def org_page(request: Request, session: SessionDep, _admin: AdminUser) -> Response:
+    context = {
+        "branches": service.list_branches(session),
+        "teams": service.list_teams(session),
+        "supervisors": service.supervisors_by_team(session),
+    }
+    return render(request, "staff/org.html", context)
+
+
+def _branch_or_404(session: SessionDep, branch_id: int) -> Branch:
+    branch = service.get_branch(session, branch_id=branch_id)
+    if branch is None:
+        raise HTTPException(status_code=404)
+    return branch
+
+
+@router.get("/org/branches/new")
+def new_branch_page(request: Request, _admin: AdminUser) -> Response:
+    return render(
+        request,
+        "staff/branch_form.html",
+        {"branch": None, "values": {"active": True}, "errors": {}},
+    )
+
+
+@router.get("/org/branches/{branch_id}")
+def branch_page(
+    request: Request, session: SessionDep, _admin: AdminUser, branch_id: int
+) -> Response:
+    branch = _branch_or_404(session, branch_id)
+    return render(
+        request,
+        "staff/branch_form.html",
+        {"branch": branch, "values": branch.model_dump(), "errors": {}},
+    )
+
+
+@router.post("/org/branches/new")
+@router.post("/org/branches/{branch_id}")
+async def save_branch(
+    request: Request, session: SessionDep, admin: AdminUser, branch_id: int | None = None
+) -> Response:
+    branch = _branch_or_404(session, branch_id) if branch_id else None
+    values = dict(await request.form())
+    form, errors = forms.parse(BranchForm, values)
+    if form:
+        existing = service.get_branch_by_code(session, code=form.code)
+        if existing and existing is not branch:
+            errors["code"] = N_("This branch code is already taken.")
+    if form is None or errors:
+        context = {"branch": branch, "values": values, "errors": errors}
+        return render(request, "staff/branch_form.html", context, status_code=400)
+    service.save_branch(
+        session,
+        branch=branch,
+        code=form.code,
+        name=form.name,
+        region=form.region,
+        active=form.active,
+        actor_id=admin.id,
+        ip=client_ip(request),
+    )
+    return redirect(request, "/org?saved=1")
+
+
+def _team_context(
+    session: SessionDep, team: Team | None, values: dict, errors: dict
+) -> dict[str, object]:
+    return {
+        "team": team,
+        "values": values,
+        "errors": errors,
+        "branches": service.list_branches(session),
+        "candidates": service.possible_supervisors(session),
+    }
+
+
+@router.get("/org/teams/new")
+def new_team_page(request: Request, session: SessionDep, _admin: AdminUser) -> Response:
+    values = {"active": True, "supervisor_ids": []}
+    return render(request, "staff/team_form.html", _team_context(session, None, values, {}))
+
+
+@router.get("/org/teams/{team_id}")
+def team_page(request: Request, session: SessionDep, _admin: AdminUser, team_id: int) -> Response:
+    team = service.get_team(session, team_id=team_id)
+    if team is None:
+        raise HTTPException(status_code=404)
+    values = {
+        **team.model_dump(),
+        "supervisor_ids": service.supervisor_ids(session, team_id=team_id),
+    }
+    return render(request, "staff/team_form.html", _team_context(session, team, values, {}))
+
+
+@router.post("/org/teams/new")
+@router.post("/org/teams/{team_id}")
+async def save_team(
+    request: Request, session: SessionDep, admin: AdminUser, team_id: int | None = None
+) -> Response:
+    team = service.get_team(session, team_id=team_id) if team_id else None
+    if team_id and team is None:
+        raise HTTPException(status_code=404)
+    form_data = await request.form()
+    values: dict[str, object] = dict(form_data)
+    values["supervisor_ids"] = [
+        int(v) for v in form_data.getlist("supervisor_ids") if str(v).isdigit()
+    ]
+    form, errors = forms.parse(TeamForm, values)
+    if form:
+        if service.get_branch(session, branch_id=form.branch_id) is None:
+            errors["branch_id"] = N_("Choose one of the options.")
+        allowed = {p.id for p in service.possible_supervisors(session)}
+        if not set(form.supervisor_ids) <= allowed:
+            errors["supervisor_ids"] = N_("Only active supervisors can lead a team.")
+        if service.team_name_taken(session, branch_id=form.branch_id, name=form.name, team=team):
+            errors["name"] = N_("This branch already has a team with this name.")
+    if form is None or errors:
+        return render(
+            request,
+            "staff/team_form.html",
+            _team_context(session, team, values, errors),
+            status_code=400,
+        )
+    service.save_team(
+        session,
+        team=team,
+        branch_id=form.branch_id,
+        name=form.name,
+        active=form.active,
+        supervisor_ids=form.supervisor_ids,
+        actor_id=admin.id,
+        ip=client_ip(request),
+    )
+    return redirect(request, "/org?saved=1")
+
+
+# ---- audit trail ----------------------------------------------------------------------------
+
+
+@router.get("/audit-trail")
+def audit_trail_page(
+    request: Request,
+    session: SessionDep,
+    _admin: AdminUser,
+    action: str = "",
+    before: Annotated[int | None, Query()] = None,
+) -> Response:
+    events = audit_trail.page(session, action=action or None, before_id=before, limit=PAGE_SIZE)
+    actors = service.people_by_id(session, ids={e.actor_id for e in events if e.actor_id})
+    context = {
+        "events": events,
+        "actors": actors,
+        "action": action,
+        "actions": audit_trail.actions(session),
+        "next_before": events[-1].id if len(events) == PAGE_SIZE else None,
+    }
+    return render(request, "staff/audit_trail.html", context)

@@ -1,0 +1,113 @@
+"""Who is asking: the signed-in person, role rules and scope guards."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Path, Request
+
+from frontline.access import access_rule
+from frontline.deps import DatabaseDep, SessionDep
+from frontline.i18n import normalize
+from frontline.security import SESSION_COOKIE
+from staff import service, sessions
+from staff.models import LoginSession, Person, Position, Role
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    id: int
+    employee_no: str
+    name: str
+    role: Role
+    position: Position | None
+
+
+def session_policy(request: Request) -> sessions.SessionPolicy:
+    settings = request.app.state.settings
+    return sessions.SessionPolicy(
+        idle=timedelta(minutes=settings.session_idle_minutes),
+        absolute=timedelta(hours=settings.session_max_hours),
+        secret_key=request.app.state.secret_key,
+    )
+
+
+PolicyDep = Annotated[sessions.SessionPolicy, Depends(session_policy)]
+
+
+def current_login(
+    request: Request, db: DatabaseDep, session: SessionDep, policy: PolicyDep
+) -> tuple[LoginSession, Person] | None:
+    """The live session behind the cookie, if any; also sets the request's locale."""
+    found = sessions.find(session, token=request.cookies.get(SESSION_COOKIE, ""), policy=policy)
+    if found is None:
+        return None
+    login, person = found
+    if sessions.needs_touch(login):
+        # A short write transaction of its own, so GET requests stay read-only.
+        with db.session(write=True) as touch_session:
+            sessions.touch(touch_session, login_id=login.id)  # type: ignore[arg-type]
+    # A plain snapshot for templates: error pages render after the session has rolled back.
+    request.state.user = SignedIn(
+        id=person.id,  # type: ignore[arg-type]
+        employee_no=person.employee_no,
+        name=person.name,
+        role=person.role,
+        position=person.position,
+    )
+    request.state.login_id = login.id
+    request.state.locale = normalize(person.locale) or request.state.locale
+    return found
+
+
+LoginDep = Annotated[tuple[LoginSession, Person] | None, Depends(current_login)]
+
+# Pages a person who must change their password may still open.
+PASSWORD_CHANGE_PATHS = ("/account", "/logout", "/language")
+
+
+@access_rule("signed in")
+def require_user(request: Request, login: LoginDep) -> Person:
+    if login is None:
+        raise HTTPException(status_code=401)
+    person = login[1]
+    if person.must_change_password and not request.url.path.startswith(PASSWORD_CHANGE_PATHS):
+        raise HTTPException(status_code=303, headers={"Location": "/account?must_change=1"})
+    return person
+
+
+CurrentUser = Annotated[Person, Depends(require_user)]
+
+
+def require_role(*roles: Role) -> object:
+    """A dependency letting only these roles through (admins always pass)."""
+    allowed = {*roles, Role.admin}
+
+    @access_rule("roles: " + ", ".join(sorted(r.value for r in allowed)))
+    def guard(user: CurrentUser) -> Person:
+        if user.role not in allowed:
+            raise HTTPException(status_code=403, detail="role")
+        return user
+
+    return Depends(guard)
+
+
+AdminUser = Annotated[Person, require_role(Role.admin)]
+HRUser = Annotated[Person, require_role(Role.hr)]
+StaffViewer = Annotated[Person, require_role(Role.supervisor, Role.hr)]
+
+
+def person_in_scope(
+    person_id: Annotated[int, Path()], session: SessionDep, viewer: StaffViewer
+) -> Person:
+    """The person at this URL, if the viewer may see them (supervisors: their teams only)."""
+    person = service.get_person(session, person_id=person_id)
+    if person is None:
+        raise HTTPException(status_code=404)
+    team_ids = service.visible_team_ids(session, person=viewer)
+    if team_ids is not None and person.team_id not in team_ids:
+        raise HTTPException(status_code=404)
+    return person
+
+
+PersonInScope = Annotated[Person, Depends(person_in_scope)]

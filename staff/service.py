@@ -1,0 +1,339 @@
+"""Queries and rules for branches, teams and people."""
+
+from collections.abc import Sequence
+
+from sqlalchemy import func, or_
+from sqlmodel import Session, col, delete, select
+
+from frontline import audit_trail
+from frontline.models import utcnow
+from staff import passwords, sessions
+from staff.models import Branch, Person, Position, Role, Team, TeamSupervisor
+
+# ---- people ---------------------------------------------------------------------------------
+
+
+def get_person(session: Session, *, person_id: int) -> Person | None:
+    return session.get(Person, person_id)
+
+
+def get_by_employee_no(session: Session, *, employee_no: str) -> Person | None:
+    return session.exec(select(Person).where(Person.employee_no == employee_no)).first()
+
+
+def authenticate(session: Session, *, employee_no: str, password: str) -> Person | None:
+    """The active person with these credentials, rehashing their password if it is outdated."""
+    person = get_by_employee_no(session, employee_no=employee_no)
+    ok, new_hash = passwords.verify(password, person.password_hash if person else None)
+    if not ok or person is None or not person.active:
+        return None
+    if new_hash:
+        person.password_hash = new_hash
+        session.add(person)
+    return person
+
+
+def list_people(
+    session: Session,
+    *,
+    text: str = "",
+    branch_id: int | None = None,
+    team_id: int | None = None,
+    role: Role | None = None,
+    include_inactive: bool = False,
+    team_ids: Sequence[int] | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[Person], int]:
+    """A page of people matching the filters, and how many match in all."""
+    query = select(Person)
+    if text:
+        pattern = f"%{text}%"
+        query = query.where(
+            or_(col(Person.name).like(pattern), col(Person.employee_no).like(pattern))
+        )
+    if branch_id:
+        query = query.join(Team, col(Team.id) == Person.team_id).where(Team.branch_id == branch_id)
+    if team_id:
+        query = query.where(Person.team_id == team_id)
+    if team_ids is not None:
+        query = query.where(col(Person.team_id).in_(list(team_ids)))
+    if role:
+        query = query.where(Person.role == role)
+    if not include_inactive:
+        query = query.where(col(Person.active).is_(True))
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    people = session.exec(query.order_by(col(Person.employee_no)).limit(limit).offset(offset)).all()
+    return list(people), total
+
+
+def create_person(
+    session: Session,
+    *,
+    employee_no: str,
+    name: str,
+    role: Role = Role.employee,
+    position: Position | None = None,
+    team_id: int | None = None,
+    email: str = "",
+    password: str | None = None,
+    locale: str | None = None,
+    actor_id: int | None = None,
+    ip: str = "",
+) -> Person:
+    person = Person(
+        employee_no=employee_no,
+        name=name,
+        role=role,
+        position=position,
+        team_id=team_id,
+        email=email,
+        locale=locale,
+        password_hash=passwords.hash_password(password) if password else "",
+        password_changed_at=utcnow() if password else None,
+    )
+    session.add(person)
+    session.flush()
+    audit_trail.record(
+        session,
+        action="person.create",
+        actor_id=actor_id,
+        target_type="person",
+        target_id=person.id,
+        detail={"employee_no": employee_no, "role": role.value},
+        ip=ip,
+    )
+    return person
+
+
+def update_person(
+    session: Session,
+    *,
+    person: Person,
+    changes: dict[str, object],
+    actor_id: int | None,
+    ip: str = "",
+) -> dict[str, list[object]]:
+    """Apply field changes; returns {field: [old, new]} for what actually changed."""
+    changed: dict[str, list[object]] = {}
+    for field, value in changes.items():
+        old = getattr(person, field)
+        if old != value:
+            changed[field] = [_plain(old), _plain(value)]
+            setattr(person, field, value)
+    if not changed:
+        return changed
+    person.updated_at = utcnow()
+    session.add(person)
+    if changed.get("active") == [True, False]:
+        sessions.end_all_for(session, person_id=person.id)  # type: ignore[arg-type]
+    if "role" in changed and person.role != Role.supervisor:
+        session.exec(delete(TeamSupervisor).where(col(TeamSupervisor.person_id) == person.id))
+    session.flush()
+    audit_trail.record(
+        session,
+        action="person.update",
+        actor_id=actor_id,
+        target_type="person",
+        target_id=person.id,
+        detail=changed,
+        ip=ip,
+    )
+    return changed
+
+
+def _plain(value: object) -> object:
+    return value.value if isinstance(value, Role | Position) else value
+
+
+def set_password(
+    session: Session,
+    *,
+    person: Person,
+    password: str,
+    actor_id: int | None,
+    ip: str = "",
+    end_sessions: bool = True,
+) -> None:
+    person.password_hash = passwords.hash_password(password)
+    person.password_changed_at = utcnow()
+    session.add(person)
+    if end_sessions:
+        sessions.end_all_for(session, person_id=person.id)  # type: ignore[arg-type]
+    audit_trail.record(
+        session,
+        action="person.password_reset" if actor_id != person.id else "person.password_change",
+        actor_id=actor_id,
+        target_type="person",
+        target_id=person.id,
+        ip=ip,
+    )
+
+
+# ---- organisation ---------------------------------------------------------------------------
+
+
+def list_branches(session: Session, *, include_inactive: bool = True) -> list[Branch]:
+    query = select(Branch).order_by(col(Branch.code))
+    if not include_inactive:
+        query = query.where(col(Branch.active).is_(True))
+    return list(session.exec(query))
+
+
+def get_branch(session: Session, *, branch_id: int) -> Branch | None:
+    return session.get(Branch, branch_id)
+
+
+def get_branch_by_code(session: Session, *, code: str) -> Branch | None:
+    return session.exec(select(Branch).where(Branch.code == code)).first()
+
+
+def save_branch(
+    session: Session,
+    *,
+    branch: Branch | None,
+    code: str,
+    name: str,
+    region: str,
+    active: bool,
+    actor_id: int | None,
+    ip: str = "",
+) -> Branch:
+    action = "branch.update" if branch else "branch.create"
+    branch = branch or Branch(code=code, name=name)
+    branch.code, branch.name, branch.region, branch.active = code, name, region, active
+    session.add(branch)
+    session.flush()
+    audit_trail.record(
+        session,
+        action=action,
+        actor_id=actor_id,
+        target_type="branch",
+        target_id=branch.id,
+        detail={"code": code, "name": name, "active": active},
+        ip=ip,
+    )
+    return branch
+
+
+def list_teams(
+    session: Session, *, branch_id: int | None = None, include_inactive: bool = True
+) -> list[tuple[Team, Branch]]:
+    query = (
+        select(Team, Branch)
+        .join(Branch, col(Branch.id) == Team.branch_id)
+        .order_by(col(Branch.code), col(Team.name))
+    )
+    if branch_id:
+        query = query.where(Team.branch_id == branch_id)
+    if not include_inactive:
+        query = query.where(col(Team.active).is_(True))
+    return list(session.exec(query).all())
+
+
+def get_team(session: Session, *, team_id: int) -> Team | None:
+    return session.get(Team, team_id)
+
+
+def find_team(session: Session, *, branch_code: str, team_name: str) -> Team | None:
+    return session.exec(
+        select(Team)
+        .join(Branch, col(Branch.id) == Team.branch_id)
+        .where(Branch.code == branch_code, Team.name == team_name)
+    ).first()
+
+
+def save_team(
+    session: Session,
+    *,
+    team: Team | None,
+    branch_id: int,
+    name: str,
+    active: bool,
+    supervisor_ids: Sequence[int],
+    actor_id: int | None,
+    ip: str = "",
+) -> Team:
+    action = "team.update" if team else "team.create"
+    team = team or Team(branch_id=branch_id, name=name)
+    team.branch_id, team.name, team.active = branch_id, name, active
+    session.add(team)
+    session.flush()
+    session.exec(delete(TeamSupervisor).where(col(TeamSupervisor.team_id) == team.id))
+    for person_id in sorted(set(supervisor_ids)):
+        session.add(TeamSupervisor(team_id=team.id, person_id=person_id))  # type: ignore[arg-type]
+    session.flush()
+    audit_trail.record(
+        session,
+        action=action,
+        actor_id=actor_id,
+        target_type="team",
+        target_id=team.id,
+        detail={"name": name, "branch_id": branch_id, "supervisors": sorted(supervisor_ids)},
+        ip=ip,
+    )
+    return team
+
+
+def supervisor_ids(session: Session, *, team_id: int) -> list[int]:
+    return list(
+        session.exec(select(TeamSupervisor.person_id).where(TeamSupervisor.team_id == team_id))
+    )
+
+
+def supervisors_by_team(session: Session) -> dict[int, list[Person]]:
+    rows = session.exec(
+        select(TeamSupervisor.team_id, Person)
+        .join(Person, col(Person.id) == TeamSupervisor.person_id)
+        .order_by(col(Person.name))
+    )
+    result: dict[int, list[Person]] = {}
+    for team_id, person in rows:
+        result.setdefault(team_id, []).append(person)
+    return result
+
+
+def supervised_team_ids(session: Session, *, person_id: int) -> list[int]:
+    return list(
+        session.exec(select(TeamSupervisor.team_id).where(TeamSupervisor.person_id == person_id))
+    )
+
+
+def visible_team_ids(session: Session, *, person: Person) -> list[int] | None:
+    """Teams whose people this person may see: None means every team (HR and admin)."""
+    if person.role in (Role.hr, Role.admin):
+        return None
+    if person.role == Role.supervisor:
+        return supervised_team_ids(session, person_id=person.id)  # type: ignore[arg-type]
+    return []
+
+
+def team_labels(session: Session) -> dict[int, str]:
+    return {team.id: f"{branch.name} · {team.name}" for team, branch in list_teams(session)}  # type: ignore[misc]
+
+
+def possible_supervisors(session: Session) -> list[Person]:
+    return list(
+        session.exec(
+            select(Person)
+            .where(Person.role == Role.supervisor, col(Person.active).is_(True))
+            .order_by(col(Person.name))
+        )
+    )
+
+
+def count_people(session: Session) -> int:
+    return session.exec(select(func.count()).select_from(Person)).one()
+
+
+def team_name_taken(session: Session, *, branch_id: int, name: str, team: Team | None) -> bool:
+    query = select(Team.id).where(Team.branch_id == branch_id, Team.name == name)
+    if team is not None:
+        query = query.where(col(Team.id) != team.id)
+    return session.exec(query).first() is not None
+
+
+def people_by_id(session: Session, *, ids: set[int]) -> dict[int, Person]:
+    if not ids:
+        return {}
+    return {p.id: p for p in session.exec(select(Person).where(col(Person.id).in_(ids)))}  # type: ignore[misc]

@@ -1,0 +1,1 @@
+"""Service scripts and behaviour rules, their versions and acknowledgments."""

@@ -1,0 +1,6 @@
+import click
+
+
+@click.group()
+def standards() -> None:
+    """Standards library: import and export as YAML."""

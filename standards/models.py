@@ -1,0 +1,1 @@
+"""Standards tables (filled in by the standards library work)."""
