@@ -149,4 +149,32 @@ def _register_domain_commands() -> None:
     main.add_command(standards)
 
 
+
+@main.group()
+def i18n() -> None:
+    """Translation catalogs (for developers)."""
+
+
+@i18n.command("update")
+def i18n_update() -> None:
+    """Extract every translatable string and merge it into the .po catalogs."""
+    from babel.messages.frontend import CommandLineInterface
+
+    from frontline.i18n import TRANSLATIONS_DIR
+    from frontline.settings import ROOT
+
+    pot = TRANSLATIONS_DIR / "messages.pot"
+    CommandLineInterface().run(
+        ["pybabel", "-q", "extract", "-F", str(ROOT / "babel.cfg"), *EXTRACT_KEYWORDS,
+         "--no-location", "--sort-output", "--omit-header", "-o", str(pot), str(ROOT)]
+    )
+    CommandLineInterface().run(
+        ["pybabel", "-q", "update", "-i", str(pot), "-d", str(TRANSLATIONS_DIR),
+         "--no-fuzzy-matching", "--ignore-obsolete"]
+    )
+    click.echo(f"Catalogs updated from {pot}.")
+
+
+EXTRACT_KEYWORDS = ["-k", "N_", "-k", "translate:2", "-k", "translate_plural:2,3"]
+
 _register_domain_commands()

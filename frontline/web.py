@@ -22,13 +22,13 @@ def locale_of(request: Request) -> str:
     return getattr(request.state, "locale", DEFAULT)
 
 
-def gettext(request: Request, message: str, **variables: Any) -> str:
+def translate(request: Request, message: str, **variables: Any) -> str:
     """Translate a message for this request's locale, then fill %(name)s placeholders."""
     text = translations(locale_of(request)).gettext(message)
     return text % variables if variables else text
 
 
-def ngettext(request: Request, singular: str, plural: str, n: int, **variables: Any) -> str:
+def translate_plural(request: Request, singular: str, plural: str, n: int, **variables: Any) -> str:
     text = translations(locale_of(request)).ngettext(singular, plural, n)
     return text % {"num": n, **variables}
 

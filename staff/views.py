@@ -10,7 +10,7 @@ from frontline.access import public
 from frontline.deps import SessionDep, client_ip
 from frontline.i18n import N_, normalize
 from frontline.security import LANG_COOKIE, SESSION_COOKIE
-from frontline.web import gettext, redirect, render, safe_next, templates
+from frontline.web import redirect, render, safe_next, templates
 from staff import passwords, service, sessions
 from staff.admin_views import router as admin_router
 from staff.dependencies import CurrentUser, LoginDep, PolicyDep
@@ -45,7 +45,7 @@ def login(
     employee_no = employee_no.strip()[:32]
     context = {"next": safe_next(next), "employee_no": employee_no, "errors": {}}
     if not employee_no or not password:
-        context["error"] = gettext(request, "Enter your employee number and password.")
+        context["error"] = translate(request, "Enter your employee number and password.")
         return render(request, "staff/login.html", context, status_code=400)
     wait = sessions.seconds_to_wait(session, employee_no=employee_no, ip=ip)
     if wait:
@@ -56,7 +56,7 @@ def login(
             detail={"employee_no": employee_no},
             ip=ip,
         )
-        context["error"] = gettext(
+        context["error"] = translate(
             request, "Too many failed attempts. Try again in %(seconds)s seconds.", seconds=wait
         )
         return render(
@@ -76,7 +76,7 @@ def login(
             detail={"employee_no": employee_no},
             ip=ip,
         )
-        context["error"] = gettext(request, "The employee number or password is not correct.")
+        context["error"] = translate(request, "The employee number or password is not correct.")
         return render(request, "staff/login.html", context, status_code=401)
     old_token = request.cookies.get(SESSION_COOKIE, "")
     old = sessions.find(session, token=old_token, policy=policy) if old_token else None

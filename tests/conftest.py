@@ -1,0 +1,117 @@
+"""Each test gets its own migrated database: a copy of a migrated SQLite file, or a new
+PostgreSQL database cloned from a migrated template when FRONTLINE_TEST_DATABASE_URL
+points at a PostgreSQL server."""
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from passlib.context import CryptContext
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from frontline.app import create_app
+from frontline.db import Database
+from frontline.migrate import upgrade
+from frontline.settings import Settings
+from staff import passwords
+from tests.client import FrontlineClient
+
+PG_URL = os.environ.get("FRONTLINE_TEST_DATABASE_URL", "")
+IN_CI = os.environ.get("CI") == "true"
+TEMPLATE_DB = "frontline_test_template"
+
+# Cheap argon2 parameters: the suite logs in hundreds of times. The production parameters
+# are checked by their own test.
+FAST_CONTEXT = CryptContext(
+    schemes=["argon2"],
+    deprecated="auto",
+    argon2__memory_cost=1024,
+    argon2__time_cost=1,
+    argon2__parallelism=1,
+)
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(passwords, "pwd_context", FAST_CONTEXT)
+    monkeypatch.setattr(passwords, "_DUMMY_HASH", FAST_CONTEXT.hash("dummy-password-1"))
+
+
+def _admin_url(url: str, database: str) -> str:
+    return make_url(url).set(database=database).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A migrated database to copy: a SQLite file path, or a PostgreSQL template name."""
+    if PG_URL:
+        admin = create_engine(_admin_url(PG_URL, "postgres"), isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{TEMPLATE_DB}" WITH (FORCE)'))
+            conn.execute(text(f'CREATE DATABASE "{TEMPLATE_DB}"'))
+        admin.dispose()
+        upgrade(_admin_url(PG_URL, TEMPLATE_DB))
+        return TEMPLATE_DB
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    upgrade(f"sqlite:///{path}")
+    return str(path)
+
+
+@pytest.fixture
+def database_url(migrated_template: str, tmp_path: Path) -> Iterator[str]:
+    if PG_URL:
+        name = f"frontline_test_{uuid.uuid4().hex[:12]}"
+        admin = create_engine(_admin_url(PG_URL, "postgres"), isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{migrated_template}"'))
+        yield _admin_url(PG_URL, name)
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+        return
+    path = tmp_path / "frontline.db"
+    shutil.copy(migrated_template, path)
+    yield f"sqlite:///{path}"
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return Settings(database_url=database_url, secret_key="test-secret-key")
+
+
+@pytest.fixture
+def app(settings: Settings):  # type: ignore[no-untyped-def]
+    app = create_app(settings)
+    yield app
+    app.state.database.dispose()
+
+
+@pytest.fixture
+def db(app) -> Database:  # type: ignore[no-untyped-def]
+    return app.state.database  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def client(app) -> Iterator[FrontlineClient]:  # type: ignore[no-untyped-def]
+    with FrontlineClient(app) as c:
+        yield c
+
+
+@pytest.fixture
+def make_client(app):  # type: ignore[no-untyped-def]
+    """More browsers at once (two devices, an attacker and a victim)."""
+    clients: list[FrontlineClient] = []
+
+    def make(**kwargs: object) -> FrontlineClient:
+        c = FrontlineClient(app, **kwargs)  # type: ignore[arg-type]
+        c.__enter__()
+        clients.append(c)
+        return c
+
+    yield make
+    for c in clients:
+        c.__exit__(None, None, None)
