@@ -10,7 +10,7 @@ from frontline.access import public
 from frontline.deps import SessionDep, client_ip
 from frontline.i18n import N_, normalize
 from frontline.security import LANG_COOKIE, SESSION_COOKIE
-from frontline.web import redirect, render, safe_next, templates
+from frontline.web import redirect, render, safe_next, templates, translate
 from staff import passwords, service, sessions
 from staff.admin_views import router as admin_router
 from staff.dependencies import CurrentUser, LoginDep, PolicyDep
