@@ -149,7 +149,6 @@ def _register_domain_commands() -> None:
     main.add_command(standards)
 
 
-
 @main.group()
 def i18n() -> None:
     """Translation catalogs (for developers)."""
@@ -165,12 +164,33 @@ def i18n_update() -> None:
 
     pot = TRANSLATIONS_DIR / "messages.pot"
     CommandLineInterface().run(
-        ["pybabel", "-q", "extract", "-F", str(ROOT / "babel.cfg"), *EXTRACT_KEYWORDS,
-         "--no-location", "--sort-output", "--omit-header", "-o", str(pot), str(ROOT)]
+        [
+            "pybabel",
+            "-q",
+            "extract",
+            "-F",
+            str(ROOT / "babel.cfg"),
+            *EXTRACT_KEYWORDS,
+            "--no-location",
+            "--sort-output",
+            "--omit-header",
+            "-o",
+            str(pot),
+            str(ROOT),
+        ]
     )
     CommandLineInterface().run(
-        ["pybabel", "-q", "update", "-i", str(pot), "-d", str(TRANSLATIONS_DIR),
-         "--no-fuzzy-matching", "--ignore-obsolete"]
+        [
+            "pybabel",
+            "-q",
+            "update",
+            "-i",
+            str(pot),
+            "-d",
+            str(TRANSLATIONS_DIR),
+            "--no-fuzzy-matching",
+            "--ignore-obsolete",
+        ]
     )
     click.echo(f"Catalogs updated from {pot}.")
 

@@ -251,8 +251,9 @@ def branch_page(
     )
 
 
-@router.post("/org/branches/new")
+# Decorators apply bottom-up: /new must be registered before /{id}.
 @router.post("/org/branches/{branch_id}")
+@router.post("/org/branches/new")
 async def save_branch(
     request: Request, session: SessionDep, admin: AdminUser, branch_id: int | None = None
 ) -> Response:
@@ -309,8 +310,9 @@ def team_page(request: Request, session: SessionDep, _admin: AdminUser, team_id:
     return render(request, "staff/team_form.html", _team_context(session, team, values, {}))
 
 
-@router.post("/org/teams/new")
+# Decorators apply bottom-up: /new must be registered before /{id}.
 @router.post("/org/teams/{team_id}")
+@router.post("/org/teams/new")
 async def save_team(
     request: Request, session: SessionDep, admin: AdminUser, team_id: int | None = None
 ) -> Response:

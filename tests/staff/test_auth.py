@@ -30,7 +30,8 @@ def test_login_redirects_to_safe_next_only(db, client):
     assert ok.headers["location"] == "/account"
     client.cookies.clear()
     evil = client.submit(
-        "/login", {"employee_no": person.employee_no, "password": PASSWORD, "next": "//evil.example/x"}
+        "/login",
+        {"employee_no": person.employee_no, "password": PASSWORD, "next": "//evil.example/x"},
     )
     assert evil.headers["location"] == "/"
 
@@ -159,7 +160,12 @@ def test_throttle_wait_is_short_and_ends(db, client):
     person = make_person(db)
     for _ in range(sessions.PER_ACCOUNT_AND_ADDRESS.free):
         client.submit("/login", {"employee_no": person.employee_no, "password": "wrong-pass-1"})
-    assert client.submit("/login", {"employee_no": person.employee_no, "password": PASSWORD}).status_code == 429
+    assert (
+        client.submit(
+            "/login", {"employee_no": person.employee_no, "password": PASSWORD}
+        ).status_code
+        == 429
+    )
     # Move the failures into the past: after the wait the right password works again.
     from staff.models import LoginAttempt
 
@@ -167,7 +173,12 @@ def test_throttle_wait_is_short_and_ends(db, client):
         for attempt in session.exec(select(LoginAttempt)):
             attempt.at = attempt.at - timedelta(minutes=6)
             session.add(attempt)
-    assert client.submit("/login", {"employee_no": person.employee_no, "password": PASSWORD}).status_code == 303
+    assert (
+        client.submit(
+            "/login", {"employee_no": person.employee_no, "password": PASSWORD}
+        ).status_code
+        == 303
+    )
 
 
 def test_account_wide_throttle_is_capped_at_a_minute(db):
@@ -175,7 +186,9 @@ def test_account_wide_throttle_is_capped_at_a_minute(db):
     person = make_person(db)
     with db.session() as session:
         for i in range(40):
-            sessions.record_attempt(session, employee_no=person.employee_no, ip=f"10.0.0.{i}", succeeded=False)
+            sessions.record_attempt(
+                session, employee_no=person.employee_no, ip=f"10.0.0.{i}", succeeded=False
+            )
     with db.session() as session:
         wait = sessions.seconds_to_wait(session, employee_no=person.employee_no, ip="192.0.2.1")
     assert 0 < wait <= 60
@@ -189,7 +202,12 @@ def test_success_resets_the_failure_count(db, client):
     client.cookies.clear()
     for _ in range(sessions.PER_ACCOUNT_AND_ADDRESS.free - 1):
         client.submit("/login", {"employee_no": person.employee_no, "password": "wrong-pass-1"})
-    assert client.submit("/login", {"employee_no": person.employee_no, "password": PASSWORD}).status_code == 303
+    assert (
+        client.submit(
+            "/login", {"employee_no": person.employee_no, "password": PASSWORD}
+        ).status_code
+        == 303
+    )
 
 
 def test_failed_and_successful_logins_are_in_the_audit_trail(db, client):
@@ -206,7 +224,10 @@ def test_hash_is_upgraded_at_login_when_parameters_change(db, client, monkeypatc
     with db.session() as session:
         old_hash = session.get(Person, person.id).password_hash
     stronger = CryptContext(
-        schemes=["argon2"], deprecated="auto", argon2__memory_cost=2048, argon2__time_cost=2,
+        schemes=["argon2"],
+        deprecated="auto",
+        argon2__memory_cost=2048,
+        argon2__time_cost=2,
         argon2__parallelism=1,
     )
     monkeypatch.setattr(passwords, "pwd_context", stronger)
@@ -227,16 +248,42 @@ def test_change_password_checks_current_policy_and_confirmation(db, client):
     person = make_person(db)
     client.login(person.employee_no, PASSWORD)
     cases = [
-        ({"current_password": "wrong", "new_password": "Newpass-123", "confirm_password": "Newpass-123"},
-         "current password is not correct"),
-        ({"current_password": PASSWORD, "new_password": "short1", "confirm_password": "short1"},
-         "at least 10 characters"),
-        ({"current_password": PASSWORD, "new_password": "onlyletters", "confirm_password": "onlyletters"},
-         "both letters and digits"),
-        ({"current_password": PASSWORD, "new_password": "Newpass-123", "confirm_password": "Newpass-124"},
-         "differ"),
-        ({"current_password": PASSWORD, "new_password": f"abcd{person.employee_no}123", "confirm_password": f"abcd{person.employee_no}123"},
-         "employee number"),
+        (
+            {
+                "current_password": "wrong",
+                "new_password": "Newpass-123",
+                "confirm_password": "Newpass-123",
+            },
+            "current password is not correct",
+        ),
+        (
+            {"current_password": PASSWORD, "new_password": "short1", "confirm_password": "short1"},
+            "at least 10 characters",
+        ),
+        (
+            {
+                "current_password": PASSWORD,
+                "new_password": "onlyletters",
+                "confirm_password": "onlyletters",
+            },
+            "both letters and digits",
+        ),
+        (
+            {
+                "current_password": PASSWORD,
+                "new_password": "Newpass-123",
+                "confirm_password": "Newpass-124",
+            },
+            "differ",
+        ),
+        (
+            {
+                "current_password": PASSWORD,
+                "new_password": f"abcd{person.employee_no}123",
+                "confirm_password": f"abcd{person.employee_no}123",
+            },
+            "employee number",
+        ),
     ]
     for data, message in cases:
         response = client.submit("/account/password", data, token_page="/account")
@@ -252,7 +299,11 @@ def test_change_password_ends_other_devices_but_not_this_one(db, client, make_cl
     client.login(person.employee_no, PASSWORD)
     response = client.submit(
         "/account/password",
-        {"current_password": PASSWORD, "new_password": "Brand-new-pass-9", "confirm_password": "Brand-new-pass-9"},
+        {
+            "current_password": PASSWORD,
+            "new_password": "Brand-new-pass-9",
+            "confirm_password": "Brand-new-pass-9",
+        },
         token_page="/account",
     )
     assert response.status_code == 303
@@ -278,7 +329,11 @@ def test_temporary_password_must_be_changed_first(db, client, make_client):
     assert employee.get("/").headers["location"] == "/account?must_change=1"
     employee.submit(
         "/account/password",
-        {"current_password": temporary, "new_password": "Mine-at-last-7", "confirm_password": "Mine-at-last-7"},
+        {
+            "current_password": temporary,
+            "new_password": "Mine-at-last-7",
+            "confirm_password": "Mine-at-last-7",
+        },
         token_page="/account",
     )
     assert employee.get("/").status_code == 200

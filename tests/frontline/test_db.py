@@ -1,0 +1,64 @@
+"""SQLite is tuned for a busy branch: WAL, foreign keys, busy timeout, writers that queue."""
+
+import threading
+import time
+
+import pytest
+from sqlalchemy import text
+
+from frontline.db import Database
+from tests.factories import make_branch
+
+
+def test_sqlite_pragmas(db):
+    if not db.is_sqlite:
+        pytest.skip("SQLite only")
+    with db.engine.connect() as conn:
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert conn.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
+
+
+def test_foreign_keys_are_enforced(db):
+    from sqlalchemy.exc import IntegrityError
+
+    from staff.models import Team
+
+    with pytest.raises(IntegrityError), db.session() as session:
+        session.add(Team(branch_id=424242, name="orphan"))
+        session.flush()
+
+
+def test_two_writers_wait_for_each_other_instead_of_failing(db, database_url):
+    """Both transactions read then write; BEGIN IMMEDIATE makes the second one queue."""
+    branch = make_branch(db, name="0")
+    other = Database(database_url)
+    errors: list[Exception] = []
+
+    def bump(database: Database) -> None:
+        try:
+            from staff.models import Branch
+
+            with database.session(write=True) as session:
+                row = session.get(Branch, branch.id)
+                time.sleep(0.2)
+                row.name = str(int(row.name) + 1)
+                session.add(row)
+        except Exception as exc:  # noqa: BLE001 - collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=bump, args=(d,)) for d in (db, other)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    other.dispose()
+    if db.is_sqlite:
+        assert errors == []
+        from staff.models import Branch
+
+        with db.session() as session:
+            assert session.get(Branch, branch.id).name == "2"
+    else:
+        # PostgreSQL's READ COMMITTED lets both commit; no error either way.
+        assert errors == []

@@ -1,0 +1,109 @@
+"""Roster import from CSV: all rows valid or nothing imported, each bad row reported by line."""
+
+from sqlmodel import select
+
+from staff.models import Person, Role
+from tests.factories import PASSWORD, make_branch, make_person
+
+GOOD = """employee_no,name,role,position,branch_code,team,email,active
+R001,赵一,employee,teller,BJ-01,柜面一组,r1@bank.cn,yes
+R002,钱二,supervisor,team_leader,BJ-01,柜面一组,,yes
+R003,孙三,,call_agent,,,,no
+"""
+
+
+def _upload(client, content: bytes, name: str = "roster.csv"):
+    return client.post(
+        "/people-import",
+        data={"csrf_token": client.csrf_token("/people-import")},
+        files={"file": (name, content, "text/csv")},
+    )
+
+
+def _hr_client(db, client):
+    hr = make_person(db, role=Role.hr)
+    client.login(hr.employee_no, PASSWORD)
+    return client
+
+
+def test_upload_creates_and_updates_people(db, client):
+    make_branch(db, code="BJ-01")
+    make_person(db, employee_no="R002", name="旧名字", role=Role.employee)
+    _hr_client(db, client)
+    response = _upload(client, GOOD.encode())
+    assert response.status_code == 200, response.text
+    assert "2 created, 1 updated, 0 unchanged" in response.text
+    assert "BJ-01 柜面一组" in response.text
+    with db.session() as session:
+        people = {p.employee_no: p for p in session.exec(select(Person))}
+    assert people["R002"].name == "钱二" and people["R002"].role == Role.supervisor
+    assert people["R003"].active is False
+    assert people["R001"].team_id == people["R002"].team_id is not None
+    again = _upload(client, GOOD.encode())
+    assert "0 created, 0 updated, 3 unchanged" in again.text
+
+
+def test_bad_rows_are_all_reported_and_nothing_is_imported(db, client):
+    make_branch(db, code="BJ-01")
+    _hr_client(db, client)
+    bad = (
+        "employee_no,name,role,position,branch_code,team,email,active\n"
+        "R101,好的,employee,teller,BJ-01,一组,,yes\n"
+        ",没有工号,employee,,,,,\n"
+        "R103,角色错,wizard,,,,,\n"
+        "R104,岗位错,employee,astronaut,,,,\n"
+        "R105,网点错,employee,,NOPE,一组,,\n"
+        "R101,重复,employee,,,,,\n"
+        "R107,在职错,employee,,,,,maybe\n"
+    )
+    response = _upload(client, bad.encode())
+    assert response.status_code == 400
+    for line, reason in [
+        (3, "employee number is missing"),
+        (4, "Unknown role wizard"),
+        (5, "Unknown position astronaut"),
+        (6, "Unknown branch code NOPE"),
+        (7, "already appears on line 2"),
+        (8, "Active must be yes or no"),
+    ]:
+        assert f"Line {line}: " in response.text and reason in response.text, (line, reason)
+    assert "Nothing was imported" in response.text
+    with db.session() as session:
+        assert session.exec(select(Person).where(Person.employee_no == "R101")).first() is None
+
+
+def test_chinese_headers_and_gb18030_excel_files(db, client):
+    _hr_client(db, client)
+    content = "工号,姓名,岗位,在职\nC001,周八,teller,是\nC002,吴九,,否\n".encode("gb18030")
+    response = _upload(client, content)
+    assert "2 created" in response.text
+    with db.session() as session:
+        assert (
+            session.exec(select(Person).where(Person.employee_no == "C002")).one().active is False
+        )
+
+
+def test_missing_columns_and_empty_files(db, client):
+    _hr_client(db, client)
+    assert "Missing column(s): name" in _upload(client, b"employee_no\nX1\n").text
+    assert "The file is empty" in _upload(client, b"").text
+
+
+def test_cli_import_reports_line_numbers(db, settings, tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from frontline import cli, settings as settings_module
+
+    monkeypatch.setenv("FRONTLINE_DATABASE_URL", settings.database_url)
+    settings_module.get_settings.cache_clear()
+    good = tmp_path / "good.csv"
+    good.write_text("employee_no,name\nK001,李雷\n", encoding="utf-8")
+    result = CliRunner().invoke(cli.main, ["import-staff", str(good)])
+    assert result.exit_code == 0, result.output
+    assert "1 created" in result.output
+    bad = tmp_path / "bad.csv"
+    bad.write_text("employee_no,name,role\nK002,韩梅梅,boss\n", encoding="utf-8")
+    result = CliRunner().invoke(cli.main, ["import-staff", str(bad)])
+    assert result.exit_code == 1
+    assert f"{bad}:2: Unknown role boss." in result.output
+    settings_module.get_settings.cache_clear()
