@@ -1,3 +1,400 @@
-from fastapi import APIRouter
+"""The standards library: browse and search, author and publish, history and diff, print."""
+
+from datetime import date
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+from sqlmodel import Session
+
+from frontline import forms, home
+from frontline.deps import SessionDep, client_ip
+from frontline.i18n import N_
+from frontline.markdown import render as markdown
+from frontline.web import redirect, render, templates, translate
+from staff.dependencies import CurrentUser
+from staff.models import POSITION_LABELS, Person, Position, Role
+from standards import acknowledgments, diff, service
+from standards.acknowledgment_views import router as acknowledgment_router
+from standards.dependencies import AuthorUser, StandardDep, VersionDep, can_author
+from standards.forms import (
+    NewStandardForm,
+    PublishForm,
+    RetireForm,
+    form_values,
+    parse_content,
+    submitted_values,
+)
+from standards.import_views import router as import_router
+from standards.models import (
+    CATEGORIES_BY_KIND,
+    CATEGORY_LABELS,
+    CHANNEL_LABELS,
+    KIND_LABELS,
+    SEVERITY_LABELS,
+    STATUS_LABELS,
+    Category,
+    Channel,
+    Kind,
+    Severity,
+    Standard,
+    StandardVersion,
+    VersionStatus,
+)
 
 router = APIRouter()
+# Fixed paths (/standards/new, /standards/import) before /standards/{code}.
+router.include_router(import_router)
+router.include_router(acknowledgment_router)
+PAGE_SIZE = 25
+
+templates.env.globals.update(
+    kind_labels=KIND_LABELS,
+    category_labels=CATEGORY_LABELS,
+    channel_labels=CHANNEL_LABELS,
+    severity_labels=SEVERITY_LABELS,
+    status_labels=STATUS_LABELS,
+    categories_by_kind=CATEGORIES_BY_KIND,
+    markdown=markdown,
+)
+
+
+# ---- library ----------------------------------------------------------------------------------
+
+
+@router.get("/standards")
+def library(
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    q: Annotated[str, Query(max_length=200)] = "",
+    kind: Annotated[Kind | None, Query()] = None,
+    category: Annotated[Category | None, Query()] = None,
+    channel: Annotated[Channel | None, Query()] = None,
+    position: Annotated[Position | None, Query()] = None,
+    severity: Annotated[Severity | None, Query()] = None,
+    status: Annotated[str, Query(pattern="^(in_force|retired|drafts)$")] = "in_force",
+    page: Annotated[int, Query(ge=1)] = 1,
+) -> Response:
+    if status == "drafts" and not can_author(user):
+        status = "in_force"
+    filters = service.LibraryFilters(
+        text=q,
+        kind=kind,
+        category=category,
+        channel=channel,
+        position=position.value if position else None,
+        severity=severity,
+        status=status,
+    )
+    rows, total = service.search(
+        session, filters=filters, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
+    )
+    context = {
+        "rows": rows,
+        "total": total,
+        "page": page,
+        "pages": max(1, -(-total // PAGE_SIZE)),
+        "filters": filters,
+        "base_query": urlencode([(k, v) for k, v in request.query_params.multi_items() if k != "page"]),
+        "position_labels": POSITION_LABELS,
+        "is_author": can_author(user),
+    }
+    template = (
+        "standards/_results.html"
+        if request.headers.get("HX-Target") == "results"
+        else "standards/library.html"
+    )
+    return render(request, template, context)
+
+
+# ---- authoring --------------------------------------------------------------------------------
+
+
+def _editor_context(
+    *,
+    kind: Kind,
+    values: dict[str, Any],
+    errors: dict[str, str],
+    standard: Standard | None = None,
+    version: StandardVersion | None = None,
+) -> dict[str, Any]:
+    return {
+        "kind": kind,
+        "values": values,
+        "errors": errors,
+        "standard": standard,
+        "version": version,
+        "positions": POSITION_LABELS,
+    }
+
+
+@router.get("/standards/new")
+def new_standard_page(
+    request: Request, _author: AuthorUser, kind: Annotated[Kind, Query()] = Kind.script
+) -> Response:
+    values: dict[str, Any] = {"kind": kind.value, "channels": [], "positions": []}
+    return render(request, "standards/editor.html", _editor_context(kind=kind, values=values, errors={}))
+
+
+@router.post("/standards/new")
+async def create_standard(request: Request, session: SessionDep, author: AuthorUser) -> Response:
+    values = submitted_values(await request.form())
+    head, errors = forms.parse(NewStandardForm, values)
+    kind = head.kind if head else Kind.script
+    content, content_errors = parse_content(values, kind=kind)
+    errors.update(content_errors)
+    if head and service.get_by_code(session, code=head.code):
+        errors["code"] = N_("A standard with this code already exists.")
+    if head is None or content is None or errors:
+        context = _editor_context(kind=kind, values=values, errors=errors)
+        return render(request, "standards/editor.html", context, status_code=400)
+    standard, version = service.create_standard(
+        session, code=head.code, kind=head.kind, content=content, actor_id=author.id, ip=client_ip(request)
+    )
+    return redirect(request, f"/standards/{standard.code}/v/{version.number}?saved=1")
+
+
+@router.get("/standards/{code}/v/{number}/edit")
+def edit_draft_page(
+    request: Request, session: SessionDep, standard: StandardDep, version: VersionDep, author: AuthorUser
+) -> Response:
+    if version.status != VersionStatus.draft:
+        return _refuse_published(request, session, author, standard, version)
+    values = form_values(service.content_of(version))
+    context = _editor_context(
+        kind=standard.kind, values=values, errors={}, standard=standard, version=version
+    )
+    return render(request, "standards/editor.html", context)
+
+
+@router.post("/standards/{code}/v/{number}/edit")
+async def save_draft(
+    request: Request, session: SessionDep, standard: StandardDep, version: VersionDep, author: AuthorUser
+) -> Response:
+    if version.status != VersionStatus.draft:
+        return _refuse_published(request, session, author, standard, version)
+    values = submitted_values(await request.form())
+    content, errors = parse_content(values, kind=standard.kind)
+    if content is None:
+        context = _editor_context(
+            kind=standard.kind, values=values, errors=errors, standard=standard, version=version
+        )
+        return render(request, "standards/editor.html", context, status_code=400)
+    service.update_draft(
+        session, standard=standard, version=version, content=content, actor_id=author.id,
+        ip=client_ip(request),
+    )
+    return redirect(request, f"/standards/{standard.code}/v/{version.number}?saved=1")
+
+
+def _refuse_published(
+    request: Request, session: Session, user: Person, standard: Standard, version: StandardVersion
+) -> Response:
+    """Published versions never change: explain, and point at making a new draft."""
+    message = N_("Version %(number)s is %(status)s and can no longer be changed. Start a new draft to make changes.")
+    return _version_page(
+        request,
+        session,
+        user,
+        standard,
+        version,
+        status_code=409,
+        error=translate(
+            request, message, number=version.number,
+            status=translate(request, STATUS_LABELS[version.status]).lower(),
+        ),
+    )
+
+
+@router.post("/standards/{code}/drafts")
+def start_draft(
+    request: Request, session: SessionDep, standard: StandardDep, author: AuthorUser
+) -> Response:
+    existing = service.draft_of(session, standard=standard)
+    if existing is None:
+        existing = service.new_draft(session, standard=standard, actor_id=author.id, ip=client_ip(request))
+    return redirect(request, f"/standards/{standard.code}/v/{existing.number}/edit")
+
+
+@router.post("/standards/{code}/v/{number}/publish")
+async def publish_version(
+    request: Request, session: SessionDep, standard: StandardDep, version: VersionDep, author: AuthorUser
+) -> Response:
+    if version.status != VersionStatus.draft:
+        return _refuse_published(request, session, author, standard, version)
+    values = dict(await request.form())
+    form, errors = forms.parse(PublishForm, values)
+    if form is None:
+        return _version_page(
+            request, session, author, standard, version, status_code=400, publish_errors=errors,
+            publish_values=values,
+        )
+    service.publish(
+        session,
+        standard=standard,
+        version=version,
+        effective_date=form.effective_date,
+        change_note=form.change_note,
+        actor_id=author.id,
+        ip=client_ip(request),
+    )
+    return redirect(request, f"/standards/{standard.code}/v/{version.number}?published=1")
+
+
+@router.post("/standards/{code}/v/{number}/discard")
+def discard_draft(
+    request: Request, session: SessionDep, standard: StandardDep, version: VersionDep, author: AuthorUser
+) -> Response:
+    if version.status != VersionStatus.draft:
+        return _refuse_published(request, session, author, standard, version)
+    number = version.number
+    service.discard_draft(
+        session, standard=standard, version=version, actor_id=author.id, ip=client_ip(request)
+    )
+    if number == 1:
+        return redirect(request, "/standards?status=drafts")
+    return redirect(request, f"/standards/{standard.code}")
+
+
+@router.post("/standards/{code}/retire")
+async def retire_standard(
+    request: Request, session: SessionDep, standard: StandardDep, author: AuthorUser
+) -> Response:
+    current = service.current_version(session, standard=standard)
+    values = dict(await request.form())
+    form, errors = forms.parse(RetireForm, values)
+    if current is None or current.status != VersionStatus.published:
+        return redirect(request, f"/standards/{standard.code}")
+    if form is None:
+        return _version_page(
+            request, session, author, standard, current, status_code=400, retire_errors=errors
+        )
+    service.retire(
+        session, standard=standard, change_note=form.change_note, actor_id=author.id,
+        ip=client_ip(request),
+    )
+    return redirect(request, f"/standards/{standard.code}/v/{current.number}?retired=1")
+
+
+# ---- reading ----------------------------------------------------------------------------------
+
+
+@router.get("/standards/{code}")
+def standard_page(request: Request, session: SessionDep, standard: StandardDep, user: CurrentUser) -> Response:
+    """The version in force; for authors, the draft when nothing has been published yet."""
+    version = service.current_version(session, standard=standard)
+    if version is None:
+        version = service.draft_of(session, standard=standard)
+    assert version is not None
+    return redirect(request, f"/standards/{standard.code}/v/{version.number}")
+
+
+def _version_page(
+    request: Request,
+    session: Session,
+    user: Person,
+    standard: Standard,
+    version: StandardVersion,
+    *,
+    status_code: int = 200,
+    **extra: Any,
+) -> Response:
+    history = [
+        v for v in service.versions(session, standard=standard)
+        if v.status != VersionStatus.draft or can_author(user)
+    ]
+    ack = None
+    must_acknowledge = False
+    if version.status != VersionStatus.draft:
+        ack = acknowledgments.acknowledgment_of(session, version_id=version.id, person_id=user.id)  # type: ignore[arg-type]
+    if version.status == VersionStatus.published and ack is None:
+        must_acknowledge = acknowledgments.applies_to(session, version=version, person=user)
+    context = {
+        "standard": standard,
+        "version": version,
+        "history": history,
+        "current_id": standard.current_version_id,
+        "draft": service.draft_of(session, standard=standard),
+        "is_author": can_author(user),
+        "ack": ack,
+        "must_acknowledge": must_acknowledge,
+        "position_labels": POSITION_LABELS,
+        "today": date.today().isoformat(),
+        "publish_errors": {},
+        "publish_values": {},
+        "retire_errors": {},
+        **extra,
+    }
+    return render(request, "standards/version.html", context, status_code=status_code)
+
+
+@router.get("/standards/{code}/v/{number}")
+def version_page(
+    request: Request, session: SessionDep, standard: StandardDep, version: VersionDep, user: CurrentUser
+) -> Response:
+    return _version_page(request, session, user, standard, version)
+
+
+@router.get("/standards/{code}/v/{number}/print")
+def print_version(
+    request: Request, standard: StandardDep, version: VersionDep, _user: CurrentUser
+) -> Response:
+    return render(
+        request,
+        "standards/print.html",
+        {"standard": standard, "version": version, "position_labels": POSITION_LABELS},
+    )
+
+
+@router.get("/standards/{code}/diff")
+def compare_versions(
+    request: Request,
+    session: SessionDep,
+    standard: StandardDep,
+    user: CurrentUser,
+    a: Annotated[int | None, Query(ge=1)] = None,
+    b: Annotated[int | None, Query(ge=1)] = None,
+) -> Response:
+    history = [
+        v for v in service.versions(session, standard=standard)
+        if v.status != VersionStatus.draft or can_author(user)
+    ]
+    by_number = {v.number: v for v in history}
+    if len(history) < 2:
+        return redirect(request, f"/standards/{standard.code}")
+    b = b if b in by_number else history[-1].number
+    a = a if a in by_number else history[-2].number if history[-1].number == b else history[-1].number
+    left, right = by_number[a], by_number[b]
+    sections = diff.diff(
+        service.content_of(left), service.content_of(right), lambda s: translate(request, s)
+    )
+    context = {
+        "standard": standard,
+        "left": left,
+        "right": right,
+        "history": history,
+        "sections": sections,
+        "show_all": request.query_params.get("all") == "1",
+    }
+    return render(request, "standards/diff.html", context)
+
+
+# ---- home page panels -------------------------------------------------------------------------
+
+
+@home.register_panel
+def _acknowledgment_panel(session: Any, user: Any) -> home.Panel | None:
+    person = session.get(Person, user.id)
+    if person is None or person.position is None:
+        return None
+    outstanding = acknowledgments.outstanding_for(session, person=person)
+    return home.Panel("standards/_home_acknowledge.html", {"outstanding": outstanding}, order=10)
+
+
+@home.register_panel
+def _author_panel(session: Any, user: Any) -> home.Panel | None:
+    if user.role not in (Role.author, Role.admin):
+        return None
+    return home.Panel("standards/_home_author.html", {"counts": service.count_by_status(session)}, order=20)

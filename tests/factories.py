@@ -24,7 +24,11 @@ def make_branch(db: Database, *, code: str | None = None, name: str = "测试支
 
 
 def make_team(
-    db: Database, *, branch: Branch | None = None, name: str | None = None, supervisors: list[Person] | None = None
+    db: Database,
+    *,
+    branch: Branch | None = None,
+    name: str | None = None,
+    supervisors: list[Person] | None = None,
 ) -> Team:
     branch = branch or make_branch(db)
     with db.session() as session:
@@ -81,3 +85,57 @@ def supervise(db: Database, *, supervisor: Person, team: Team) -> None:
             supervisor_ids=[*current, supervisor.id],  # type: ignore[list-item]
             actor_id=None,
         )
+
+
+def standard_content(**overrides: object) -> dict[str, object]:
+    """Valid content for a service script; override any field."""
+    content: dict[str, object] = {
+        "category": "greeting",
+        "channels": ["counter"],
+        "positions": ["teller"],
+        "severity": "major",
+        "title_zh": "柜面迎客",
+        "title_en": "Greeting at the counter",
+        "body_zh": "客户走近时主动问候。",
+        "body_en": "Greet the customer first.",
+        "steps": [{"zh": "举手招迎", "en": "Raise a hand"}],
+        "required_phrases": [{"text": "您好!", "en": "Hello!", "variants": ["您好"]}],
+        "forbidden_phrases": [{"text": "没看见我忙吗?", "en": "Can't you see I'm busy?"}],
+        "good_practice_zh": "",
+        "good_practice_en": "",
+        "bad_practice_zh": "",
+        "bad_practice_en": "",
+    }
+    content.update(overrides)
+    return content
+
+
+def make_standard(
+    db: Database,
+    *,
+    code: str | None = None,
+    kind: str = "script",
+    publish: bool = True,
+    effective: str = "2026-01-01",
+    **overrides: object,
+):  # type: ignore[no-untyped-def]
+    """A standard with version 1, published unless publish=False; returns (standard, version)."""
+    from datetime import date
+
+    from standards import service as standards_service
+    from standards.models import Kind
+    from standards.schemas import VersionContent
+
+    if kind == "rule":
+        overrides.setdefault("category", "attitude")
+    content = VersionContent.model_validate(standard_content(**overrides), context={"kind": kind})
+    with db.session() as session:
+        standard, version = standards_service.create_standard(
+            session, code=code or f"TST-{next(_seq):03d}", kind=Kind(kind), content=content, actor_id=None
+        )
+        if publish:
+            standards_service.publish(
+                session, standard=standard, version=version, effective_date=date.fromisoformat(effective),
+                change_note="首次发布", actor_id=None,
+            )
+        return standard, version

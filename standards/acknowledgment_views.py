@@ -1,0 +1,92 @@
+"""Read-and-acknowledge pages: my list, the acknowledge button, and the coverage report."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Path, Request
+from fastapi.responses import Response
+
+from frontline.deps import SessionDep, client_ip
+from frontline.web import is_htmx, redirect, render
+from staff import service as staff_service
+from staff.dependencies import CurrentUser
+from standards import acknowledgments, service
+from standards.dependencies import ReportViewer, StandardDep, VersionDep
+from standards.models import StandardVersion, VersionStatus
+
+router = APIRouter()
+
+
+@router.get("/acknowledgments")
+def my_acknowledgments(request: Request, session: SessionDep, user: CurrentUser) -> Response:
+    outstanding = acknowledgments.outstanding_for(session, person=user)
+    return render(request, "standards/my_acknowledgments.html", {"outstanding": outstanding})
+
+
+@router.post("/standards/{code}/v/{number}/acknowledge")
+def acknowledge(
+    request: Request, session: SessionDep, standard: StandardDep, version: VersionDep, user: CurrentUser
+) -> Response:
+    """Attest to having read this exact version (only the version in force, only if it applies)."""
+    if version.status != VersionStatus.published or not acknowledgments.applies_to(
+        session, version=version, person=user
+    ):
+        raise HTTPException(status_code=403, detail="not_applicable")
+    ack = acknowledgments.acknowledge(session, person=user, version=version, ip=client_ip(request))
+    if is_htmx(request):
+        return render(request, "standards/_acknowledge.html", {"standard": standard, "version": version,
+                                                                 "ack": ack, "must_acknowledge": False})
+    return redirect(request, f"/standards/{standard.code}/v/{version.number}?acknowledged=1")
+
+
+@router.get("/acknowledgments/report")
+def coverage_report(request: Request, session: SessionDep, viewer: ReportViewer) -> Response:
+    team_ids = staff_service.visible_team_ids(session, person=viewer)
+    rows = acknowledgments.coverage_by_version(session, team_ids=team_ids)
+    return render(request, "standards/coverage.html", {"rows": rows, "scoped": team_ids is not None})
+
+
+def _published_version(session: SessionDep, version_id: int) -> StandardVersion:
+    version = service.get_version_by_id(session, version_id=version_id)
+    if version is None or version.status != VersionStatus.published:
+        raise HTTPException(status_code=404)
+    return version
+
+
+@router.get("/acknowledgments/report/{version_id}")
+def coverage_detail(
+    request: Request,
+    session: SessionDep,
+    viewer: ReportViewer,
+    version_id: Annotated[int, Path(ge=1)],
+) -> Response:
+    version = _published_version(session, version_id)
+    standard = service.get_standard(session, standard_id=version.standard_id)
+    team_ids = staff_service.visible_team_ids(session, person=viewer)
+    people = acknowledgments.people_for_version(session, version=version, team_ids=team_ids)
+    context = {
+        "standard": standard,
+        "version": version,
+        "people": people,
+        "teams": acknowledgments.coverage_by_team(people),
+        "reminded": request.query_params.get("reminded"),
+    }
+    return render(request, "standards/coverage_detail.html", context)
+
+
+@router.post("/acknowledgments/report/{version_id}/remind")
+def remind(
+    request: Request,
+    session: SessionDep,
+    viewer: ReportViewer,
+    version_id: Annotated[int, Path(ge=1)],
+) -> Response:
+    """Remind everyone in the viewer's scope who has not acknowledged this version yet."""
+    version = _published_version(session, version_id)
+    count = acknowledgments.remind(
+        session,
+        version=version,
+        team_ids=staff_service.visible_team_ids(session, person=viewer),
+        actor_id=viewer.id,  # type: ignore[arg-type]
+        ip=client_ip(request),
+    )
+    return redirect(request, f"/acknowledgments/report/{version.id}?reminded={count}")

@@ -1,0 +1,255 @@
+"""Read-and-acknowledge: who must acknowledge which published version, who has, reminders."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, func
+from sqlmodel import Session, col, select
+
+from frontline import audit_trail
+from staff.models import Person, Team
+from standards.models import (
+    Acknowledgment,
+    AcknowledgmentReminder,
+    Standard,
+    StandardVersion,
+    VersionPosition,
+    VersionStatus,
+)
+
+
+def applies_to(session: Session, *, version: StandardVersion, person: Person) -> bool:
+    if person.position is None:
+        return False
+    return (
+        session.exec(
+            select(VersionPosition).where(
+                VersionPosition.version_id == version.id,
+                VersionPosition.position == person.position.value,
+            )
+        ).first()
+        is not None
+    )
+
+
+def acknowledgment_of(
+    session: Session, *, version_id: int, person_id: int
+) -> Acknowledgment | None:
+    return session.exec(
+        select(Acknowledgment).where(
+            Acknowledgment.version_id == version_id, Acknowledgment.person_id == person_id
+        )
+    ).first()
+
+
+@dataclass
+class Outstanding:
+    standard: Standard
+    version: StandardVersion
+    last_reminded_at: datetime | None
+
+
+def outstanding_for(session: Session, *, person: Person) -> list[Outstanding]:
+    """Published versions for this person's position that they have not acknowledged."""
+    if person.position is None:
+        return []
+    reminded = (
+        select(
+            AcknowledgmentReminder.version_id,
+            func.max(AcknowledgmentReminder.reminded_at).label("last"),
+        )
+        .where(AcknowledgmentReminder.person_id == person.id)
+        .group_by(col(AcknowledgmentReminder.version_id))
+        .subquery()
+    )
+    rows = session.exec(
+        select(Standard, StandardVersion, reminded.c.last)
+        .join(StandardVersion, col(StandardVersion.standard_id) == Standard.id)
+        .join(VersionPosition, col(VersionPosition.version_id) == StandardVersion.id)
+        .outerjoin(
+            Acknowledgment,
+            and_(
+                col(Acknowledgment.version_id) == StandardVersion.id,
+                col(Acknowledgment.person_id) == person.id,
+            ),
+        )
+        .outerjoin(reminded, reminded.c.version_id == StandardVersion.id)
+        .where(
+            StandardVersion.status == VersionStatus.published,
+            VersionPosition.position == person.position.value,
+            col(Acknowledgment.id).is_(None),
+        )
+        .order_by(col(StandardVersion.published_at).desc(), col(Standard.code))
+    ).all()
+    return [Outstanding(s, v, last) for s, v, last in rows]
+
+
+def count_outstanding(session: Session, *, person: Person) -> int:
+    return len(outstanding_for(session, person=person))
+
+
+def acknowledge(
+    session: Session, *, person: Person, version: StandardVersion, ip: str = ""
+) -> Acknowledgment:
+    """Record the attestation once; acknowledging again returns the first record."""
+    existing = acknowledgment_of(session, version_id=version.id, person_id=person.id)  # type: ignore[arg-type]
+    if existing:
+        return existing
+    ack = Acknowledgment(person_id=person.id, version_id=version.id)  # type: ignore[arg-type]
+    session.add(ack)
+    session.flush()
+    audit_trail.record(
+        session,
+        action="standard.acknowledge",
+        actor_id=person.id,
+        target_type="standard_version",
+        target_id=version.id,
+        ip=ip,
+    )
+    return ack
+
+
+# ---- reports for supervisors and HR ------------------------------------------------------------
+
+
+@dataclass
+class Coverage:
+    applicable: int
+    acknowledged: int
+
+    @property
+    def outstanding(self) -> int:
+        return self.applicable - self.acknowledged
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.acknowledged / self.applicable) if self.applicable else 100
+
+
+def _applicable_people(team_ids: Sequence[int] | None):  # type: ignore[no-untyped-def]
+    """People who must acknowledge a version: active, with a position the version names."""
+    query = (
+        select(StandardVersion.id, Person.id, Person.team_id, Acknowledgment.id)
+        .join(VersionPosition, col(VersionPosition.version_id) == StandardVersion.id)
+        .join(Person, col(Person.position) == VersionPosition.position)
+        .outerjoin(
+            Acknowledgment,
+            and_(
+                col(Acknowledgment.version_id) == StandardVersion.id,
+                col(Acknowledgment.person_id) == Person.id,
+            ),
+        )
+        .where(StandardVersion.status == VersionStatus.published, col(Person.active).is_(True))
+    )
+    if team_ids is not None:
+        query = query.where(col(Person.team_id).in_(list(team_ids)))
+    return query
+
+
+def coverage_by_version(
+    session: Session, *, team_ids: Sequence[int] | None
+) -> list[tuple[Standard, StandardVersion, Coverage]]:
+    """For each standard in force: how many must acknowledge it and how many have (in SQL)."""
+    base = _applicable_people(team_ids).subquery()
+    counts = (
+        select(
+            base.c[0].label("version_id"),
+            func.count().label("applicable"),
+            func.count(base.c[3]).label("acknowledged"),
+        )
+        .group_by(base.c[0])
+        .subquery()
+    )
+    rows = session.exec(
+        select(Standard, StandardVersion, counts.c.applicable, counts.c.acknowledged)
+        .join(StandardVersion, col(StandardVersion.id) == Standard.current_version_id)
+        .join(counts, counts.c.version_id == StandardVersion.id)
+        .order_by(col(Standard.code))
+    ).all()
+    return [(s, v, Coverage(int(a), int(k))) for s, v, a, k in rows]
+
+
+@dataclass
+class PersonStatus:
+    person: Person
+    team: Team | None
+    acknowledged_at: datetime | None
+    last_reminded_at: datetime | None
+
+
+def people_for_version(
+    session: Session, *, version: StandardVersion, team_ids: Sequence[int] | None
+) -> list[PersonStatus]:
+    reminded = (
+        select(
+            AcknowledgmentReminder.person_id,
+            func.max(AcknowledgmentReminder.reminded_at).label("last"),
+        )
+        .where(AcknowledgmentReminder.version_id == version.id)
+        .group_by(col(AcknowledgmentReminder.person_id))
+        .subquery()
+    )
+    query = (
+        select(Person, Team, Acknowledgment.acknowledged_at, reminded.c.last)
+        .join(VersionPosition, col(VersionPosition.position) == Person.position)
+        .outerjoin(Team, col(Team.id) == Person.team_id)
+        .outerjoin(
+            Acknowledgment,
+            and_(
+                col(Acknowledgment.version_id) == version.id,
+                col(Acknowledgment.person_id) == Person.id,
+            ),
+        )
+        .outerjoin(reminded, reminded.c.person_id == Person.id)
+        .where(VersionPosition.version_id == version.id, col(Person.active).is_(True))
+        .order_by(col(Acknowledgment.acknowledged_at).is_not(None), col(Person.employee_no))
+    )
+    if team_ids is not None:
+        query = query.where(col(Person.team_id).in_(list(team_ids)))
+    return [PersonStatus(p, t, at, last) for p, t, at, last in session.exec(query).all()]
+
+
+def coverage_by_team(statuses: Sequence[PersonStatus]) -> list[tuple[Team | None, Coverage]]:
+    teams: dict[int | None, tuple[Team | None, Coverage]] = {}
+    for status in statuses:
+        key = status.team.id if status.team else None
+        team, coverage = teams.setdefault(key, (status.team, Coverage(0, 0)))
+        coverage.applicable += 1
+        coverage.acknowledged += status.acknowledged_at is not None
+    return sorted(teams.values(), key=lambda tc: tc[0].name if tc[0] else "")
+
+
+def remind(
+    session: Session,
+    *,
+    version: StandardVersion,
+    team_ids: Sequence[int] | None,
+    actor_id: int,
+    ip: str = "",
+) -> int:
+    """Remind everyone in scope who has not acknowledged; returns how many were reminded."""
+    pending = [
+        s.person.id
+        for s in people_for_version(session, version=version, team_ids=team_ids)
+        if s.acknowledged_at is None
+    ]
+    for person_id in pending:
+        session.add(
+            AcknowledgmentReminder(
+                person_id=person_id,  # type: ignore[arg-type]
+                version_id=version.id,  # type: ignore[arg-type]
+                reminded_by_id=actor_id,
+            )
+        )
+    session.flush()
+    audit_trail.record(
+        session,
+        action="standard.remind",
+        actor_id=actor_id,
+        target_type="standard_version",
+        target_id=version.id,
+        detail={"reminded": len(pending)},
+        ip=ip,
+    )
+    return len(pending)

@@ -1,0 +1,103 @@
+"""The validated content of a standard version, shared by the web form and YAML import."""
+
+import re
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator
+
+from frontline.i18n import N_
+from staff.models import Position
+from standards.models import CATEGORIES_BY_KIND, Category, Channel, Kind, Severity
+
+CODE_PATTERN = re.compile(r"^[A-Z]{2,6}-\d{2,4}$")
+
+Title = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+LongText = Annotated[str, StringConstraints(max_length=20000)]
+Line = Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
+
+
+class Step(Strict):
+    zh: Line
+    en: Line = ""
+
+    @field_validator("zh")
+    @classmethod
+    def _required(cls, value: str) -> str:
+        if not value:
+            raise ValueError(N_("This field is required."))
+        return value
+
+
+class RequiredPhrase(Strict):
+    text: Line
+    en: Line = ""
+    variants: list[Line] = Field(default_factory=list)
+
+    @field_validator("text")
+    @classmethod
+    def _required(cls, value: str) -> str:
+        if not value:
+            raise ValueError(N_("This field is required."))
+        return value
+
+
+class ForbiddenPhrase(Strict):
+    text: Line
+    en: Line = ""
+
+    @field_validator("text")
+    @classmethod
+    def _required(cls, value: str) -> str:
+        if not value:
+            raise ValueError(N_("This field is required."))
+        return value
+
+
+class VersionContent(Strict):
+    """Everything a version says. Validate with context={"kind": Kind} to check the category."""
+
+    category: Category
+    channels: list[Channel] = Field(min_length=1)
+    positions: list[Position] = Field(min_length=1)
+    severity: Severity
+    title_zh: Title
+    title_en: Title = ""
+    body_zh: LongText = ""
+    body_en: LongText = ""
+    steps: list[Step] = Field(default_factory=list)
+    required_phrases: list[RequiredPhrase] = Field(default_factory=list)
+    forbidden_phrases: list[ForbiddenPhrase] = Field(default_factory=list)
+    good_practice_zh: LongText = ""
+    good_practice_en: LongText = ""
+    bad_practice_zh: LongText = ""
+    bad_practice_en: LongText = ""
+
+    @field_validator("title_zh")
+    @classmethod
+    def _title_required(cls, value: str) -> str:
+        if not value:
+            raise ValueError(N_("This field is required."))
+        return value
+
+    @field_validator("category")
+    @classmethod
+    def _category_fits_kind(cls, value: Category, info: ValidationInfo) -> Category:
+        kind = (info.context or {}).get("kind")
+        if kind is not None and value not in CATEGORIES_BY_KIND[Kind(kind)]:
+            raise ValueError(N_("This category is not one of this kind of standard."))
+        return value
+
+    @field_validator("channels", "positions")
+    @classmethod
+    def _no_repeats(cls, value: list[Any]) -> list[Any]:
+        if len(set(value)) != len(value):
+            raise ValueError(N_("Each choice may appear only once."))
+        return value
+
+    def as_stored(self) -> dict[str, Any]:
+        """Plain JSON-able values, in the order of CONTENT_FIELDS."""
+        return self.model_dump(mode="json")

@@ -1,0 +1,389 @@
+"""Queries and rules for standards and their versions."""
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, or_
+from sqlmodel import Session, col, delete, select
+
+from frontline import audit_trail
+from frontline.models import utcnow
+from standards.models import (
+    CONTENT_FIELDS,
+    Category,
+    Channel,
+    Kind,
+    Severity,
+    Standard,
+    StandardVersion,
+    VersionChannel,
+    VersionPosition,
+    VersionStatus,
+)
+from standards.schemas import VersionContent
+
+
+class StandardsError(Exception):
+    """A rule of the library was broken; the message is shown to the author (translatable)."""
+
+
+class NotADraft(StandardsError):
+    pass
+
+
+def _search_text(code: str, content: dict[str, Any]) -> str:
+    parts: list[str] = [code]
+    for field in ("title_zh", "title_en", "body_zh", "body_en", "good_practice_zh",
+                  "good_practice_en", "bad_practice_zh", "bad_practice_en"):
+        parts.append(content.get(field) or "")
+    for step in content.get("steps", []):
+        parts.extend([step.get("zh", ""), step.get("en", "")])
+    for phrase in [*content.get("required_phrases", []), *content.get("forbidden_phrases", [])]:
+        parts.extend([phrase.get("text", ""), phrase.get("en", ""), *phrase.get("variants", [])])
+    return "\n".join(p for p in parts if p).lower()
+
+
+def content_of(version: StandardVersion) -> dict[str, Any]:
+    """A version's content as plain values, in CONTENT_FIELDS order."""
+    values: dict[str, Any] = {}
+    for field in CONTENT_FIELDS:
+        value = getattr(version, field)
+        values[field] = value.value if hasattr(value, "value") else value
+    return values
+
+
+def _apply_content(
+    session: Session, version: StandardVersion, code: str, content: VersionContent
+) -> None:
+    data = content.as_stored()
+    for field in CONTENT_FIELDS:
+        setattr(version, field, data[field])
+    version.search_text = _search_text(code, data)
+    version.updated_at = utcnow()
+    session.add(version)
+    session.flush()
+    session.exec(delete(VersionChannel).where(col(VersionChannel.version_id) == version.id))
+    session.exec(delete(VersionPosition).where(col(VersionPosition.version_id) == version.id))
+    for channel in data["channels"]:
+        session.add(VersionChannel(version_id=version.id, channel=Channel(channel)))  # type: ignore[arg-type]
+    for position in data["positions"]:
+        session.add(VersionPosition(version_id=version.id, position=position))  # type: ignore[arg-type]
+    session.flush()
+
+
+# ---- reading ----------------------------------------------------------------------------------
+
+
+def get_by_code(session: Session, *, code: str) -> Standard | None:
+    return session.exec(select(Standard).where(Standard.code == code)).first()
+
+
+def get_version(session: Session, *, standard: Standard, number: int) -> StandardVersion | None:
+    return session.exec(
+        select(StandardVersion).where(
+            StandardVersion.standard_id == standard.id, StandardVersion.number == number
+        )
+    ).first()
+
+
+def get_version_by_id(session: Session, *, version_id: int) -> StandardVersion | None:
+    return session.get(StandardVersion, version_id)
+
+
+def versions(session: Session, *, standard: Standard) -> list[StandardVersion]:
+    return list(
+        session.exec(
+            select(StandardVersion)
+            .where(StandardVersion.standard_id == standard.id)
+            .order_by(col(StandardVersion.number))
+        )
+    )
+
+
+def draft_of(session: Session, *, standard: Standard) -> StandardVersion | None:
+    return session.exec(
+        select(StandardVersion).where(
+            StandardVersion.standard_id == standard.id,
+            StandardVersion.status == VersionStatus.draft,
+        )
+    ).first()
+
+
+def current_version(session: Session, *, standard: Standard) -> StandardVersion | None:
+    if standard.current_version_id is None:
+        return None
+    return session.get(StandardVersion, standard.current_version_id)
+
+
+@dataclass
+class LibraryFilters:
+    text: str = ""
+    kind: Kind | None = None
+    category: Category | None = None
+    channel: Channel | None = None
+    position: str | None = None
+    severity: Severity | None = None
+    # in_force: published standards; retired; drafts: standards with a draft (authors only)
+    status: str = "in_force"
+
+
+def search(
+    session: Session, *, filters: LibraryFilters, limit: int = 50, offset: int = 0
+) -> tuple[list[tuple[Standard, StandardVersion]], int]:
+    """Standards matching the filters, each with the version the filters were applied to.
+
+    Drafts are searched in their draft version; everything else in the version in force.
+    """
+    if filters.status == "drafts":
+        join_on = (StandardVersion.standard_id == Standard.id) & (
+            StandardVersion.status == VersionStatus.draft
+        )
+    else:
+        join_on = col(StandardVersion.id) == Standard.current_version_id
+    query = select(Standard, StandardVersion).join(StandardVersion, join_on)
+    if filters.status == "in_force":
+        query = query.where(StandardVersion.status == VersionStatus.published)
+    elif filters.status == "retired":
+        query = query.where(StandardVersion.status == VersionStatus.retired)
+    if filters.kind:
+        query = query.where(Standard.kind == filters.kind)
+    if filters.category:
+        query = query.where(StandardVersion.category == filters.category)
+    if filters.severity:
+        query = query.where(StandardVersion.severity == filters.severity)
+    if filters.channel:
+        query = query.where(
+            col(StandardVersion.id).in_(
+                select(VersionChannel.version_id).where(VersionChannel.channel == filters.channel)
+            )
+        )
+    if filters.position:
+        query = query.where(
+            col(StandardVersion.id).in_(
+                select(VersionPosition.version_id).where(
+                    VersionPosition.position == filters.position
+                )
+            )
+        )
+    text = filters.text.strip().lower()
+    if text:
+        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(
+            or_(
+                col(Standard.code).ilike(pattern, escape="\\"),
+                col(StandardVersion.search_text).like(pattern, escape="\\"),
+            )
+        )
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    rows = session.exec(query.order_by(col(Standard.code)).limit(limit).offset(offset)).all()
+    return list(rows), total
+
+
+def count_by_status(session: Session) -> dict[str, int]:
+    rows = session.exec(
+        select(StandardVersion.status, func.count()).group_by(StandardVersion.status)
+    ).all()
+    return {status.value if hasattr(status, "value") else status: n for status, n in rows}
+
+
+# ---- writing ----------------------------------------------------------------------------------
+
+
+def create_standard(
+    session: Session,
+    *,
+    code: str,
+    kind: Kind,
+    content: VersionContent,
+    actor_id: int | None,
+    ip: str = "",
+) -> tuple[Standard, StandardVersion]:
+    """A new standard with its first version as a draft."""
+    if get_by_code(session, code=code):
+        raise StandardsError("A standard with this code already exists.")
+    standard = Standard(code=code, kind=kind)
+    session.add(standard)
+    session.flush()
+    version = StandardVersion(
+        standard_id=standard.id,  # type: ignore[arg-type]
+        number=1,
+        status=VersionStatus.draft,
+        created_by_id=actor_id,
+        category=content.category,
+        severity=content.severity,
+        title_zh=content.title_zh,
+    )
+    _apply_content(session, version, code, content)
+    audit_trail.record(
+        session,
+        action="standard.create",
+        actor_id=actor_id,
+        target_type="standard",
+        target_id=code,
+        detail={"kind": kind.value, "version_id": version.id},
+        ip=ip,
+    )
+    return standard, version
+
+
+def update_draft(
+    session: Session,
+    *,
+    standard: Standard,
+    version: StandardVersion,
+    content: VersionContent,
+    actor_id: int | None,
+    ip: str = "",
+) -> list[str]:
+    """Change a draft's content; returns the fields that changed. Refuses non-drafts."""
+    if version.status != VersionStatus.draft:
+        raise NotADraft("Only a draft can be edited; published versions never change.")
+    before = content_of(version)
+    _apply_content(session, version, standard.code, content)
+    changed = [f for f, v in content_of(version).items() if before[f] != v]
+    if changed:
+        audit_trail.record(
+            session,
+            action="standard.draft_update",
+            actor_id=actor_id,
+            target_type="standard",
+            target_id=standard.code,
+            detail={"version": version.number, "fields": changed},
+            ip=ip,
+        )
+    return changed
+
+
+def new_draft(
+    session: Session,
+    *,
+    standard: Standard,
+    actor_id: int | None,
+    ip: str = "",
+    content: VersionContent | None = None,
+) -> StandardVersion:
+    """Start the next version as a draft: a copy of the latest version unless content is given."""
+    if draft_of(session, standard=standard):
+        raise StandardsError("This standard already has a draft; edit that one.")
+    history = versions(session, standard=standard)
+    latest = history[-1]
+    if content is None:
+        content = VersionContent.model_validate(content_of(latest))
+    version = StandardVersion(
+        standard_id=standard.id,  # type: ignore[arg-type]
+        number=latest.number + 1,
+        status=VersionStatus.draft,
+        created_by_id=actor_id,
+        category=content.category,
+        severity=content.severity,
+        title_zh=content.title_zh,
+    )
+    _apply_content(session, version, standard.code, content)
+    audit_trail.record(
+        session,
+        action="standard.draft_create",
+        actor_id=actor_id,
+        target_type="standard",
+        target_id=standard.code,
+        detail={"version": version.number},
+        ip=ip,
+    )
+    return version
+
+
+def publish(
+    session: Session,
+    *,
+    standard: Standard,
+    version: StandardVersion,
+    effective_date: date,
+    change_note: str,
+    actor_id: int | None,
+    ip: str = "",
+) -> None:
+    """Publish a draft: it becomes the version in force and the previous one is superseded."""
+    if version.status != VersionStatus.draft:
+        raise NotADraft("Only a draft can be published.")
+    previous = current_version(session, standard=standard)
+    if previous is not None and previous.status == VersionStatus.published:
+        previous.status = VersionStatus.superseded
+        session.add(previous)
+    version.status = VersionStatus.published
+    version.effective_date = effective_date
+    version.change_note = change_note
+    version.published_at = utcnow()
+    version.published_by_id = actor_id
+    session.add(version)
+    standard.current_version_id = version.id
+    session.add(standard)
+    session.flush()
+    audit_trail.record(
+        session,
+        action="standard.publish",
+        actor_id=actor_id,
+        target_type="standard",
+        target_id=standard.code,
+        detail={
+            "version": version.number,
+            "version_id": version.id,
+            "effective_date": effective_date.isoformat(),
+            "change_note": change_note,
+        },
+        ip=ip,
+    )
+
+
+def retire(
+    session: Session,
+    *,
+    standard: Standard,
+    change_note: str,
+    actor_id: int | None,
+    ip: str = "",
+) -> StandardVersion:
+    """Take the standard out of force. Its versions stay readable in the history."""
+    current = current_version(session, standard=standard)
+    if current is None or current.status != VersionStatus.published:
+        raise StandardsError("Only a standard in force can be retired.")
+    current.status = VersionStatus.retired
+    session.add(current)
+    session.flush()
+    audit_trail.record(
+        session,
+        action="standard.retire",
+        actor_id=actor_id,
+        target_type="standard",
+        target_id=standard.code,
+        detail={"version": current.number, "change_note": change_note},
+        ip=ip,
+    )
+    return current
+
+
+def discard_draft(
+    session: Session, *, standard: Standard, version: StandardVersion, actor_id: int | None, ip: str = ""
+) -> None:
+    """Delete a draft that was never published (a first draft takes the standard with it)."""
+    if version.status != VersionStatus.draft:
+        raise NotADraft("Only a draft can be discarded.")
+    session.exec(delete(VersionChannel).where(col(VersionChannel.version_id) == version.id))
+    session.exec(delete(VersionPosition).where(col(VersionPosition.version_id) == version.id))
+    session.delete(version)
+    session.flush()
+    if version.number == 1:
+        session.delete(standard)
+        session.flush()
+    audit_trail.record(
+        session,
+        action="standard.draft_discard",
+        actor_id=actor_id,
+        target_type="standard",
+        target_id=standard.code,
+        detail={"version": version.number},
+        ip=ip,
+    )
+
+
+def get_standard(session: Session, *, standard_id: int) -> Standard | None:
+    return session.get(Standard, standard_id)
