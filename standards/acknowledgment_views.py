@@ -24,7 +24,11 @@ def my_acknowledgments(request: Request, session: SessionDep, user: CurrentUser)
 
 @router.post("/standards/{code}/v/{number}/acknowledge")
 def acknowledge(
-    request: Request, session: SessionDep, standard: StandardDep, version: VersionDep, user: CurrentUser
+    request: Request,
+    session: SessionDep,
+    standard: StandardDep,
+    version: VersionDep,
+    user: CurrentUser,
 ) -> Response:
     """Attest to having read this exact version (only the version in force, only if it applies)."""
     if version.status != VersionStatus.published or not acknowledgments.applies_to(
@@ -33,8 +37,11 @@ def acknowledge(
         raise HTTPException(status_code=403, detail="not_applicable")
     ack = acknowledgments.acknowledge(session, person=user, version=version, ip=client_ip(request))
     if is_htmx(request):
-        return render(request, "standards/_acknowledge.html", {"standard": standard, "version": version,
-                                                                 "ack": ack, "must_acknowledge": False})
+        return render(
+            request,
+            "standards/_acknowledge.html",
+            {"standard": standard, "version": version, "ack": ack, "must_acknowledge": False},
+        )
     return redirect(request, f"/standards/{standard.code}/v/{version.number}?acknowledged=1")
 
 
@@ -42,7 +49,9 @@ def acknowledge(
 def coverage_report(request: Request, session: SessionDep, viewer: ReportViewer) -> Response:
     team_ids = staff_service.visible_team_ids(session, person=viewer)
     rows = acknowledgments.coverage_by_version(session, team_ids=team_ids)
-    return render(request, "standards/coverage.html", {"rows": rows, "scoped": team_ids is not None})
+    return render(
+        request, "standards/coverage.html", {"rows": rows, "scoped": team_ids is not None}
+    )
 
 
 def _published_version(session: SessionDep, version_id: int) -> StandardVersion:

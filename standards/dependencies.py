@@ -33,7 +33,10 @@ StandardDep = Annotated[Standard, Depends(standard_from_path)]
 
 
 def version_from_path(
-    number: Annotated[int, Path(ge=1)], standard: StandardDep, session: SessionDep, user: CurrentUser
+    number: Annotated[int, Path(ge=1)],
+    standard: StandardDep,
+    session: SessionDep,
+    user: CurrentUser,
 ) -> StandardVersion:
     """The version at this URL; drafts are visible to authors only."""
     version = service.get_version(session, standard=standard, number=number)

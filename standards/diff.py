@@ -43,7 +43,10 @@ def _sections(content: dict[str, Any], tr: Callable[[str], str]) -> list[tuple[s
         (N_("Positions"), [tr(POSITION_LABELS[p]) for p in content["positions"]]),
         (N_("Body (Chinese)"), text(content["body_zh"])),
         (N_("Body (English)"), text(content["body_en"])),
-        (N_("Steps"), [f"{i}. {s['zh']} / {s.get('en', '')}" for i, s in enumerate(content["steps"], 1)]),
+        (
+            N_("Steps"),
+            [f"{i}. {s['zh']} / {s.get('en', '')}" for i, s in enumerate(content["steps"], 1)],
+        ),
         (
             N_("Required phrases"),
             [
@@ -52,7 +55,10 @@ def _sections(content: dict[str, Any], tr: Callable[[str], str]) -> list[tuple[s
                 for p in content["required_phrases"]
             ],
         ),
-        (N_("Forbidden phrases"), [f"{p['text']} / {p.get('en', '')}" for p in content["forbidden_phrases"]]),
+        (
+            N_("Forbidden phrases"),
+            [f"{p['text']} / {p.get('en', '')}" for p in content["forbidden_phrases"]],
+        ),
         (N_("Good practice (Chinese)"), text(content["good_practice_zh"])),
         (N_("Good practice (English)"), text(content["good_practice_en"])),
         (N_("Bad practice (Chinese)"), text(content["bad_practice_zh"])),
@@ -71,9 +77,7 @@ def _inline(a: str, b: str) -> tuple[list[Segment], list[Segment]]:
     return left, right
 
 
-def diff(
-    old: dict[str, Any], new: dict[str, Any], tr: Callable[[str], str] = str
-) -> list[Section]:
+def diff(old: dict[str, Any], new: dict[str, Any], tr: Callable[[str], str] = str) -> list[Section]:
     """Sections of rows; labels and choice names pass through tr (translation)."""
     sections = []
     for (label, a), (_, b) in zip(_sections(old, tr), _sections(new, tr), strict=True):

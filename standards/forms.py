@@ -12,8 +12,14 @@ from standards.models import Kind
 from standards.schemas import CODE_PATTERN, VersionContent
 
 TEXT_FIELDS = (
-    "title_zh", "title_en", "body_zh", "body_en", "good_practice_zh", "good_practice_en",
-    "bad_practice_zh", "bad_practice_en",
+    "title_zh",
+    "title_en",
+    "body_zh",
+    "body_en",
+    "good_practice_zh",
+    "good_practice_en",
+    "bad_practice_zh",
+    "bad_practice_en",
 )
 
 
@@ -75,15 +81,27 @@ def form_values(content: dict[str, Any]) -> dict[str, Any]:
 
 
 def submitted_values(form: FormData) -> dict[str, Any]:
-    values: dict[str, Any] = {key: str(form.get(key, "")) for key in (*TEXT_FIELDS, "category",
-                              "severity", "steps", "required_phrases", "forbidden_phrases",
-                              "code", "kind")}
+    values: dict[str, Any] = {
+        key: str(form.get(key, ""))
+        for key in (
+            *TEXT_FIELDS,
+            "category",
+            "severity",
+            "steps",
+            "required_phrases",
+            "forbidden_phrases",
+            "code",
+            "kind",
+        )
+    }
     values["channels"] = [str(v) for v in form.getlist("channels")]
     values["positions"] = [str(v) for v in form.getlist("positions")]
     return values
 
 
-def parse_content(values: dict[str, Any], *, kind: Kind) -> tuple[VersionContent | None, dict[str, str]]:
+def parse_content(
+    values: dict[str, Any], *, kind: Kind
+) -> tuple[VersionContent | None, dict[str, str]]:
     data = {f: values.get(f, "") for f in TEXT_FIELDS}
     data.update(
         category=values.get("category") or None,
@@ -119,8 +137,12 @@ class NewStandardForm(BaseModel):
 
 class PublishForm(BaseModel):
     effective_date: date
-    change_note: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+    change_note: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)
+    ]
 
 
 class RetireForm(BaseModel):
-    change_note: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+    change_note: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)
+    ]

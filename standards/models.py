@@ -186,7 +186,9 @@ class StandardVersion(SQLModel, table=True):
     body_zh: str = Field(default="", max_length=20000)
     body_en: str = Field(default="", max_length=20000)
     # [{"zh": ..., "en": ...}] in order
-    steps: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    steps: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
     # [{"text": ..., "en": ..., "variants": [...]}]
     required_phrases: list[dict[str, Any]] = Field(
         default_factory=list, sa_column=Column(JSON, nullable=False)

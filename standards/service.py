@@ -34,8 +34,16 @@ class NotADraft(StandardsError):
 
 def _search_text(code: str, content: dict[str, Any]) -> str:
     parts: list[str] = [code]
-    for field in ("title_zh", "title_en", "body_zh", "body_en", "good_practice_zh",
-                  "good_practice_en", "bad_practice_zh", "bad_practice_en"):
+    for field in (
+        "title_zh",
+        "title_en",
+        "body_zh",
+        "body_en",
+        "good_practice_zh",
+        "good_practice_en",
+        "bad_practice_zh",
+        "bad_practice_en",
+    ):
         parts.append(content.get(field) or "")
     for step in content.get("steps", []):
         parts.extend([step.get("zh", ""), step.get("en", "")])
@@ -362,7 +370,12 @@ def retire(
 
 
 def discard_draft(
-    session: Session, *, standard: Standard, version: StandardVersion, actor_id: int | None, ip: str = ""
+    session: Session,
+    *,
+    standard: Standard,
+    version: StandardVersion,
+    actor_id: int | None,
+    ip: str = "",
 ) -> None:
     """Delete a draft that was never published (a first draft takes the standard with it)."""
     if version.status != VersionStatus.draft:

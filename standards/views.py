@@ -97,7 +97,9 @@ def library(
         "page": page,
         "pages": max(1, -(-total // PAGE_SIZE)),
         "filters": filters,
-        "base_query": urlencode([(k, v) for k, v in request.query_params.multi_items() if k != "page"]),
+        "base_query": urlencode(
+            [(k, v) for k, v in request.query_params.multi_items() if k != "page"]
+        ),
         "position_labels": POSITION_LABELS,
         "is_author": can_author(user),
     }
@@ -135,7 +137,9 @@ def new_standard_page(
     request: Request, _author: AuthorUser, kind: Annotated[Kind, Query()] = Kind.script
 ) -> Response:
     values: dict[str, Any] = {"kind": kind.value, "channels": [], "positions": []}
-    return render(request, "standards/editor.html", _editor_context(kind=kind, values=values, errors={}))
+    return render(
+        request, "standards/editor.html", _editor_context(kind=kind, values=values, errors={})
+    )
 
 
 @router.post("/standards/new")
@@ -151,14 +155,23 @@ async def create_standard(request: Request, session: SessionDep, author: AuthorU
         context = _editor_context(kind=kind, values=values, errors=errors)
         return render(request, "standards/editor.html", context, status_code=400)
     standard, version = service.create_standard(
-        session, code=head.code, kind=head.kind, content=content, actor_id=author.id, ip=client_ip(request)
+        session,
+        code=head.code,
+        kind=head.kind,
+        content=content,
+        actor_id=author.id,
+        ip=client_ip(request),
     )
     return redirect(request, f"/standards/{standard.code}/v/{version.number}?saved=1")
 
 
 @router.get("/standards/{code}/v/{number}/edit")
 def edit_draft_page(
-    request: Request, session: SessionDep, standard: StandardDep, version: VersionDep, author: AuthorUser
+    request: Request,
+    session: SessionDep,
+    standard: StandardDep,
+    version: VersionDep,
+    author: AuthorUser,
 ) -> Response:
     if version.status != VersionStatus.draft:
         return _refuse_published(request, session, author, standard, version)
@@ -171,7 +184,11 @@ def edit_draft_page(
 
 @router.post("/standards/{code}/v/{number}/edit")
 async def save_draft(
-    request: Request, session: SessionDep, standard: StandardDep, version: VersionDep, author: AuthorUser
+    request: Request,
+    session: SessionDep,
+    standard: StandardDep,
+    version: VersionDep,
+    author: AuthorUser,
 ) -> Response:
     if version.status != VersionStatus.draft:
         return _refuse_published(request, session, author, standard, version)
@@ -183,7 +200,11 @@ async def save_draft(
         )
         return render(request, "standards/editor.html", context, status_code=400)
     service.update_draft(
-        session, standard=standard, version=version, content=content, actor_id=author.id,
+        session,
+        standard=standard,
+        version=version,
+        content=content,
+        actor_id=author.id,
         ip=client_ip(request),
     )
     return redirect(request, f"/standards/{standard.code}/v/{version.number}?saved=1")
@@ -193,7 +214,9 @@ def _refuse_published(
     request: Request, session: Session, user: Person, standard: Standard, version: StandardVersion
 ) -> Response:
     """Published versions never change: explain, and point at making a new draft."""
-    message = N_("Version %(number)s is %(status)s and can no longer be changed. Start a new draft to make changes.")
+    message = N_(
+        "Version %(number)s is %(status)s and can no longer be changed. Start a new draft to make changes."
+    )
     return _version_page(
         request,
         session,
@@ -202,7 +225,9 @@ def _refuse_published(
         version,
         status_code=409,
         error=translate(
-            request, message, number=version.number,
+            request,
+            message,
+            number=version.number,
             status=translate(request, STATUS_LABELS[version.status]).lower(),
         ),
     )
@@ -214,13 +239,19 @@ def start_draft(
 ) -> Response:
     existing = service.draft_of(session, standard=standard)
     if existing is None:
-        existing = service.new_draft(session, standard=standard, actor_id=author.id, ip=client_ip(request))
+        existing = service.new_draft(
+            session, standard=standard, actor_id=author.id, ip=client_ip(request)
+        )
     return redirect(request, f"/standards/{standard.code}/v/{existing.number}/edit")
 
 
 @router.post("/standards/{code}/v/{number}/publish")
 async def publish_version(
-    request: Request, session: SessionDep, standard: StandardDep, version: VersionDep, author: AuthorUser
+    request: Request,
+    session: SessionDep,
+    standard: StandardDep,
+    version: VersionDep,
+    author: AuthorUser,
 ) -> Response:
     if version.status != VersionStatus.draft:
         return _refuse_published(request, session, author, standard, version)
@@ -228,7 +259,13 @@ async def publish_version(
     form, errors = forms.parse(PublishForm, values)
     if form is None:
         return _version_page(
-            request, session, author, standard, version, status_code=400, publish_errors=errors,
+            request,
+            session,
+            author,
+            standard,
+            version,
+            status_code=400,
+            publish_errors=errors,
             publish_values=values,
         )
     service.publish(
@@ -245,7 +282,11 @@ async def publish_version(
 
 @router.post("/standards/{code}/v/{number}/discard")
 def discard_draft(
-    request: Request, session: SessionDep, standard: StandardDep, version: VersionDep, author: AuthorUser
+    request: Request,
+    session: SessionDep,
+    standard: StandardDep,
+    version: VersionDep,
+    author: AuthorUser,
 ) -> Response:
     if version.status != VersionStatus.draft:
         return _refuse_published(request, session, author, standard, version)
@@ -272,7 +313,10 @@ async def retire_standard(
             request, session, author, standard, current, status_code=400, retire_errors=errors
         )
     service.retire(
-        session, standard=standard, change_note=form.change_note, actor_id=author.id,
+        session,
+        standard=standard,
+        change_note=form.change_note,
+        actor_id=author.id,
         ip=client_ip(request),
     )
     return redirect(request, f"/standards/{standard.code}/v/{current.number}?retired=1")
@@ -282,7 +326,9 @@ async def retire_standard(
 
 
 @router.get("/standards/{code}")
-def standard_page(request: Request, session: SessionDep, standard: StandardDep, user: CurrentUser) -> Response:
+def standard_page(
+    request: Request, session: SessionDep, standard: StandardDep, user: CurrentUser
+) -> Response:
     """The version in force; for authors, the draft when nothing has been published yet."""
     version = service.current_version(session, standard=standard)
     if version is None:
@@ -302,7 +348,8 @@ def _version_page(
     **extra: Any,
 ) -> Response:
     history = [
-        v for v in service.versions(session, standard=standard)
+        v
+        for v in service.versions(session, standard=standard)
         if v.status != VersionStatus.draft or can_author(user)
     ]
     ack = None
@@ -332,7 +379,11 @@ def _version_page(
 
 @router.get("/standards/{code}/v/{number}")
 def version_page(
-    request: Request, session: SessionDep, standard: StandardDep, version: VersionDep, user: CurrentUser
+    request: Request,
+    session: SessionDep,
+    standard: StandardDep,
+    version: VersionDep,
+    user: CurrentUser,
 ) -> Response:
     return _version_page(request, session, user, standard, version)
 
@@ -358,14 +409,21 @@ def compare_versions(
     b: Annotated[int | None, Query(ge=1)] = None,
 ) -> Response:
     history = [
-        v for v in service.versions(session, standard=standard)
+        v
+        for v in service.versions(session, standard=standard)
         if v.status != VersionStatus.draft or can_author(user)
     ]
     by_number = {v.number: v for v in history}
     if len(history) < 2:
         return redirect(request, f"/standards/{standard.code}")
     b = b if b in by_number else history[-1].number
-    a = a if a in by_number else history[-2].number if history[-1].number == b else history[-1].number
+    a = (
+        a
+        if a in by_number
+        else history[-2].number
+        if history[-1].number == b
+        else history[-1].number
+    )
     left, right = by_number[a], by_number[b]
     sections = diff.diff(
         service.content_of(left), service.content_of(right), lambda s: translate(request, s)
@@ -397,4 +455,6 @@ def _acknowledgment_panel(session: Any, user: Any) -> home.Panel | None:
 def _author_panel(session: Any, user: Any) -> home.Panel | None:
     if user.role not in (Role.author, Role.admin):
         return None
-    return home.Panel("standards/_home_author.html", {"counts": service.count_by_status(session)}, order=20)
+    return home.Panel(
+        "standards/_home_author.html", {"counts": service.count_by_status(session)}, order=20
+    )
