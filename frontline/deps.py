@@ -11,7 +11,8 @@ from frontline.security import UNSAFE_METHODS
 
 
 def get_database(request: Request) -> Database:
-    return request.app.state.database  # type: ignore[no-any-return]
+    database: Database = request.app.state.database
+    return database
 
 
 def get_session(request: Request) -> Iterator[Session]:

@@ -3,7 +3,7 @@
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from frontline.i18n import N_
 
@@ -46,3 +46,16 @@ def errors_of(exc: ValidationError) -> dict[str, str]:
 
 def blank_to_none(value: object) -> object:
     return None if value == "" else value
+
+
+class QueryFilters(BaseModel):
+    """Base for a page's GET filters: an empty box or "All …" option means no filter."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _blanks_are_unset(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            return {key: value for key, value in data.items() if value not in ("", None)}
+        return data

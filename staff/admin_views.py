@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, HTTPException, Query, Request, UploadFile
 from fastapi.responses import Response
+from pydantic import Field
 
 from frontline import audit_trail, forms
 from frontline.deps import SessionDep, client_ip
@@ -31,17 +32,22 @@ def _person_choices(session: SessionDep) -> dict[str, object]:
 # ---- people ---------------------------------------------------------------------------------
 
 
+class PeopleQuery(forms.QueryFilters):
+    q: str = Field(default="", max_length=100)
+    team: int | None = None
+    role: Role | None = None
+    inactive: bool = False
+    page: int = Field(default=1, ge=1)
+
+
 @router.get("/people")
 def list_people(
     request: Request,
     session: SessionDep,
     viewer: StaffViewer,
-    q: str = "",
-    team: Annotated[int | None, Query()] = None,
-    role: Annotated[Role | None, Query()] = None,
-    inactive: bool = False,
-    page: Annotated[int, Query(ge=1)] = 1,
+    query: Annotated[PeopleQuery, Query()],
 ) -> Response:
+    q, team, role, inactive, page = query.q, query.team, query.role, query.inactive, query.page
     people, total = service.list_people(
         session,
         text=q.strip(),
@@ -322,7 +328,7 @@ async def save_team(
     form_data = await request.form()
     values: dict[str, object] = dict(form_data)
     values["supervisor_ids"] = [
-        int(v) for v in form_data.getlist("supervisor_ids") if str(v).isdigit()
+        int(v) for v in form_data.getlist("supervisor_ids") if isinstance(v, str) and v.isdigit()
     ]
     form, errors = forms.parse(TeamForm, values)
     if form:

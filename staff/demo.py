@@ -50,15 +50,14 @@ def load(session: Session) -> list[tuple[str, str, str]]:
     logins = [(no, name, role.value) for no, name, role, *_ in PEOPLE]
     if is_loaded(session):
         return logins
-    branch_ids = {}
+    branch_ids: dict[str, int] = {}
     for code, name, region in BRANCHES:
         branch = service.save_branch(
             session, branch=None, code=code, name=name, region=region, active=True, actor_id=None
         )
-        branch_ids[code] = branch.id
-    team_ids = []
-    for code, name in TEAMS:
-        team = service.save_team(
+        branch_ids[code] = _id(branch.id)
+    teams = [
+        service.save_team(
             session,
             team=None,
             branch_id=branch_ids[code],
@@ -67,31 +66,37 @@ def load(session: Session) -> list[tuple[str, str, str]]:
             supervisor_ids=[],
             actor_id=None,
         )
-        team_ids.append(team.id)
+        for code, name in TEAMS
+    ]
     supervisors: dict[int, list[int]] = {}
-    for no, name, role, position, team, supervises in PEOPLE:
+    for no, name, role, position, team_index, supervises in PEOPLE:
         person = service.create_person(
             session,
             employee_no=no,
             name=name,
             role=role,
             position=position,
-            team_id=team_ids[team] if team is not None else None,
+            team_id=teams[team_index].id if team_index is not None else None,
             password=DEMO_PASSWORD,
             locale="zh_CN" if no.startswith("E1") else None,
             actor_id=None,
         )
         for index in supervises:
-            supervisors.setdefault(index, []).append(person.id)  # type: ignore[arg-type]
+            supervisors.setdefault(index, []).append(_id(person.id))
     for index, person_ids in supervisors.items():
-        team_obj = service.get_team(session, team_id=team_ids[index])  # type: ignore[arg-type]
+        team = teams[index]
         service.save_team(
             session,
-            team=team_obj,
-            branch_id=team_obj.branch_id,
-            name=team_obj.name,  # type: ignore[union-attr]
+            team=team,
+            branch_id=team.branch_id,
+            name=team.name,
             active=True,
             supervisor_ids=person_ids,
             actor_id=None,
         )
     return logins
+
+
+def _id(value: int | None) -> int:
+    assert value is not None, "flushed rows have ids"
+    return value

@@ -3,6 +3,7 @@
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import and_, func
 from sqlmodel import Session, col, select
@@ -127,7 +128,7 @@ class Coverage:
         return round(100 * self.acknowledged / self.applicable) if self.applicable else 100
 
 
-def _applicable_people(team_ids: Sequence[int] | None):  # type: ignore[no-untyped-def]
+def _applicable_people(team_ids: Sequence[int] | None) -> Any:
     """People who must acknowledge a version: active, with a position the version names."""
     query = (
         select(StandardVersion.id, Person.id, Person.team_id, Acknowledgment.id)
@@ -214,7 +215,7 @@ def coverage_by_team(statuses: Sequence[PersonStatus]) -> list[tuple[Team | None
     teams: dict[int | None, tuple[Team | None, Coverage]] = {}
     for status in statuses:
         key = status.team.id if status.team else None
-        team, coverage = teams.setdefault(key, (status.team, Coverage(0, 0)))
+        _team, coverage = teams.setdefault(key, (status.team, Coverage(0, 0)))
         coverage.applicable += 1
         coverage.acknowledged += status.acknowledged_at is not None
     return sorted(teams.values(), key=lambda tc: tc[0].name if tc[0] else "")

@@ -1,9 +1,10 @@
 """A readable side-by-side diff of two versions: field by field, line by line, and within a
 changed line, character by character (Chinese has no spaces to split words on)."""
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
-from collections.abc import Callable
 from typing import Any
 
 from frontline.i18n import N_
@@ -66,14 +67,19 @@ def _sections(content: dict[str, Any], tr: Callable[[str], str]) -> list[tuple[s
     ]
 
 
+# Latin words and numbers compare whole; every other character (Chinese, punctuation) alone.
+_TOKEN = re.compile(r"[A-Za-z0-9_'-]+|\s+|.", re.DOTALL)
+
+
 def _inline(a: str, b: str) -> tuple[list[Segment], list[Segment]]:
+    ta, tb = _TOKEN.findall(a), _TOKEN.findall(b)
     left: list[Segment] = []
     right: list[Segment] = []
-    for op, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if a[i1:i2]:
-            left.append((a[i1:i2], op != "equal"))
-        if b[j1:j2]:
-            right.append((b[j1:j2], op != "equal"))
+    for op, i1, i2, j1, j2 in SequenceMatcher(None, ta, tb, autojunk=False).get_opcodes():
+        if i2 > i1:
+            left.append(("".join(ta[i1:i2]), op != "equal"))
+        if j2 > j1:
+            right.append(("".join(tb[j1:j2]), op != "equal"))
     return left, right
 
 

@@ -7,7 +7,7 @@ from fastapi.responses import Response
 
 from frontline.deps import SessionDep, client_ip
 from frontline.i18n import N_
-from frontline.web import render, templates, translate
+from frontline.web import render, templates
 from standards import yaml_io
 from standards.dependencies import AuthorUser
 

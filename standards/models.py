@@ -73,7 +73,7 @@ CATEGORY_LABELS = {
     Category.refusal: N_("Refusing a request"),
     Category.appearance: N_("Appearance"),
     Category.attitude: N_("Attitude"),
-    Category.language: N_("Language"),
+    Category.language: N_("Service language"),
     Category.process: N_("Process"),
     Category.compliance: N_("Compliance"),
     Category.privacy: N_("Privacy"),

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, or_
+from sqlalchemy import ColumnElement, and_, func, or_
 from sqlmodel import Session, col, delete, select
 
 from frontline import audit_trail
@@ -143,9 +143,11 @@ def search(
 
     Drafts are searched in their draft version; everything else in the version in force.
     """
+    join_on: ColumnElement[bool]
     if filters.status == "drafts":
-        join_on = (StandardVersion.standard_id == Standard.id) & (
-            StandardVersion.status == VersionStatus.draft
+        join_on = and_(
+            col(StandardVersion.standard_id) == Standard.id,
+            col(StandardVersion.status) == VersionStatus.draft,
         )
     else:
         join_on = col(StandardVersion.id) == Standard.current_version_id

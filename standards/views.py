@@ -1,11 +1,12 @@
 """The standards library: browse and search, author and publish, history and diff, print."""
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
+from pydantic import Field
 from sqlmodel import Session
 
 from frontline import forms, home
@@ -63,22 +64,29 @@ templates.env.globals.update(
 # ---- library ----------------------------------------------------------------------------------
 
 
+class LibraryQuery(forms.QueryFilters):
+    q: str = Field(default="", max_length=200)
+    kind: Kind | None = None
+    category: Category | None = None
+    channel: Channel | None = None
+    position: Position | None = None
+    severity: Severity | None = None
+    status: Literal["in_force", "retired", "drafts"] = "in_force"
+    page: int = Field(default=1, ge=1)
+
+
 @router.get("/standards")
 def library(
     request: Request,
     session: SessionDep,
     user: CurrentUser,
-    q: Annotated[str, Query(max_length=200)] = "",
-    kind: Annotated[Kind | None, Query()] = None,
-    category: Annotated[Category | None, Query()] = None,
-    channel: Annotated[Channel | None, Query()] = None,
-    position: Annotated[Position | None, Query()] = None,
-    severity: Annotated[Severity | None, Query()] = None,
-    status: Annotated[str, Query(pattern="^(in_force|retired|drafts)$")] = "in_force",
-    page: Annotated[int, Query(ge=1)] = 1,
+    query: Annotated[LibraryQuery, Query()],
 ) -> Response:
+    q, page, status = query.q, query.page, query.status
     if status == "drafts" and not can_author(user):
         status = "in_force"
+    kind, category, channel = query.kind, query.category, query.channel
+    position, severity = query.position, query.severity
     filters = service.LibraryFilters(
         text=q,
         kind=kind,
@@ -215,7 +223,8 @@ def _refuse_published(
 ) -> Response:
     """Published versions never change: explain, and point at making a new draft."""
     message = N_(
-        "Version %(number)s is %(status)s and can no longer be changed. Start a new draft to make changes."
+        "Version %(number)s is %(status)s and can no longer be changed. "
+        "Start a new draft to make changes."
     )
     return _version_page(
         request,
@@ -458,3 +467,10 @@ def _author_panel(session: Any, user: Any) -> home.Panel | None:
     return home.Panel(
         "standards/_home_author.html", {"counts": service.count_by_status(session)}, order=20
     )
+
+
+@home.register_panel
+def _coverage_panel(session: Any, user: Any) -> home.Panel | None:
+    if user.role not in (Role.supervisor, Role.hr, Role.admin):
+        return None
+    return home.Panel("standards/_home_coverage.html", {}, order=30)

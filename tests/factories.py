@@ -131,11 +131,19 @@ def make_standard(
     content = VersionContent.model_validate(standard_content(**overrides), context={"kind": kind})
     with db.session() as session:
         standard, version = standards_service.create_standard(
-            session, code=code or f"TST-{next(_seq):03d}", kind=Kind(kind), content=content, actor_id=None
+            session,
+            code=code or f"TST-{next(_seq):03d}",
+            kind=Kind(kind),
+            content=content,
+            actor_id=None,
         )
         if publish:
             standards_service.publish(
-                session, standard=standard, version=version, effective_date=date.fromisoformat(effective),
-                change_note="首次发布", actor_id=None,
+                session,
+                standard=standard,
+                version=version,
+                effective_date=date.fromisoformat(effective),
+                change_note="首次发布",
+                actor_id=None,
             )
         return standard, version

@@ -44,7 +44,7 @@ def test_two_writers_wait_for_each_other_instead_of_failing(db, database_url):
                 time.sleep(0.2)
                 row.name = str(int(row.name) + 1)
                 session.add(row)
-        except Exception as exc:  # noqa: BLE001 - collected and asserted below
+        except Exception as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=bump, args=(d,)) for d in (db, other)]

@@ -92,7 +92,8 @@ def test_missing_columns_and_empty_files(db, client):
 def test_cli_import_reports_line_numbers(db, settings, tmp_path, monkeypatch):
     from click.testing import CliRunner
 
-    from frontline import cli, settings as settings_module
+    from frontline import cli
+    from frontline import settings as settings_module
 
     monkeypatch.setenv("FRONTLINE_DATABASE_URL", settings.database_url)
     settings_module.get_settings.cache_clear()

@@ -41,7 +41,9 @@ def test_export_preview_and_apply(db, client):
     assert preview.status_code == 200
     assert "What this file would change" in preview.text and "New draft" in preview.text
     assert _counts(db) == (1, 1)  # nothing written by the preview
-    applied = client.submit("/standards/import/apply", {"yaml_text": changed}, token_page="/standards/import")
+    applied = client.submit(
+        "/standards/import/apply", {"yaml_text": changed}, token_page="/standards/import"
+    )
     assert applied.status_code == 200 and "Import applied" in applied.text
     assert _counts(db) == (1, 2)
     assert "柜面迎客(修订)" in client.get("/standards/GRT-01/v/2").text
@@ -50,7 +52,10 @@ def test_export_preview_and_apply(db, client):
 
 def test_bad_file_is_refused_with_line_numbers(db, client):
     _author(db, client)
-    bad = "format: frontline-standards/1\nstandards:\n  - code: GRT-01\n    kind: poem\n    versions: []\n"
+    bad = (
+        "format: frontline-standards/1\nstandards:\n"
+        "  - code: GRT-01\n    kind: poem\n    versions: []\n"
+    )
     response = _upload(client, bad)
     assert response.status_code == 400
     assert "Line 4" in response.text and "nothing changed" in response.text
@@ -68,9 +73,13 @@ def test_bad_file_is_refused_with_line_numbers(db, client):
 def test_kind_mismatch_on_apply_is_refused_not_a_500(db, client):
     _author(db, client)
     make_standard(db, code="ATT-01", kind="rule")
-    text = client.get("/standards/export.yaml").text.replace("kind: rule", "kind: script").replace(
-        "category: attitude", "category: greeting"
+    text = (
+        client.get("/standards/export.yaml")
+        .text.replace("kind: rule", "kind: script")
+        .replace("category: attitude", "category: greeting")
     )
-    response = client.submit("/standards/import/apply", {"yaml_text": text}, token_page="/standards/import")
+    response = client.submit(
+        "/standards/import/apply", {"yaml_text": text}, token_page="/standards/import"
+    )
     assert response.status_code == 400
     assert _counts(db) == (1, 1)

@@ -62,20 +62,33 @@ def test_author_writes_a_script_and_publishes_it(db, client):
 
 def test_bad_standard_form_keeps_everything_typed(db, client):
     _as(db, client, Role.author)
-    bad = {**NEW_SCRIPT, "code": "not a code", "category": "attitude", "channels": [], "title_zh": ""}
+    bad = {
+        **NEW_SCRIPT,
+        "code": "not a code",
+        "category": "attitude",
+        "channels": [],
+        "title_zh": "",
+    }
     response = client.submit("/standards/new", bad, token_page="/standards/new")
     assert response.status_code == 400
-    for message in ("such as GRT-01", "not one of this kind", "at least one channel", "This field is required"):
+    for message in (
+        "such as GRT-01",
+        "not one of this kind",
+        "at least one channel",
+        "This field is required",
+    ):
         assert message in response.text, message
     assert "报工号 | Give your staff number" in response.text  # nothing typed is lost
     make_standard(db, code="DUP-01")
-    dup = client.submit("/standards/new", {**NEW_SCRIPT, "code": "DUP-01"}, token_page="/standards/new")
+    dup = client.submit(
+        "/standards/new", {**NEW_SCRIPT, "code": "DUP-01"}, token_page="/standards/new"
+    )
     assert "already exists" in dup.text
 
 
 def test_published_version_cannot_be_edited_by_any_route(db, client):
     _as(db, client, Role.author)
-    standard, version = make_standard(db, code="IMM-01", title_zh="原标题")
+    _, version = make_standard(db, code="IMM-01", title_zh="原标题")
     assert client.get("/standards/IMM-01/v/1/edit").status_code == 409
     response = client.submit(
         "/standards/IMM-01/v/1/edit", {**NEW_SCRIPT, "title_zh": "偷改"}, token_page="/standards"
@@ -83,7 +96,8 @@ def test_published_version_cannot_be_edited_by_any_route(db, client):
     assert response.status_code == 409
     assert "can no longer be changed" in response.text
     again = client.submit(
-        "/standards/IMM-01/v/1/publish", {"effective_date": "2027-01-01", "change_note": "x"},
+        "/standards/IMM-01/v/1/publish",
+        {"effective_date": "2027-01-01", "change_note": "x"},
         token_page="/standards",
     )
     assert again.status_code == 409
@@ -94,9 +108,11 @@ def test_published_version_cannot_be_edited_by_any_route(db, client):
 def test_database_refuses_to_change_a_published_version(db):
     _, version = make_standard(db, code="IMM-02")
     with pytest.raises(DBAPIError), db.session() as session:
-        session.execute(text(f"UPDATE standard_version SET title_zh = 'x' WHERE id = {version.id}"))
+        session.execute(
+            text("UPDATE standard_version SET title_zh = 'x' WHERE id = :id"), {"id": version.id}
+        )
     with pytest.raises(DBAPIError), db.session() as session:
-        session.execute(text(f"DELETE FROM standard_version WHERE id = {version.id}"))
+        session.execute(text("DELETE FROM standard_version WHERE id = :id"), {"id": version.id})
 
 
 def test_new_version_diff_and_history(db, client):
@@ -106,12 +122,22 @@ def test_new_version_diff_and_history(db, client):
     assert start.headers["location"] == "/standards/GRT-01/v/2/edit"
     form = client.get("/standards/GRT-01/v/2/edit").text
     assert "柜面迎客" in form  # the draft starts as a copy
-    changed = {**NEW_SCRIPT, "title_zh": "柜面迎客", "category": "greeting", "channels": ["counter"],
-               "positions": ["teller"], "body_zh": "举手招迎,起身迎接客户。"}
+    changed = {
+        **NEW_SCRIPT,
+        "title_zh": "柜面迎客",
+        "category": "greeting",
+        "channels": ["counter"],
+        "positions": ["teller"],
+        "body_zh": "举手招迎,起身迎接客户。",
+    }
     changed.pop("code"), changed.pop("kind")
-    assert client.submit("/standards/GRT-01/v/2/edit", changed, token_page="/standards").status_code == 303
+    assert (
+        client.submit("/standards/GRT-01/v/2/edit", changed, token_page="/standards").status_code
+        == 303
+    )
     client.submit(
-        "/standards/GRT-01/v/2/publish", {"effective_date": "2026-06-01", "change_note": "增加举手招迎"},
+        "/standards/GRT-01/v/2/publish",
+        {"effective_date": "2026-06-01", "change_note": "增加举手招迎"},
         token_page="/standards",
     )
     v1 = client.get("/standards/GRT-01/v/1").text
@@ -127,9 +153,13 @@ def test_new_version_diff_and_history(db, client):
 def test_retire_takes_a_standard_out_of_the_library(db, client):
     _as(db, client, Role.author)
     make_standard(db, code="OLD-01", title_zh="纸质凭条")
-    missing_note = client.submit("/standards/OLD-01/retire", {"change_note": ""}, token_page="/standards")
+    missing_note = client.submit(
+        "/standards/OLD-01/retire", {"change_note": ""}, token_page="/standards"
+    )
     assert missing_note.status_code == 400
-    retired = client.submit("/standards/OLD-01/retire", {"change_note": "无纸化"}, token_page="/standards")
+    retired = client.submit(
+        "/standards/OLD-01/retire", {"change_note": "无纸化"}, token_page="/standards"
+    )
     assert retired.status_code == 303
     assert "OLD-01" not in client.get("/standards").text
     assert "OLD-01" in client.get("/standards?status=retired").text
@@ -146,16 +176,40 @@ def test_discard_a_first_draft(db, client):
 
 def test_search_and_filters_in_both_languages(db, client):
     _as(db, client, Role.employee, position=Position.teller)
-    make_standard(db, code="IDV-01", category="identity_verification", severity="critical",
-                  title_zh="身份核验", title_en="Identity verification", channels=["counter"])
-    make_standard(db, code="PHN-01", category="phone", title_zh="电话服务", title_en="Phone service",
-                  channels=["phone"], positions=["call_agent"])
-    make_standard(db, code="ATT-01", kind="rule", title_zh="服务态度", title_en="Attitude",
-                  channels=["counter", "lobby"], steps=[], required_phrases=[])
+    make_standard(
+        db,
+        code="IDV-01",
+        category="identity_verification",
+        severity="critical",
+        title_zh="身份核验",
+        title_en="Identity verification",
+        channels=["counter"],
+    )
+    make_standard(
+        db,
+        code="PHN-01",
+        category="phone",
+        title_zh="电话服务",
+        title_en="Phone service",
+        channels=["phone"],
+        positions=["call_agent"],
+    )
+    make_standard(
+        db,
+        code="ATT-01",
+        kind="rule",
+        title_zh="服务态度",
+        title_en="Attitude",
+        channels=["counter", "lobby"],
+        steps=[],
+        required_phrases=[],
+    )
     make_standard(db, code="DRF-02", publish=False, title_zh="草稿不可见")
 
     def codes(query):
-        return set(re.findall(r'class="code">([A-Z]+-\d+)<', client.get(f"/standards?{query}").text))
+        return set(
+            re.findall(r'class="code">([A-Z]+-\d+)<', client.get(f"/standards?{query}").text)
+        )
 
     assert codes("") == {"IDV-01", "PHN-01", "ATT-01"}
     assert codes("q=身份") == {"IDV-01"}
@@ -170,7 +224,9 @@ def test_search_and_filters_in_both_languages(db, client):
     assert codes("status=drafts") == {"IDV-01", "PHN-01", "ATT-01"}  # employees never see drafts
     assert client.get("/standards/DRF-02").status_code == 404
     assert client.get("/standards?q=%25").status_code == 200
-    fragment = client.get("/standards?q=身份", headers={"HX-Request": "true", "HX-Target": "results"})
+    fragment = client.get(
+        "/standards?q=身份", headers={"HX-Request": "true", "HX-Target": "results"}
+    )
     assert "<html" not in fragment.text and "IDV-01" in fragment.text
     chinese = client.get("/standards", headers={"Accept-Language": "zh-CN"}).text
     assert "身份核验" in chinese
@@ -222,17 +278,27 @@ def test_a_new_version_must_be_acknowledged_again(db, client):
     from standards.schemas import VersionContent
     from tests.factories import standard_content
 
-    standard, v1 = make_standard(db, code="ACK-03", positions=["teller"])
+    standard, _ = make_standard(db, code="ACK-03", positions=["teller"])
     _as(db, client, Role.employee, position=Position.teller)
     client.submit("/standards/ACK-03/v/1/acknowledge", token_page="/standards")
     assert "ACK-03" not in client.get("/acknowledgments").text
     with db.session() as session:
         draft = service.new_draft(
-            session, standard=standard, actor_id=None,
-            content=VersionContent.model_validate(standard_content(title_zh="新版"), context={"kind": "script"}),
+            session,
+            standard=standard,
+            actor_id=None,
+            content=VersionContent.model_validate(
+                standard_content(title_zh="新版"), context={"kind": "script"}
+            ),
         )
-        service.publish(session, standard=standard, version=draft, effective_date=date(2026, 12, 1),
-                        change_note="改版", actor_id=None)
+        service.publish(
+            session,
+            standard=standard,
+            version=draft,
+            effective_date=date(2026, 12, 1),
+            change_note="改版",
+            actor_id=None,
+        )
     assert "ACK-03" in client.get("/acknowledgments").text
     assert "You acknowledged this version" in client.get("/standards/ACK-03/v/1").text
 

@@ -1,0 +1,282 @@
+"""Browser tests: the demo bank served by `frontline serve`, driven by the system Chromium.
+
+One server (with the demo data loaded) runs for the whole session; every test gets a fresh
+browser context, so cookies never leak from one test to the next. Without Chromium or
+Playwright the tests are skipped locally but fail in CI, where they must really run.
+"""
+
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from staff.demo import DEMO_PASSWORD
+
+REPO = Path(__file__).resolve().parents[2]
+AXE_JS = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
+SCREENSHOTS = REPO / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+IN_CI = os.environ.get("CI") == "true"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+VIEWPORTS = {
+    "tablet-portrait": {"width": 768, "height": 1024},
+    "tablet-landscape": {"width": 1024, "height": 768},
+    "phone": {"width": 390, "height": 844},
+}
+TABLET_AND_PHONE = list(VIEWPORTS)
+
+# Demo logins, one per role (staff/demo.py).
+LOGINS = {
+    "admin": "A0001",
+    "hr": "H0001",
+    "author": "Q0001",
+    "supervisor": "S1001",
+    "employee": "E1001",
+}
+PASSWORD = DEMO_PASSWORD
+SERVER_START_TIMEOUT = 30.0
+
+
+def _unavailable(reason: str) -> None:
+    if IN_CI:
+        pytest.fail(f"browser tests cannot run in CI: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _frontline_command() -> list[str]:
+    """The installed `frontline` script beside this Python, else `python -c` on the CLI."""
+    script = Path(sys.executable).with_name("frontline")
+    if script.exists():
+        return [str(script)]
+    return [sys.executable, "-c", "from frontline.cli import main; main()"]
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url + "/healthz", timeout=2) as response:  # noqa: S310
+            return bool(response.status == 200)
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Base URL of the demo bank, served from a fresh SQLite database for this session."""
+    workdir = tmp_path_factory.mktemp("live-server")
+    env = {
+        **os.environ,
+        "FRONTLINE_DATABASE_URL": f"sqlite:///{workdir / 'demo.db'}",
+        "FRONTLINE_SECRET_KEY": "browser-tests-secret-key",
+        "PYTHONUNBUFFERED": "1",
+    }
+    command = _frontline_command()
+    demo = subprocess.run(  # noqa: S603 - our own CLI
+        [*command, "demo", "--no-serve"],
+        cwd=workdir,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    if demo.returncode != 0:
+        pytest.fail(f"`frontline demo --no-serve` failed:\n{demo.stdout}\n{demo.stderr}")
+
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    log_path = workdir / "server.log"
+    with log_path.open("w") as log:
+        server = subprocess.Popen(  # noqa: S603 - our own CLI
+            [*command, "serve", "--port", str(port)],
+            cwd=workdir,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + SERVER_START_TIMEOUT
+        while not _healthy(url):
+            if server.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(
+                    f"`frontline serve` did not answer /healthz within {SERVER_START_TIMEOUT}s:\n"
+                    + log_path.read_text()
+                )
+            time.sleep(0.2)
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not Path(CHROMIUM).exists():
+        _unavailable(f"{CHROMIUM} is not installed")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as exc:
+        _unavailable(f"playwright cannot be imported: {exc}")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(params=TABLET_AND_PHONE)
+def viewport(request: pytest.FixtureRequest) -> str:
+    """The viewport's name; tests may narrow the list with indirect parametrization."""
+    name = str(request.param)
+    assert name in VIEWPORTS, name
+    return name
+
+
+@pytest.fixture
+def context(browser: Any, viewport: str, live_server: str) -> Iterator[Any]:
+    # The app's CSP (script-src 'self') would block the injected axe-core script.
+    context = browser.new_context(
+        viewport=VIEWPORTS[viewport],
+        base_url=live_server,
+        bypass_csp=True,
+        locale="en-GB",
+        has_touch=viewport == "phone",
+    )
+    context.set_default_timeout(10_000)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context: Any) -> Iterator[Any]:
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page
+    assert not errors, f"JavaScript errors on the page: {errors}"
+
+
+@pytest.fixture
+def csp_page(browser: Any, viewport: str, live_server: str) -> Iterator[Any]:
+    """A page under the app's real Content-Security-Policy; `page.csp_violations` lists
+    the browser's reports of anything it blocked."""
+    context = browser.new_context(
+        viewport=VIEWPORTS[viewport],
+        base_url=live_server,
+        locale="en-GB",
+        has_touch=viewport == "phone",
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None,
+    )
+    page.csp_violations = violations
+    yield page
+    context.close()
+
+
+# ---- helpers --------------------------------------------------------------------------------
+
+
+def login(page: Any, role: str) -> None:
+    """Log in through the form as the demo person for `role`; lands on the home page."""
+    page.goto("/login")
+    page.fill("#employee_no", LOGINS[role])
+    page.fill("#password", PASSWORD)
+    with page.expect_navigation():
+        page.click("form[action='/login'] button[type=submit]")
+    assert "/login" not in page.url, f"login as {role} failed: {page.url}"
+    assert page.locator("form[action='/logout']").count() == 1, f"not logged in as {role}"
+
+
+def tap(page: Any, locator: Any) -> None:
+    """A tap where the screen is a touch screen (the phone viewport), else a click."""
+    if page.evaluate("navigator.maxTouchPoints > 0"):
+        locator.tap()
+    else:
+        locator.click()
+
+
+SERIOUS = ("serious", "critical")
+
+
+def axe_problems(page: Any) -> list[str]:
+    """Serious and critical axe-core violations on the page, as readable lines."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE_JS))
+    results = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    lines: list[str] = []
+    for violation in results["violations"]:
+        if violation.get("impact") not in SERIOUS:
+            continue
+        lines.append(
+            f"{page.url}: [{violation['impact']}] {violation['id']}: {violation['help']}"
+            f" ({violation['helpUrl']})"
+        )
+        for node in violation["nodes"][:5]:
+            lines.append(f"    at {json.dumps(node['target'])}: {node['html'][:160]}")
+            summary = " ".join((node.get("failureSummary") or "").split())
+            if summary:
+                lines.append(f"      {summary[:300]}")
+        if len(violation["nodes"]) > 5:
+            lines.append(f"    … and {len(violation['nodes']) - 5} more")
+    return lines
+
+
+def check_accessibility(page: Any) -> None:
+    """Run axe-core on the page; fail on any serious or critical violation, listed readably."""
+    problems = axe_problems(page)
+    if problems:
+        pytest.fail("Accessibility violations:\n" + "\n".join(problems), pytrace=False)
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", text).strip("-")
+
+
+@pytest.fixture
+def screenshot(request: pytest.FixtureRequest, viewport: str) -> Any:
+    """screenshot(page, label=None): a full-page PNG in <repo>/screenshots/.
+
+    Named <test-name>[-<label>]-<viewport>.png; the folder is git-ignored.
+    """
+
+    def take(page: Any, label: str | None = None) -> Path:
+        SCREENSHOTS.mkdir(exist_ok=True)
+        name = request.node.originalname + (f"-{label}" if label else "")
+        path = SCREENSHOTS / f"{_slug(name)}-{viewport}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take

@@ -1,0 +1,85 @@
+"""Tablet and phone layout: big enough touch targets, no sideways scrolling."""
+
+from typing import Any
+
+import pytest
+
+from tests.browser.conftest import login
+
+pytestmark = pytest.mark.browser
+
+MIN_TARGET = 44  # px: WCAG 2.5.5 and the platform guidelines for touch targets
+
+# Everything one taps in the header and on the login form.
+HEADER_TARGETS = ".app-header nav a, .app-header nav button"
+LOGIN_TARGETS = "form[action='/login'] :is(a, button, input:not([type=hidden]))"
+FOOTER_TARGETS = ".language-switch button"
+
+
+def _boxes(page: Any, selector: str) -> list[dict[str, Any]]:
+    boxes: list[dict[str, Any]] = page.eval_on_selector_all(
+        selector,
+        """els => els
+            .filter(el => el.offsetParent !== null)
+            .map(el => {
+                const r = el.getBoundingClientRect();
+                return {html: el.outerHTML.slice(0, 100), left: r.left, top: r.top,
+                        right: r.right, bottom: r.bottom, height: r.height};
+            })""",
+    )
+    assert boxes, f"nothing visible matches {selector}"
+    return boxes
+
+
+def _small_targets(page: Any, selector: str) -> list[str]:
+    """Targets under 44px high, and targets overlapping each other (a tap could hit both)."""
+    boxes = _boxes(page, selector)
+    problems = [
+        f"{b['height']:.0f}px high: {b['html']}" for b in boxes if b["height"] < MIN_TARGET - 0.5
+    ]
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            width = min(a["right"], b["right"]) - max(a["left"], b["left"])
+            height = min(a["bottom"], b["bottom"]) - max(a["top"], b["top"])
+            if width > 1 and height > 1:
+                problems.append(f"overlap {width:.0f}x{height:.0f}px: {a['html']} / {b['html']}")
+    return problems
+
+
+@pytest.mark.parametrize("role", ["admin", "employee"])
+def test_header_touch_targets_are_at_least_44px(page: Any, role: str) -> None:
+    login(page, role)
+    small = _small_targets(page, HEADER_TARGETS) + _small_targets(page, FOOTER_TARGETS)
+    assert not small, "\n".join(small)
+
+
+def test_login_form_touch_targets_are_at_least_44px(page: Any) -> None:
+    page.goto("/login")
+    small = (
+        _small_targets(page, HEADER_TARGETS)
+        + _small_targets(page, LOGIN_TARGETS)
+        + _small_targets(page, FOOTER_TARGETS)
+    )
+    assert not small, "\n".join(small)
+
+
+def _sideways_scroll(page: Any) -> int:
+    return int(page.evaluate("document.documentElement.scrollWidth - window.innerWidth"))
+
+
+# (who is signed in, page): the employee's account is in Chinese, so both languages are covered.
+NO_SIDEWAYS = [
+    (None, "/login"),
+    ("admin", "/"),
+    ("admin", "/people"),
+    ("employee", "/"),
+]
+
+
+@pytest.mark.parametrize(("role", "url"), NO_SIDEWAYS)
+def test_pages_do_not_scroll_sideways(page: Any, role: str | None, url: str) -> None:
+    if role:
+        login(page, role)
+    page.goto(url)
+    overflow = _sideways_scroll(page)
+    assert overflow <= 1, f"{url} scrolls sideways by {overflow}px"
