@@ -115,3 +115,14 @@ def make_client(app):  # type: ignore[no-untyped-def]
     yield make
     for c in clients:
         c.__exit__(None, None, None)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """In CI a PostgreSQL run without a server must fail loudly, never fall back to SQLite."""
+    backend = os.environ.get("FRONTLINE_TEST_BACKEND", "")
+    if IN_CI and backend == "postgresql" and not PG_URL:
+        raise pytest.UsageError(
+            "FRONTLINE_TEST_BACKEND=postgresql needs FRONTLINE_TEST_DATABASE_URL in CI"
+        )
+    if backend and backend not in ("sqlite", "postgresql"):
+        raise pytest.UsageError(f"unknown FRONTLINE_TEST_BACKEND {backend!r}")
