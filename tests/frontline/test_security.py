@@ -84,3 +84,33 @@ def test_pages_have_no_inline_script_or_style(db, client):
 def test_anonymous_csrf_cookie_is_httponly(client):
     cookie = client.get("/login").headers["set-cookie"]
     assert "frontline_anon=" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_author_markdown_is_sanitised():
+    from frontline.markdown import render
+
+    html = str(
+        render(
+            "**粗体**\n<script>alert(1)</script>\n[x](javascript:alert(1)) <img src=x onerror=alert(1)>"
+        )
+    )
+    assert "<strong>粗体</strong>" in html
+    # Raw HTML is shown as text, never as tags; javascript: links are not links.
+    assert "<script" not in html and "<img" not in html and 'href="javascript' not in html
+    assert "&lt;script&gt;" in html
+
+
+def test_unexpected_errors_get_a_friendly_page_in_the_users_language(app):
+    from frontline.access import public
+    from tests.client import FrontlineClient
+
+    @app.get("/boom", dependencies=[public])
+    def boom() -> None:
+        raise RuntimeError("kaboom")
+
+    with FrontlineClient(app, raise_server_exceptions=False) as c:
+        english = c.get("/boom")
+        chinese = c.get("/boom", headers={"Accept-Language": "zh-CN"})
+    assert english.status_code == 500 and "Something went wrong" in english.text
+    assert "kaboom" not in english.text
+    assert chinese.status_code == 500 and '<html lang="zh-CN"' in chinese.text
