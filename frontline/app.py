@@ -13,6 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from frontline import health
 from frontline.db import Database
+from frontline.i18n import N_
 from frontline.migrate import ensure_current
 from frontline.security import SecurityMiddleware, csrf_protect
 from frontline.settings import Settings, get_settings
@@ -58,10 +59,11 @@ def create_app(settings: Settings | None = None, *, check_migrations: bool = Tru
 
 
 ERROR_TITLES = {
-    403: "You may not open this page",
-    404: "Page not found",
-    429: "Too many requests",
-    500: "Something went wrong",
+    400: N_("Request not accepted"),
+    403: N_("You may not open this page"),
+    404: N_("Page not found"),
+    429: N_("Too many requests"),
+    500: N_("Something went wrong"),
 }
 
 
@@ -101,7 +103,7 @@ def _install_error_pages(app: FastAPI) -> None:
 
 
 def _error_page(request: Request, status: int, detail: object) -> Response:
-    title = ERROR_TITLES.get(status, "Request not accepted")
+    title = ERROR_TITLES.get(status, ERROR_TITLES[400])
     context = {"status": status, "title": title, "detail": detail}
     if is_htmx(request):
         return render(request, "errors/_message.html", context, status_code=status)

@@ -1,5 +1,6 @@
 """Templating: the Jinja environment, per-request translations, htmx helpers and responses."""
 
+import json
 from collections.abc import Mapping
 from contextvars import ContextVar
 from typing import Any
@@ -50,6 +51,11 @@ def is_htmx(request: Request) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
+def json_text(value: Any) -> str:
+    """JSON for people to read: Chinese stays Chinese (autoescaping still applies)."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
 def _environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATES_DIR),
@@ -59,6 +65,7 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     env.install_gettext_callables(_jinja_gettext, _jinja_ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.filters["json_text"] = json_text
     env.globals.update(
         supported_locales=SUPPORTED,
         language_names=LANGUAGE_NAMES,

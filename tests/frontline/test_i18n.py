@@ -51,7 +51,7 @@ def test_unknown_language_is_ignored(client):
 def test_error_pages_are_translated(client):
     page = client.get("/no-such-page", headers={"Accept-Language": "zh-CN"})
     assert page.status_code == 404
-    assert '<html lang="zh-CN"' in page.text
+    assert '<html lang="zh-CN"' in page.text and "页面不存在" in page.text
     english = client.get("/no-such-page").text
     assert "Page not found" in english
 

@@ -91,7 +91,8 @@ def test_author_markdown_is_sanitised():
 
     html = str(
         render(
-            "**粗体**\n<script>alert(1)</script>\n[x](javascript:alert(1)) <img src=x onerror=alert(1)>"
+            "**粗体**\n<script>alert(1)</script>\n"
+            "[x](javascript:alert(1)) <img src=x onerror=alert(1)>"
         )
     )
     assert "<strong>粗体</strong>" in html

@@ -190,6 +190,7 @@ def test_audit_trail_page_lists_events_and_filters(db, admin_client):
     assert "login.succeeded" in page and "branch.create" in page
     filtered = admin_client.get("/audit-trail?action=branch.create").text
     assert "login.succeeded</code>" not in filtered
+    assert "测试支行" in filtered  # details show Chinese as Chinese, not \\u escapes
 
 
 def test_audit_trail_is_append_only_in_the_database(db, admin_client):
