@@ -19,8 +19,14 @@ from standards.models import CATEGORIES_BY_KIND, Category, Channel, Kind, Severi
 CODE_PATTERN = re.compile(r"^[A-Z]{2,6}-\d{2,4}$")
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+RequiredTitle = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)
+]
 LongText = Annotated[str, StringConstraints(max_length=20000)]
 Line = Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)]
+RequiredLine = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)
+]
 
 
 class Strict(BaseModel):
@@ -28,40 +34,19 @@ class Strict(BaseModel):
 
 
 class Step(Strict):
-    zh: Line
+    zh: RequiredLine
     en: Line = ""
-
-    @field_validator("zh")
-    @classmethod
-    def _required(cls, value: str) -> str:
-        if not value:
-            raise ValueError(N_("This field is required."))
-        return value
 
 
 class RequiredPhrase(Strict):
-    text: Line
+    text: RequiredLine
     en: Line = ""
     variants: list[Line] = Field(default_factory=list)
 
-    @field_validator("text")
-    @classmethod
-    def _required(cls, value: str) -> str:
-        if not value:
-            raise ValueError(N_("This field is required."))
-        return value
-
 
 class ForbiddenPhrase(Strict):
-    text: Line
+    text: RequiredLine
     en: Line = ""
-
-    @field_validator("text")
-    @classmethod
-    def _required(cls, value: str) -> str:
-        if not value:
-            raise ValueError(N_("This field is required."))
-        return value
 
 
 class VersionContent(Strict):
@@ -71,7 +56,7 @@ class VersionContent(Strict):
     channels: list[Channel] = Field(min_length=1)
     positions: list[Position] = Field(min_length=1)
     severity: Severity
-    title_zh: Title
+    title_zh: RequiredTitle
     title_en: Title = ""
     body_zh: LongText = ""
     body_en: LongText = ""
@@ -82,13 +67,6 @@ class VersionContent(Strict):
     good_practice_en: LongText = ""
     bad_practice_zh: LongText = ""
     bad_practice_en: LongText = ""
-
-    @field_validator("title_zh")
-    @classmethod
-    def _title_required(cls, value: str) -> str:
-        if not value:
-            raise ValueError(N_("This field is required."))
-        return value
 
     @field_validator("category")
     @classmethod

@@ -446,6 +446,8 @@ def _content_problems(
                 f"{where}: category: {error['input']} is not a category of a {kind.value} "
                 f"(the categories of a {kind.value} are: {allowed})."
             )
+        elif kind_of_error == "string_too_short" and error.get("ctx", {}).get("min_length") == 1:
+            message = f"{where}: {path}: This field is required."
         else:
             text = str(error["msg"]).removeprefix("Value error, ")
             message = f"{where}: {path}: {text}"
