@@ -105,13 +105,11 @@ def _wait_for_table(page: Any, condition: str, htmx_calls: list[str]) -> None:
             f"() => {{ const text = document.querySelector('#people-table').textContent;"
             f" return {condition}; }}"
         )
-        return
     except PlaywrightTimeout:
-        pass
-    pytest.fail(
-        f"#people-table never satisfied `{condition}`; htmx requests: {htmx_calls}",
-        pytrace=False,
-    )
+        pytest.fail(
+            f"#people-table never satisfied `{condition}`; htmx requests: {htmx_calls}",
+            pytrace=False,
+        )
 
 
 def test_people_filter_updates_the_table_without_reloading(csp_page: Any, screenshot: Any) -> None:
