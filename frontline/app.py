@@ -62,6 +62,7 @@ ERROR_TITLES = {
     400: N_("Request not accepted"),
     403: N_("You may not open this page"),
     404: N_("Page not found"),
+    409: N_("This can no longer be changed"),
     429: N_("Too many requests"),
     500: N_("Something went wrong"),
 }

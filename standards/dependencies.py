@@ -2,13 +2,15 @@
 
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Path
+from fastapi import Depends, HTTPException, Path, Request
 
 from frontline.deps import SessionDep
+from frontline.i18n import N_
+from frontline.web import translate
 from staff.dependencies import CurrentUser, require_role
 from staff.models import Person, Role
 from standards import service
-from standards.models import Standard, StandardVersion, VersionStatus
+from standards.models import STATUS_LABELS, Standard, StandardVersion, VersionStatus
 
 AuthorUser = Annotated[Person, require_role(Role.author)]
 ReportViewer = Annotated[Person, require_role(Role.supervisor, Role.hr)]
@@ -46,3 +48,19 @@ def version_from_path(
 
 
 VersionDep = Annotated[StandardVersion, Depends(version_from_path)]
+
+
+def draft_from_path(request: Request, version: VersionDep) -> StandardVersion:
+    """The version at this URL, for routes that change it: only a draft may change."""
+    if version.status != VersionStatus.draft:
+        message = N_(
+            "Version %(number)s is %(status)s and can no longer be changed. "
+            "Start a new draft to make changes."
+        )
+        status = translate(request, STATUS_LABELS[version.status]).lower()
+        detail = translate(request, message, number=version.number, status=status)
+        raise HTTPException(status_code=409, detail=detail)
+    return version
+
+
+DraftDep = Annotated[StandardVersion, Depends(draft_from_path)]

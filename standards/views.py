@@ -18,7 +18,7 @@ from staff.dependencies import CurrentUser
 from staff.models import POSITION_LABELS, Person, Position, Role
 from standards import acknowledgments, diff, service
 from standards.acknowledgment_views import router as acknowledgment_router
-from standards.dependencies import AuthorUser, StandardDep, VersionDep, can_author
+from standards.dependencies import AuthorUser, DraftDep, StandardDep, VersionDep, can_author
 from standards.forms import (
     NewStandardForm,
     PublishForm,
@@ -175,14 +175,8 @@ async def create_standard(request: Request, session: SessionDep, author: AuthorU
 
 @router.get("/standards/{code}/v/{number}/edit")
 def edit_draft_page(
-    request: Request,
-    session: SessionDep,
-    standard: StandardDep,
-    version: VersionDep,
-    author: AuthorUser,
+    request: Request, standard: StandardDep, version: DraftDep, _author: AuthorUser
 ) -> Response:
-    if version.status != VersionStatus.draft:
-        return _refuse_published(request, session, author, standard, version)
     values = form_values(service.content_of(version))
     context = _editor_context(
         kind=standard.kind, values=values, errors={}, standard=standard, version=version
@@ -195,11 +189,9 @@ async def save_draft(
     request: Request,
     session: SessionDep,
     standard: StandardDep,
-    version: VersionDep,
+    version: DraftDep,
     author: AuthorUser,
 ) -> Response:
-    if version.status != VersionStatus.draft:
-        return _refuse_published(request, session, author, standard, version)
     values = submitted_values(await request.form())
     content, errors = parse_content(values, kind=standard.kind)
     if content is None:
@@ -216,30 +208,6 @@ async def save_draft(
         ip=client_ip(request),
     )
     return redirect(request, f"/standards/{standard.code}/v/{version.number}?saved=1")
-
-
-def _refuse_published(
-    request: Request, session: Session, user: Person, standard: Standard, version: StandardVersion
-) -> Response:
-    """Published versions never change: explain, and point at making a new draft."""
-    message = N_(
-        "Version %(number)s is %(status)s and can no longer be changed. "
-        "Start a new draft to make changes."
-    )
-    return _version_page(
-        request,
-        session,
-        user,
-        standard,
-        version,
-        status_code=409,
-        error=translate(
-            request,
-            message,
-            number=version.number,
-            status=translate(request, STATUS_LABELS[version.status]).lower(),
-        ),
-    )
 
 
 @router.post("/standards/{code}/drafts")
@@ -259,11 +227,9 @@ async def publish_version(
     request: Request,
     session: SessionDep,
     standard: StandardDep,
-    version: VersionDep,
+    version: DraftDep,
     author: AuthorUser,
 ) -> Response:
-    if version.status != VersionStatus.draft:
-        return _refuse_published(request, session, author, standard, version)
     values = dict(await request.form())
     form, errors = forms.parse(PublishForm, values)
     if form is None:
@@ -294,11 +260,9 @@ def discard_draft(
     request: Request,
     session: SessionDep,
     standard: StandardDep,
-    version: VersionDep,
+    version: DraftDep,
     author: AuthorUser,
 ) -> Response:
-    if version.status != VersionStatus.draft:
-        return _refuse_published(request, session, author, standard, version)
     number = version.number
     service.discard_draft(
         session, standard=standard, version=version, actor_id=author.id, ip=client_ip(request)
