@@ -8,19 +8,8 @@ from starlette.datastructures import FormData
 
 from frontline import forms
 from frontline.i18n import N_
-from standards.models import Kind
+from standards.models import TEXT_FIELDS, Kind
 from standards.schemas import CODE_PATTERN, VersionContent
-
-TEXT_FIELDS = (
-    "title_zh",
-    "title_en",
-    "body_zh",
-    "body_en",
-    "good_practice_zh",
-    "good_practice_en",
-    "bad_practice_zh",
-    "bad_practice_en",
-)
 
 
 def _lines(text: str) -> list[list[str]]:

@@ -146,6 +146,20 @@ CONTENT_FIELDS = (
 )
 
 
+# The free-text fields of a version (both languages): what the form edits as text and what
+# text search looks in, besides steps and phrases.
+TEXT_FIELDS = (
+    "title_zh",
+    "title_en",
+    "body_zh",
+    "body_en",
+    "good_practice_zh",
+    "good_practice_en",
+    "bad_practice_zh",
+    "bad_practice_en",
+)
+
+
 class Standard(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(max_length=16, unique=True)

@@ -11,6 +11,7 @@ from frontline import audit_trail
 from frontline.models import utcnow
 from standards.models import (
     CONTENT_FIELDS,
+    TEXT_FIELDS,
     Category,
     Channel,
     Kind,
@@ -34,17 +35,7 @@ class NotADraft(StandardsError):
 
 def _search_text(code: str, content: dict[str, Any]) -> str:
     parts: list[str] = [code]
-    for field in (
-        "title_zh",
-        "title_en",
-        "body_zh",
-        "body_en",
-        "good_practice_zh",
-        "good_practice_en",
-        "bad_practice_zh",
-        "bad_practice_en",
-    ):
-        parts.append(content.get(field) or "")
+    parts.extend(content.get(field) or "" for field in TEXT_FIELDS)
     for step in content.get("steps", []):
         parts.extend([step.get("zh", ""), step.get("en", "")])
     for phrase in [*content.get("required_phrases", []), *content.get("forbidden_phrases", [])]:
