@@ -9,7 +9,7 @@ from frontline.deps import SessionDep, client_ip
 from frontline.web import is_htmx, redirect, render
 from staff import service as staff_service
 from staff.dependencies import CurrentUser
-from standards import acknowledgments, service
+from standards import acknowledgments, coverage, reminders, service
 from standards.dependencies import ReportViewer, StandardDep, VersionDep
 from standards.models import StandardVersion, VersionStatus
 
@@ -48,7 +48,7 @@ def acknowledge(
 @router.get("/acknowledgments/report")
 def coverage_report(request: Request, session: SessionDep, viewer: ReportViewer) -> Response:
     team_ids = staff_service.visible_team_ids(session, person=viewer)
-    report = acknowledgments.coverage(session, team_ids=team_ids)
+    report = coverage.coverage(session, team_ids=team_ids)
     context = {"rows": report.by_version, "teams": report.by_team, "scoped": team_ids is not None}
     return render(request, "standards/coverage.html", context)
 
@@ -70,12 +70,12 @@ def coverage_detail(
     version = _published_version(session, version_id)
     standard = service.get_standard(session, standard_id=version.standard_id)
     team_ids = staff_service.visible_team_ids(session, person=viewer)
-    people = acknowledgments.people_for_version(session, version=version, team_ids=team_ids)
+    people = coverage.people_for_version(session, version=version, team_ids=team_ids)
     context = {
         "standard": standard,
         "version": version,
         "people": people,
-        "teams": acknowledgments.coverage_by_team(people),
+        "teams": coverage.coverage_by_team(people),
         "reminded": request.query_params.get("reminded"),
     }
     return render(request, "standards/coverage_detail.html", context)
@@ -90,7 +90,7 @@ def remind(
 ) -> Response:
     """Remind everyone in the viewer's scope who has not acknowledged this version yet."""
     version = _published_version(session, version_id)
-    count = acknowledgments.remind(
+    count = reminders.remind(
         session,
         version=version,
         team_ids=staff_service.visible_team_ids(session, person=viewer),
