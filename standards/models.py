@@ -248,6 +248,12 @@ class Acknowledgment(SQLModel, table=True):
     person_id: int = Field(foreign_key="person.id", index=True)
     version_id: int = Field(foreign_key="standard_version.id", index=True)
     acknowledged_at: datetime = utc_field(default_now=True)
+    # Evidence of reading (None on acknowledgments older than migration 0003): when the page
+    # was opened (signed by the server), when the attestation at its end scrolled into view
+    # (None without JavaScript), and how long the page was open before confirming.
+    opened_at: datetime | None = utc_field(nullable=True)
+    reached_at: datetime | None = utc_field(nullable=True)
+    seconds_open: int | None = None
 
 
 class AcknowledgmentReminder(SQLModel, table=True):
