@@ -15,7 +15,7 @@ from frontline.web import redirect, render
 from staff import roster, service, sessions
 from staff.dependencies import AdminUser, HRUser, PersonInScope, PolicyDep, StaffViewer
 from staff.forms import BranchForm, PersonForm, TeamForm
-from staff.models import POSITION_LABELS, ROLE_LABELS, Branch, Role, Team
+from staff.models import POSITION_LABELS, ROLE_LABELS, Branch, Person, Role, Team
 
 router = APIRouter()
 PAGE_SIZE = 50
@@ -30,6 +30,17 @@ def _person_choices(session: SessionDep) -> dict[str, object]:
 
 
 # ---- people ---------------------------------------------------------------------------------
+
+
+def _refused_role_change(actor: Person, person: Person | None, role: Role, active: bool) -> str:
+    """The service's role rule as a form error ("" when allowed); the roster import obeys it too."""
+    try:
+        service.check_may_assign(
+            actor_role=actor.role, actor_id=actor.id, person=person, new_role=role, active=active
+        )
+    except service.RoleChangeRefused as refused:
+        return refused.message % refused.params if refused.params else refused.message
+    return ""
 
 
 class PeopleQuery(forms.QueryFilters):
@@ -86,6 +97,8 @@ async def create_person(request: Request, session: SessionDep, admin: AdminUser)
     form, errors = forms.parse(PersonForm, values)
     if form and service.get_by_employee_no(session, employee_no=form.employee_no):
         errors["employee_no"] = N_("This employee number is already taken.")
+    if form and (refused := _refused_role_change(admin, None, form.role, form.active)):
+        errors["role"] = refused
     if form is None or errors:
         context = {"person": None, "values": values, "errors": errors, **_person_choices(session)}
         return render(request, "staff/person_form.html", context, status_code=400)
@@ -129,8 +142,8 @@ async def update_person(
     values = dict(await request.form())
     values["employee_no"] = person.employee_no
     form, errors = forms.parse(PersonForm, values)
-    if form and person.id == admin.id and (form.role != Role.admin or not form.active):
-        errors["role"] = N_("You cannot remove your own administrator role or deactivate yourself.")
+    if form and (refused := _refused_role_change(admin, person, form.role, form.active)):
+        errors["role"] = refused
     if form is None or errors:
         context = {
             "person": person,
@@ -208,7 +221,9 @@ async def import_roster(
             errors=[roster.RowError(0, N_("The file is larger than 5 MB."))]
         )
     else:
-        result = roster.import_roster(session, data=data, actor_id=hr.id, ip=client_ip(request))
+        result = roster.import_roster(
+            session, data=data, actor_role=hr.role, actor_id=hr.id, ip=client_ip(request)
+        )
     if not result.ok:
         # Nothing from a file with bad rows is kept.
         session.rollback()

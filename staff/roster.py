@@ -163,9 +163,12 @@ def _row(
 
 
 def import_roster(
-    session: Session, *, data: bytes, actor_id: int | None, ip: str = ""
+    session: Session, *, data: bytes, actor_role: Role, actor_id: int | None, ip: str = ""
 ) -> ImportResult:
-    """Create or update people from a CSV; with any bad row, change nothing."""
+    """Create or update people from a CSV; with any bad row, change nothing.
+
+    The actor's role limits which roles the file may give and whose accounts it may change,
+    exactly as on the people pages (service.check_may_assign)."""
     result = ImportResult()
     try:
         text = decode(data)
@@ -179,6 +182,10 @@ def import_roster(
             result.errors.append(
                 RowError(row.line, N_("Unknown branch code %(value)s."), {"value": row.branch_code})
             )
+    for row in rows:
+        refused = _refusal(session, row, actor_role=actor_role, actor_id=actor_id)
+        if refused is not None:
+            result.errors.append(refused)
     if result.errors:
         result.errors.sort(key=lambda e: e.line)
         return result
@@ -217,6 +224,45 @@ def import_roster(
         ip=ip,
     )
     return result
+
+
+def _refusal(
+    session: Session, row: RosterRow, *, actor_role: Role, actor_id: int | None
+) -> RowError | None:
+    person = service.get_by_employee_no(session, employee_no=row.employee_no)
+    if person is not None and not _would_change(session, person, row):
+        return None
+    try:
+        service.check_may_assign(
+            actor_role=actor_role,
+            actor_id=actor_id,
+            person=person,
+            new_role=row.role,
+            active=row.active,
+        )
+    except service.RoleChangeRefused as refused:
+        return RowError(row.line, refused.message, refused.params)
+    return None
+
+
+def _would_change(session: Session, person: Person, row: RosterRow) -> bool:
+    fields = {
+        "name": row.name,
+        "role": row.role,
+        "position": row.position,
+        "email": row.email,
+        "active": row.active,
+    }
+    if any(getattr(person, name) != value for name, value in fields.items()):
+        return True
+    if not row.branch_code:
+        return False
+    team = (
+        service.find_team(session, branch_code=row.branch_code, team_name=row.team)
+        if row.team
+        else None
+    )
+    return person.team_id != (team.id if team else None)
 
 
 def _apply(

@@ -1,11 +1,14 @@
 """Queries and rules for branches, teams and people."""
 
+import dataclasses
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, delete, select
 
 from frontline import audit_trail
+from frontline.i18n import N_
 from frontline.models import utcnow
 from staff import passwords, sessions
 from staff.models import Branch, Person, Position, Role, Team, TeamSupervisor
@@ -144,6 +147,87 @@ def update_person(
 
 def _plain(value: object) -> object:
     return value.value if isinstance(value, Role | Position) else value
+
+
+# ---- who may give which role ----------------------------------------------------------------
+
+# The roles each role may give, and so the accounts it may change: HR manages staff below
+# itself; only an administrator grants or removes HR or administrator, or touches their
+# accounts. Every entry point that creates or changes a person (people pages, roster import,
+# CLI) asks check_may_assign, so no path grants more than this table.
+ASSIGNABLE_ROLES: dict[Role, frozenset[Role]] = {
+    Role.admin: frozenset(Role),
+    Role.hr: frozenset({Role.employee, Role.supervisor, Role.author}),
+}
+
+
+@dataclasses.dataclass
+class RoleChangeRefused(Exception):
+    """A change the actor may not make; `message` is a msgid, `params` fill it."""
+
+    message: str
+    params: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+
+def check_may_assign(
+    *,
+    actor_role: Role,
+    actor_id: int | None,
+    person: Person | None,
+    new_role: Role,
+    active: bool = True,
+) -> None:
+    """Raise RoleChangeRefused unless the actor may create or change `person` (None: a new
+    person) to hold `new_role` and this active state. Ask it only when something changes."""
+    allowed = ASSIGNABLE_ROLES.get(actor_role, frozenset())
+    if person is not None and person.role not in allowed:
+        raise RoleChangeRefused(
+            N_("Only an administrator can change the account of %(no)s (role: %(role)s)."),
+            {"no": person.employee_no, "role": person.role.value},
+        )
+    if new_role not in allowed:
+        raise RoleChangeRefused(
+            N_("Only an administrator can give the role %(role)s."), {"role": new_role.value}
+        )
+    if person is not None and person.id == actor_id and (new_role != person.role or not active):
+        raise RoleChangeRefused(
+            N_("You cannot remove your own administrator role or deactivate yourself.")
+        )
+
+
+def deactivate_person(
+    session: Session, *, person: Person, reason: str, actor_id: int | None, ip: str = ""
+) -> None:
+    """Stop someone logging in (their sessions end now); the reason goes to the audit trail."""
+    person.active = False
+    person.updated_at = utcnow()
+    session.add(person)
+    ended = sessions.end_all_for(session, person_id=person.id)  # type: ignore[arg-type]
+    audit_trail.record(
+        session,
+        action="person.deactivate",
+        actor_id=actor_id,
+        target_type="person",
+        target_id=person.id,
+        detail={"reason": reason, "sessions_ended": ended},
+        ip=ip,
+    )
+
+
+def reactivate_person(
+    session: Session, *, person: Person, actor_id: int | None, ip: str = ""
+) -> None:
+    person.active = True
+    person.updated_at = utcnow()
+    session.add(person)
+    audit_trail.record(
+        session,
+        action="person.reactivate",
+        actor_id=actor_id,
+        target_type="person",
+        target_id=person.id,
+        ip=ip,
+    )
 
 
 def set_password(
@@ -308,8 +392,19 @@ def visible_team_ids(session: Session, *, person: Person) -> list[int] | None:
     return []
 
 
-def team_labels(session: Session) -> dict[int, str]:
-    return {team.id: f"{branch.name} · {team.name}" for team, branch in list_teams(session)}  # type: ignore[misc]
+def team_labels(session: Session, *, team_ids: Sequence[int] | None = None) -> dict[int, str]:
+    """Branch · team names by id; only `team_ids` when given (a supervisor's own teams)."""
+    return {
+        team.id: f"{branch.name} · {team.name}"  # type: ignore[misc]
+        for team, branch in list_teams(session)
+        if team_ids is None or team.id in team_ids
+    }
+
+
+def team_members(session: Session, *, team_id: int) -> list[Person]:
+    """Everyone in the team, active or not, by name."""
+    query = select(Person).where(Person.team_id == team_id).order_by(col(Person.name))
+    return list(session.exec(query))
 
 
 def possible_supervisors(session: Session) -> list[Person]:
@@ -331,6 +426,15 @@ def team_name_taken(session: Session, *, branch_id: int, name: str, team: Team |
     if team is not None:
         query = query.where(col(Team.id) != team.id)
     return session.exec(query).first() is not None
+
+
+def matching_person_ids(session: Session, *, text: str, limit: int = 200) -> list[int]:
+    """People whose employee number is `text`, else whose name contains it (audit filters)."""
+    exact = get_by_employee_no(session, employee_no=text)
+    if exact is not None:
+        return [exact.id]  # type: ignore[list-item]
+    query = select(Person.id).where(col(Person.name).contains(text, autoescape=True))
+    return [i for i in session.exec(query.limit(limit)) if i is not None]
 
 
 def people_by_id(session: Session, *, ids: set[int]) -> dict[int, Person]:

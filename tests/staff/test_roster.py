@@ -108,3 +108,82 @@ def test_cli_import_reports_line_numbers(db, settings, tmp_path, monkeypatch):
     assert result.exit_code == 1
     assert f"{bad}:2: Unknown role boss." in result.output
     settings_module.get_settings.cache_clear()
+
+
+# ---- the import obeys the people pages' role rules --------------------------------------------
+
+HEADER = "employee_no,name,role,position,branch_code,team,email,active\n"
+
+
+def _import(client, csv_text: str):
+    """Upload a roster the way the page does; returns the final response."""
+    return _upload(client, csv_text.encode())
+
+
+def _role_and_active(db, employee_no: str) -> tuple[Role, bool]:
+    with db.session() as session:
+        person = session.exec(select(Person).where(Person.employee_no == employee_no)).one()
+        return person.role, person.active
+
+
+def test_hr_cannot_make_themselves_admin(db, client):
+    hr = make_person(db, role=Role.hr, employee_no="H0001", name="人力")
+    client.login(hr.employee_no, PASSWORD)
+    response = _import(client, HEADER + "H0001,人力,admin,,,,,yes\n")
+    assert response.status_code == 400
+    assert "Line 2: " in response.text
+    assert "Only an administrator can change the account of H0001" in response.text
+    assert _role_and_active(db, "H0001") == (Role.hr, True)
+
+
+def test_hr_cannot_create_an_admin_or_raise_an_employee(db, client):
+    make_person(db, employee_no="E0100", name="柜员")
+    _hr_client(db, client)
+    response = _import(
+        client,
+        HEADER + "E0100,柜员,admin,,,,,yes\nN0001,新人,admin,,,,,yes\nN0002,新人二,hr,,,,,yes\n",
+    )
+    assert response.status_code == 400
+    for line in (2, 3, 4):
+        assert f"Line {line}: Only an administrator can give the role" in response.text
+    assert _role_and_active(db, "E0100") == (Role.employee, True)
+    with db.session() as session:
+        assert session.exec(select(Person).where(Person.employee_no == "N0001")).first() is None
+
+
+def test_hr_cannot_demote_deactivate_or_rename_an_admin(db, client):
+    make_person(db, role=Role.admin, employee_no="A0009", name="管理员")
+    _hr_client(db, client)
+    for row in (
+        "A0009,管理员,employee,,,,,yes",
+        "A0009,管理员,admin,,,,,no",
+        "A0009,改名,admin,,,,,yes",
+    ):
+        response = _import(client, HEADER + row + "\n")
+        assert response.status_code == 400, row
+        assert "Only an administrator can change the account of A0009" in response.text
+    assert _role_and_active(db, "A0009") == (Role.admin, True)
+
+
+def test_hr_may_list_an_admin_unchanged_and_manage_staff_below_hr(db, client):
+    make_person(db, role=Role.admin, employee_no="A0009", name="管理员")
+    _hr_client(db, client)
+    rows = (
+        "A0009,管理员,admin,,,,,yes\nE0200,新主管,supervisor,,,,,yes\nE0201,新作者,author,,,,,yes\n"
+    )
+    response = _import(client, HEADER + rows)
+    assert response.status_code == 200, response.text
+    assert _role_and_active(db, "E0200") == (Role.supervisor, True)
+
+
+def test_admin_can_demote_and_deactivate_an_admin_but_not_themselves(db, client):
+    make_person(db, role=Role.admin, employee_no="A0009", name="管理员")
+    me = make_person(db, role=Role.admin, employee_no="A0010", name="我")
+    client.login(me.employee_no, PASSWORD)
+    response = _import(client, HEADER + "A0009,管理员,employee,,,,,no\n")
+    assert response.status_code == 200, response.text
+    assert _role_and_active(db, "A0009") == (Role.employee, False)
+    response = _import(client, HEADER + "A0010,我,admin,,,,,no\n")
+    assert response.status_code == 400
+    assert "cannot remove your own administrator role" in response.text
+    assert _role_and_active(db, "A0010") == (Role.admin, True)
