@@ -12,6 +12,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
+from frontline import status
 from frontline.i18n import DEFAULT, LANGUAGE_NAMES, SUPPORTED, translations
 from frontline.settings import ROOT
 
@@ -70,6 +71,7 @@ def _environment() -> Environment:
         supported_locales=SUPPORTED,
         language_names=LANGUAGE_NAMES,
         is_htmx=is_htmx,
+        status_message=status.message,
     )
     return env
 
