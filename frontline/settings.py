@@ -18,8 +18,10 @@ class Settings(BaseSettings):
     # Tablets are shared at the counter, so an idle session ends quickly.
     session_idle_minutes: int = 30
     session_max_hours: int = 8
-    # Largest accepted upload (staff roster CSV, standards YAML).
+    # Largest accepted roster CSV upload.
     max_upload_bytes: int = 5 * 1024 * 1024
+    # A whole standards library is far smaller; YAML costs more to parse than CSV.
+    max_library_bytes: int = 1024 * 1024
 
     def resolved_secret_key(self) -> str:
         """The configured key, else one generated once and kept beside a SQLite database."""
