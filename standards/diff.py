@@ -40,6 +40,10 @@ def _sections(content: dict[str, Any], tr: Callable[[str], str]) -> list[tuple[s
         (N_("Title (English)"), [content["title_en"]]),
         (N_("Category"), [tr(CATEGORY_LABELS[content["category"]])]),
         (N_("Severity"), [tr(SEVERITY_LABELS[content["severity"]])]),
+        (
+            N_("Veto checks"),
+            [f"{c['zh']} / {c.get('en', '')}" for c in content.get("veto_checks", [])],
+        ),
         (N_("Channels"), [tr(CHANNEL_LABELS[c]) for c in content["channels"]]),
         (N_("Positions"), [tr(POSITION_LABELS[p]) for p in content["positions"]]),
         (N_("Body (Chinese)"), text(content["body_zh"])),

@@ -36,6 +36,10 @@ def forbidden_from_text(text: str) -> list[dict[str, str]]:
     return [{"text": p[0], "en": p[1] if len(p) > 1 else ""} for p in _lines(text)]
 
 
+def veto_checks_from_text(text: str) -> list[dict[str, str]]:
+    return [{"zh": p[0], "en": p[1] if len(p) > 1 else ""} for p in _lines(text)]
+
+
 def steps_to_text(steps: list[dict[str, Any]]) -> str:
     return "\n".join(f"{s['zh']} | {s.get('en', '')}".rstrip(" |") for s in steps)
 
@@ -54,6 +58,10 @@ def forbidden_to_text(phrases: list[dict[str, Any]]) -> str:
     return "\n".join(f"{p['text']} | {p.get('en', '')}".rstrip(" |") for p in phrases)
 
 
+def veto_checks_to_text(checks: list[dict[str, Any]]) -> str:
+    return steps_to_text(checks)  # the same "zh | en" lines
+
+
 def form_values(content: dict[str, Any]) -> dict[str, Any]:
     """A version's stored content as the form shows it."""
     values = {f: content.get(f, "") for f in TEXT_FIELDS}
@@ -65,6 +73,7 @@ def form_values(content: dict[str, Any]) -> dict[str, Any]:
         steps=steps_to_text(content.get("steps", [])),
         required_phrases=required_to_text(content.get("required_phrases", [])),
         forbidden_phrases=forbidden_to_text(content.get("forbidden_phrases", [])),
+        veto_checks=veto_checks_to_text(content.get("veto_checks", [])),
     )
     return values
 
@@ -79,6 +88,7 @@ def submitted_values(form: FormData) -> dict[str, Any]:
             "steps",
             "required_phrases",
             "forbidden_phrases",
+            "veto_checks",
             "code",
             "kind",
         )
@@ -100,6 +110,7 @@ def parse_content(
         steps=steps_from_text(values.get("steps", "")),
         required_phrases=required_from_text(values.get("required_phrases", "")),
         forbidden_phrases=forbidden_from_text(values.get("forbidden_phrases", "")),
+        veto_checks=veto_checks_from_text(values.get("veto_checks", "")),
     )
     try:
         return VersionContent.model_validate(data, context={"kind": kind}), {}

@@ -143,6 +143,7 @@ CONTENT_FIELDS = (
     "good_practice_en",
     "bad_practice_zh",
     "bad_practice_en",
+    "veto_checks",
 )
 
 
@@ -215,6 +216,11 @@ class StandardVersion(SQLModel, table=True):
     good_practice_en: str = Field(default="", max_length=20000)
     bad_practice_zh: str = Field(default="", max_length=20000)
     bad_practice_en: str = Field(default="", max_length=20000)
+    # [{"zh": ..., "en": ...}]: the checks whose failure voids an audit (一票否决) whatever
+    # the rest scores; inspection sheets veto such a sub-item, not the whole standard.
+    veto_checks: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
     # Lower-cased code, titles, bodies and phrases, for text search in the database.
     search_text: str = Field(default="", max_length=100000)
 

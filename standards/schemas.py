@@ -49,6 +49,13 @@ class ForbiddenPhrase(Strict):
     en: Line = ""
 
 
+class VetoCheck(Strict):
+    """A check whose failure is a veto (一票否决): it voids the audit whatever else scores."""
+
+    zh: RequiredLine
+    en: Line = ""
+
+
 class VersionContent(Strict):
     """Everything a version says. Validate with context={"kind": Kind} to check the category."""
 
@@ -67,6 +74,7 @@ class VersionContent(Strict):
     good_practice_en: LongText = ""
     bad_practice_zh: LongText = ""
     bad_practice_en: LongText = ""
+    veto_checks: list[VetoCheck] = Field(default_factory=list)
 
     @field_validator("category")
     @classmethod

@@ -46,6 +46,7 @@ ITEM_KEY_ORDER = {
     "steps": ("zh", "en"),
     "required_phrases": ("text", "en", "variants"),
     "forbidden_phrases": ("text", "en"),
+    "veto_checks": ("zh", "en"),
 }
 
 
