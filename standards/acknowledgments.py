@@ -1,16 +1,19 @@
 """Read-and-acknowledge: what a person must acknowledge, and recording that they have."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, func
+from sqlalchemy import ColumnElement, and_, case, func
 from sqlmodel import Session, col, select
 
 from frontline import audit_trail
+from frontline.models import utcnow
 from staff.models import Person
 from standards.models import (
     Acknowledgment,
     AcknowledgmentReminder,
+    Severity,
     Standard,
     StandardVersion,
     VersionPosition,
@@ -49,8 +52,33 @@ class Outstanding:
     last_reminded_at: datetime | None
 
 
-def outstanding_for(session: Session, *, person: Person) -> list[Outstanding]:
-    """Published versions for this person's position that they have not acknowledged."""
+# Critical first: a person with little time should read what an examiner would check first.
+_SEVERITY_RANK = case(
+    (col(StandardVersion.severity) == Severity.critical, 0),
+    (col(StandardVersion.severity) == Severity.major, 1),
+    else_=2,
+)
+
+
+def _applicable(position: str) -> list[ColumnElement[bool]]:
+    return [
+        col(StandardVersion.status) == VersionStatus.published,
+        col(VersionPosition.position) == position,
+    ]
+
+
+def _not_acknowledged_by(person_id: int) -> ColumnElement[bool]:
+    return and_(
+        col(Acknowledgment.version_id) == StandardVersion.id,
+        col(Acknowledgment.person_id) == person_id,
+    )
+
+
+def outstanding_for(
+    session: Session, *, person: Person, limit: int | None = None
+) -> list[Outstanding]:
+    """Published versions for this person's position that they have not acknowledged,
+    critical first, then the longest in force."""
     if person.position is None:
         return []
     reminded = (
@@ -66,36 +94,122 @@ def outstanding_for(session: Session, *, person: Person) -> list[Outstanding]:
         select(Standard, StandardVersion, reminded.c.last)
         .join(StandardVersion, col(StandardVersion.standard_id) == Standard.id)
         .join(VersionPosition, col(VersionPosition.version_id) == StandardVersion.id)
-        .outerjoin(
-            Acknowledgment,
-            and_(
-                col(Acknowledgment.version_id) == StandardVersion.id,
-                col(Acknowledgment.person_id) == person.id,
-            ),
-        )
+        .outerjoin(Acknowledgment, _not_acknowledged_by(person.id))  # type: ignore[arg-type]
         .outerjoin(reminded, reminded.c.version_id == StandardVersion.id)
-        .where(
-            StandardVersion.status == VersionStatus.published,
-            VersionPosition.position == person.position.value,
-            col(Acknowledgment.id).is_(None),
+        .where(*_applicable(person.position.value), col(Acknowledgment.id).is_(None))
+        .order_by(
+            _SEVERITY_RANK,
+            col(StandardVersion.effective_date).is_(None),
+            col(StandardVersion.effective_date),
+            col(Standard.code),
         )
-        .order_by(col(StandardVersion.published_at).desc(), col(Standard.code))
+        .limit(limit)
     ).all()
     return [Outstanding(s, v, last) for s, v, last in rows]
 
 
-def count_outstanding(session: Session, *, person: Person) -> int:
-    return len(outstanding_for(session, person=person))
+def count_outstanding(session: Session, *, person_id: int, position: str | None) -> int:
+    """How many versions this person has still to acknowledge, as one indexed COUNT: the
+    navigation shows it on every page."""
+    if position is None:
+        return 0
+    return session.exec(
+        select(func.count())
+        .select_from(VersionPosition)
+        .join(StandardVersion, col(StandardVersion.id) == VersionPosition.version_id)
+        .outerjoin(Acknowledgment, _not_acknowledged_by(person_id))
+        .where(*_applicable(position), col(Acknowledgment.id).is_(None))
+    ).one()
+
+
+@dataclass(frozen=True)
+class Progress:
+    done: int
+    total: int
+
+
+def progress_of(session: Session, *, person: Person) -> Progress:
+    """Of the versions in force for this person's position, how many they have acknowledged."""
+    if person.position is None:
+        return Progress(0, 0)
+    total, done = session.exec(
+        select(func.count(), func.count(col(Acknowledgment.id)))
+        .select_from(VersionPosition)
+        .join(StandardVersion, col(StandardVersion.id) == VersionPosition.version_id)
+        .outerjoin(Acknowledgment, _not_acknowledged_by(person.id))  # type: ignore[arg-type]
+        .where(*_applicable(person.position.value))
+    ).one()
+    return Progress(done=done, total=total)
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where a person stands after reading one: what to read next, and how far they are."""
+
+    next_item: Outstanding | None
+    progress: Progress
+
+    @property
+    def outstanding(self) -> int:
+        return self.progress.total - self.progress.done
+
+
+def standing_of(session: Session, *, person: Person) -> Standing:
+    upcoming = outstanding_for(session, person=person, limit=1)
+    return Standing(
+        next_item=upcoming[0] if upcoming else None,
+        progress=progress_of(session, person=person),
+    )
+
+
+def unread_among(session: Session, *, person: Person, version_ids: Sequence[int]) -> set[int]:
+    """Which of these versions apply to the person and are not yet acknowledged (the
+    library marks them)."""
+    if person.position is None or not version_ids:
+        return set()
+    rows = session.exec(
+        select(VersionPosition.version_id)
+        .join(StandardVersion, col(StandardVersion.id) == VersionPosition.version_id)
+        .outerjoin(Acknowledgment, _not_acknowledged_by(person.id))  # type: ignore[arg-type]
+        .where(
+            *_applicable(person.position.value),
+            col(VersionPosition.version_id).in_(list(version_ids)),
+            col(Acknowledgment.id).is_(None),
+        )
+    ).all()
+    return set(rows)
 
 
 def acknowledge(
-    session: Session, *, person: Person, version: StandardVersion, ip: str = ""
+    session: Session,
+    *,
+    person: Person,
+    version: StandardVersion,
+    opened_at: datetime,
+    reached_at: datetime | None,
+    ip: str = "",
 ) -> Acknowledgment:
-    """Record the attestation once; acknowledging again returns the first record."""
+    """Record the attestation once, with the evidence of reading; acknowledging again
+    returns the first record.
+
+    `opened_at` must come from the server (a verified signature), `reached_at` from when
+    the attestation at the end of the page came into view (None without JavaScript).
+    """
     existing = acknowledgment_of(session, version_id=version.id, person_id=person.id)  # type: ignore[arg-type]
     if existing:
         return existing
-    ack = Acknowledgment(person_id=person.id, version_id=version.id)  # type: ignore[arg-type]
+    now = utcnow()
+    opened_at = min(opened_at, now)
+    if reached_at is not None:
+        reached_at = max(opened_at, min(reached_at, now))
+    ack = Acknowledgment(
+        person_id=person.id,  # type: ignore[arg-type]
+        version_id=version.id,  # type: ignore[arg-type]
+        acknowledged_at=now,
+        opened_at=opened_at,
+        reached_at=reached_at,
+        seconds_open=int((now - opened_at).total_seconds()),
+    )
     session.add(ack)
     session.flush()
     audit_trail.record(
@@ -104,6 +218,7 @@ def acknowledge(
         actor_id=person.id,
         target_type="standard_version",
         target_id=version.id,
+        detail={"seconds_open": ack.seconds_open, "reached_end": reached_at is not None},
         ip=ip,
     )
     return ack

@@ -13,10 +13,11 @@ from frontline import forms, home
 from frontline.deps import SessionDep, client_ip
 from frontline.i18n import N_
 from frontline.markdown import render as markdown
-from frontline.web import redirect, render, templates, translate
+from frontline.models import utcnow
+from frontline.web import locale_of, redirect, render, templates, translate
 from staff.dependencies import CurrentUser
 from staff.models import POSITION_LABELS, Person, Position, Role
-from standards import acknowledgments, diff, service
+from standards import acknowledgments, diff, nav_badge, reading_evidence, service
 from standards.acknowledgment_views import router as acknowledgment_router
 from standards.dependencies import AuthorUser, DraftDep, StandardDep, VersionDep, can_author
 from standards.forms import (
@@ -43,6 +44,7 @@ from standards.models import (
     StandardVersion,
     VersionStatus,
 )
+from standards.reading import Lang, reading_language, version_text
 
 router = APIRouter()
 # Fixed paths (/standards/new, /standards/import) before /standards/{code}.
@@ -58,6 +60,7 @@ templates.env.globals.update(
     status_labels=STATUS_LABELS,
     categories_by_kind=CATEGORIES_BY_KIND,
     markdown=markdown,
+    outstanding_count=nav_badge.outstanding_count,
 )
 
 
@@ -110,6 +113,9 @@ def library(
         ),
         "position_labels": POSITION_LABELS,
         "is_author": can_author(user),
+        "unread_ids": acknowledgments.unread_among(
+            session, person=user, version_ids=[v.id for _, v in rows if v.id is not None]
+        ),
     }
     template = (
         "standards/_results.html"
@@ -318,6 +324,7 @@ def _version_page(
     version: StandardVersion,
     *,
     status_code: int = 200,
+    lang: Lang | None = None,
     **extra: Any,
 ) -> Response:
     history = [
@@ -331,6 +338,14 @@ def _version_page(
         ack = acknowledgments.acknowledgment_of(session, version_id=version.id, person_id=user.id)  # type: ignore[arg-type]
     if version.status == VersionStatus.published and ack is None:
         must_acknowledge = acknowledgments.applies_to(session, version=version, person=user)
+    opened_token = None
+    if must_acknowledge:
+        opened_token = reading_evidence.sign_opened_at(
+            secret_key=request.app.state.secret_key,
+            person_id=user.id,  # type: ignore[arg-type]
+            version_id=version.id,  # type: ignore[arg-type]
+            opened_at=utcnow(),
+        )
     context = {
         "standard": standard,
         "version": version,
@@ -340,6 +355,11 @@ def _version_page(
         "is_author": can_author(user),
         "ack": ack,
         "must_acknowledge": must_acknowledge,
+        "opened_token": opened_token,
+        "standing": acknowledgments.standing_of(session, person=user) if ack else None,
+        "reading": version_text(
+            version, lang=reading_language(locale=locale_of(request), requested=lang)
+        ),
         "position_labels": POSITION_LABELS,
         "today": date.today().isoformat(),
         "publish_errors": {},
@@ -357,19 +377,29 @@ def version_page(
     standard: StandardDep,
     version: VersionDep,
     user: CurrentUser,
+    lang: Annotated[Lang | None, Query()] = None,
 ) -> Response:
-    return _version_page(request, session, user, standard, version)
+    return _version_page(request, session, user, standard, version, lang=lang)
 
 
 @router.get("/standards/{code}/v/{number}/print")
 def print_version(
-    request: Request, standard: StandardDep, version: VersionDep, _user: CurrentUser
+    request: Request,
+    standard: StandardDep,
+    version: VersionDep,
+    _user: CurrentUser,
+    lang: Annotated[Lang | None, Query()] = None,
 ) -> Response:
-    return render(
-        request,
-        "standards/print.html",
-        {"standard": standard, "version": version, "position_labels": POSITION_LABELS},
+    reading = version_text(
+        version, lang=reading_language(locale=locale_of(request), requested=lang)
     )
+    context = {
+        "standard": standard,
+        "version": version,
+        "reading": reading,
+        "position_labels": POSITION_LABELS,
+    }
+    return render(request, "standards/print.html", context)
 
 
 @router.get("/standards/{code}/diff")

@@ -7,6 +7,7 @@ from fastapi.testclient import TestClient
 from httpx import Response
 
 CSRF_RE = re.compile(r'name="csrf-token" content="([^"]+)"')
+OPENED_AT_RE = re.compile(r'name="opened_at" value="([^"]+)"')
 
 
 class FrontlineClient(TestClient):
@@ -25,6 +26,15 @@ class FrontlineClient(TestClient):
         """POST a form the way the page would, with this session's CSRF token."""
         form = {"csrf_token": self.csrf_token(kwargs.pop("token_page", "/login")), **(data or {})}
         return self.post(url, data=form, **kwargs)
+
+    def acknowledge(self, page: str, **kwargs: Any) -> Response:
+        """Open a standard's version page and confirm at its end, as a reader would: the
+        form carries the page's signed opening time (and, with JavaScript, the reach time)."""
+        html = self.get(page).text
+        match = OPENED_AT_RE.search(html)
+        assert match, f"no acknowledge form on {page}"
+        data = {"opened_at": match.group(1), **kwargs.pop("data", {})}
+        return self.submit(page + "/acknowledge", data, token_page=page, **kwargs)
 
     def login(self, employee_no: str, password: str) -> Response:
         response = self.submit("/login", {"employee_no": employee_no, "password": password})

@@ -6,3 +6,30 @@ document.addEventListener("htmx:configRequest", function (event) {
     event.detail.headers["X-CSRF-Token"] = meta.content;
   }
 });
+
+// Reading evidence: note how long after opening the page the attestation at the end of a
+// standard came into view (an offset, not a clock time: a tablet's clock may be wrong).
+function watchAttestations(root) {
+  if (!("IntersectionObserver" in window) || !root.querySelectorAll) {
+    return;
+  }
+  root.querySelectorAll("input[data-reached-after]").forEach(function (field) {
+    if (field.dataset.watched) {
+      return;
+    }
+    field.dataset.watched = "1";
+    var observer = new IntersectionObserver(function (entries) {
+      if (entries.some(function (entry) { return entry.isIntersecting; })) {
+        field.value = String(Math.round(performance.now()));
+        observer.disconnect();
+      }
+    });
+    observer.observe(field.form);
+  });
+}
+document.addEventListener("DOMContentLoaded", function () {
+  watchAttestations(document);
+});
+document.addEventListener("htmx:load", function (event) {
+  watchAttestations(event.target);
+});

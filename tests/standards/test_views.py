@@ -41,7 +41,7 @@ def test_author_writes_a_script_and_publishes_it(db, client):
     response = client.submit("/standards/new", NEW_SCRIPT, token_page="/standards/new")
     assert response.status_code == 303, response.text[:2000]
     assert response.headers["location"] == "/standards/GRT-09/v/1?saved=1"
-    page = client.get("/standards/GRT-09/v/1").text
+    page = client.get("/standards/GRT-09/v/1?lang=zh").text
     assert "电话迎客" in page and "<strong>三秒内</strong>" in page
     assert "报工号" in page and "您好,很高兴为您服务" in page and "喂?" in page
     published = client.submit(
@@ -242,7 +242,7 @@ def test_bad_filter_values_get_a_clear_answer_not_a_500(db, client):
 def test_printable_view_has_no_navigation(db, client):
     _as(db, client, Role.employee)
     make_standard(db, code="PRT-01", title_zh="打印测试")
-    page = client.get("/standards/PRT-01/v/1/print").text
+    page = client.get("/standards/PRT-01/v/1/print?lang=zh").text
     assert "打印测试" in page and "Log out" not in page and "print.css" in page
 
 
@@ -257,13 +257,16 @@ def test_acknowledge_only_applicable_positions(db, client, make_client):
     assert "I have read and understood" in page
     refused = client.submit("/standards/ACK-02/v/1/acknowledge", token_page="/standards")
     assert refused.status_code == 403
-    token = client.csrf_token("/standards")
-    done = client.post(
-        "/standards/ACK-01/v/1/acknowledge", headers={"HX-Request": "true", "X-CSRF-Token": token}
-    )
+    done = client.acknowledge("/standards/ACK-01/v/1", headers={"HX-Request": "true"})
     assert done.status_code == 200 and "You acknowledged this version" in done.text
     assert "<html" not in done.text
-    again = client.post("/standards/ACK-01/v/1/acknowledge", headers={"X-CSRF-Token": token})
+    token = client.csrf_token("/standards")
+    opened = re.search(r'name="opened_at" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    again = client.post(
+        "/standards/ACK-01/v/1/acknowledge",
+        data={"opened_at": opened},
+        headers={"X-CSRF-Token": token},
+    )
     assert again.status_code == 303
     with db.session() as session:
         acks = session.exec(select(Acknowledgment)).all()
@@ -280,7 +283,7 @@ def test_a_new_version_must_be_acknowledged_again(db, client):
 
     standard, _ = make_standard(db, code="ACK-03", positions=["teller"])
     _as(db, client, Role.employee, position=Position.teller)
-    client.submit("/standards/ACK-03/v/1/acknowledge", token_page="/standards")
+    client.acknowledge("/standards/ACK-03/v/1")
     assert "ACK-03" not in client.get("/acknowledgments").text
     with db.session() as session:
         draft = service.new_draft(
@@ -315,7 +318,7 @@ def test_coverage_report_scoped_to_supervisor_and_remind(db, client, make_client
     make_person(db, position=Position.call_agent, team=mine, name="坐席不适用")
     device = make_client()
     device.login(done.employee_no, PASSWORD)
-    device.submit("/standards/COV-01/v/1/acknowledge", token_page="/standards")
+    device.acknowledge("/standards/COV-01/v/1")
 
     client.login(supervisor.employee_no, PASSWORD)
     report = client.get("/acknowledgments/report").text
