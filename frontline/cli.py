@@ -103,26 +103,38 @@ def import_staff(file: Path) -> None:
 
     Runs with administrator rights: whoever has shell access to the server and its database
     settings is trusted as an administrator, so the file may give any role."""
-    from staff import roster
+    from frontline.uploads import UploadError, decode_text
+    from staff import roster_plan
     from staff.models import Role
 
+    try:
+        text = decode_text(file.read_bytes())
+    except UploadError as refused:
+        raise click.ClickException(refused.message % refused.params) from refused
     database = _database()
     ensure_current(database.engine)
     with database.session() as session:
-        result = roster.import_roster(
-            session, data=file.read_bytes(), actor_role=Role.admin, actor_id=None
-        )
-        if not result.ok:
+        plan = roster_plan.import_roster(session, text=text, actor_role=Role.admin, actor_id=None)
+        for warning in plan.warnings:
+            click.echo(
+                f"{file}:{warning.line}: warning: {_filled(warning.message, warning.params)}",
+                err=True,
+            )
+        if not plan.ok:
             session.rollback()
-            for error in result.errors:
-                message = error.message % error.params if error.params else error.message
-                click.echo(f"{file}:{error.line}: {message}", err=True)
+            for error in plan.errors:
+                click.echo(f"{file}:{error.line}: {_filled(error.message, error.params)}", err=True)
             click.echo("Nothing was imported.", err=True)
             sys.exit(1)
     click.echo(
-        f"Imported {file}: {result.created} created, {result.updated} updated, "
-        f"{result.unchanged} unchanged."
+        f"Imported {file}: {plan.count(roster_plan.Action.create)} created, "
+        f"{plan.count(roster_plan.Action.update)} updated, "
+        f"{plan.count(roster_plan.Action.unchanged)} unchanged."
     )
+
+
+def _filled(message: str, params: dict[str, object]) -> str:
+    return message % params if params else message
 
 
 @main.command()

@@ -4,7 +4,7 @@ import secrets
 import string
 from typing import Annotated
 
-from fastapi import APIRouter, File, HTTPException, Query, Request, UploadFile
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
 from pydantic import Field
 
@@ -12,10 +12,11 @@ from frontline import audit_trail, forms
 from frontline.deps import SessionDep, client_ip
 from frontline.i18n import N_
 from frontline.web import redirect, render
-from staff import roster, service, sessions
-from staff.dependencies import AdminUser, HRUser, PersonInScope, PolicyDep, StaffViewer
+from staff import service, sessions
+from staff.dependencies import AdminUser, PersonInScope, PolicyDep, StaffViewer
 from staff.forms import BranchForm, PersonForm, TeamForm
 from staff.models import POSITION_LABELS, ROLE_LABELS, Branch, Person, Role, Team
+from staff.roster_views import router as roster_router
 
 router = APIRouter()
 PAGE_SIZE = 50
@@ -202,33 +203,9 @@ def end_sessions(
     return redirect(request, f"/people/{person.id}?ended={ended}")
 
 
-# ---- roster import --------------------------------------------------------------------------
+# ---- roster import (staff/roster_views.py) --------------------------------------------------
 
-
-@router.get("/people-import")
-def roster_page(request: Request, _hr: HRUser) -> Response:
-    return render(request, "staff/roster_import.html", {"result": None})
-
-
-@router.post("/people-import")
-async def import_roster(
-    request: Request, session: SessionDep, hr: HRUser, file: Annotated[UploadFile, File()]
-) -> Response:
-    limit = request.app.state.settings.max_upload_bytes
-    data = await file.read(limit + 1)
-    if len(data) > limit:
-        result = roster.ImportResult(
-            errors=[roster.RowError(0, N_("The file is larger than 5 MB."))]
-        )
-    else:
-        result = roster.import_roster(
-            session, data=data, actor_role=hr.role, actor_id=hr.id, ip=client_ip(request)
-        )
-    if not result.ok:
-        # Nothing from a file with bad rows is kept.
-        session.rollback()
-    status = 200 if result.ok else 400
-    return render(request, "staff/roster_import.html", {"result": result}, status_code=status)
+router.include_router(roster_router)
 
 
 # ---- branches and teams ---------------------------------------------------------------------

@@ -1,19 +1,22 @@
-"""Staff roster import from CSV: validate every row first, then apply all or nothing."""
+"""Reading a roster CSV: its columns (English or Chinese headers), its values (codes, English or
+Chinese labels) and a check of each row that reports every problem of a line at once.
+
+What the rows would change in the database is worked out in `staff.roster_plan`.
+"""
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
-from sqlmodel import Session, select
+from frontline.i18n import N_, translations
+from frontline.spreadsheet import safe_row
+from staff.models import POSITION_LABELS, ROLE_LABELS, Position, Role
 
-from frontline import audit_trail
-from frontline.i18n import N_
-from staff import service
-from staff.models import Branch, Person, Position, Role, Team
-
-# Accepted header names, English or Chinese, for each column.
-COLUMNS = {
+# Each column's header in English and in Chinese; the template file uses one or the other.
+COLUMNS: dict[str, tuple[str, str]] = {
     "employee_no": ("employee_no", "工号"),
     "name": ("name", "姓名"),
     "role": ("role", "角色"),
@@ -24,13 +27,23 @@ COLUMNS = {
     "active": ("active", "在职"),
 }
 REQUIRED = ("employee_no", "name")
-TRUE_WORDS = {"", "1", "yes", "y", "true", "是", "在职"}
-FALSE_WORDS = {"0", "no", "n", "false", "否", "离职"}
+# The database's column sizes (staff/models.py), checked here so a long value is a row error.
+MAX_LENGTHS = {"employee_no": 32, "name": 100, "branch_code": 16, "team": 100, "email": 200}
+TRUE_WORDS = frozenset({"1", "yes", "y", "true", "active", "是", "在职", "在岗"})
+FALSE_WORDS = frozenset({"0", "no", "n", "false", "inactive", "否", "离职", "不在职"})
+# Chinese words HR uses besides the labels' own translations (系统管理员, 人力资源, …).
+EXTRA_ROLE_WORDS = {"管理员": Role.admin, "人事": Role.hr, "编写人": Role.author}
 MAX_ROWS = 100_000
+# A value quoted back in a message is cut to this, so a huge cell cannot make a huge page.
+SHOWN_CHARACTERS = 40
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+FOLDED_AWAY = re.compile(r"[\s_\-]+")
 
 
 @dataclass
 class RowError:
+    """A problem (or a warning) on one line of the file; `message` is a msgid, `params` fill it."""
+
     line: int
     message: str
     params: dict[str, Any] = field(default_factory=dict)
@@ -38,271 +51,214 @@ class RowError:
 
 @dataclass
 class RosterRow:
+    """One valid line. None means the file leaves that value as it is for an existing person."""
+
     line: int
     employee_no: str
     name: str
-    role: Role
+    role: Role | None
     position: Position | None
     branch_code: str
     team: str
-    email: str
-    active: bool
+    email: str | None
+    active: bool | None
 
 
 @dataclass
-class ImportResult:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    teams_created: list[str] = field(default_factory=list)
+class ParsedRoster:
+    rows: list[RosterRow] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
+    warnings: list[RowError] = field(default_factory=list)
 
 
-def decode(data: bytes) -> str:
-    """Roster files come from Excel as UTF-8 (with or without BOM) or GB18030."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("gb18030")
+def shown(value: str) -> str:
+    """A user's value, short enough to quote in a message."""
+    return value if len(value) <= SHOWN_CHARACTERS else value[:SHOWN_CHARACTERS] + "…"
 
 
-def parse(text: str) -> tuple[list[RosterRow], list[RowError]]:
+def fold(text: str) -> str:
+    """Case, spaces, hyphens and underscores ignored: 'Lobby manager' matches 'lobby_manager'."""
+    return FOLDED_AWAY.sub("", text).casefold()
+
+
+def _words(labels: dict[Any, str]) -> dict[str, Any]:
+    chinese = translations("zh_CN")
+    words: dict[str, Any] = {}
+    for member, label in labels.items():
+        for word in (member.value, label, chinese.gettext(label)):
+            words[fold(word)] = member
+    return words
+
+
+@cache
+def role_words() -> dict[str, Role]:
+    """Every way a role may be written: code, English label, Chinese label (员工, 主管, …)."""
+    return {**_words(ROLE_LABELS), **{fold(k): v for k, v in EXTRA_ROLE_WORDS.items()}}
+
+
+@cache
+def position_words() -> dict[str, Position]:
+    """Every way a position may be written: code, English label, Chinese label (大堂经理, …)."""
+    return _words(POSITION_LABELS)
+
+
+def accepted_words(member: Role | Position, label: str) -> list[str]:
+    """What a file may write for this role or position: its code, English and Chinese label."""
+    words = [member.value, label, translations("zh_CN").gettext(label)]
+    return list(dict.fromkeys(words))
+
+
+def _header_words() -> dict[str, str]:
+    return {fold(alias): column for column, aliases in COLUMNS.items() for alias in aliases}
+
+
+def parse(text: str) -> ParsedRoster:
+    """Check every line of the file; bad lines become errors, good ones rows."""
+    result = ParsedRoster()
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        message = N_("The file contains NUL characters: save it as “CSV UTF-8” and upload again.")
+        result.errors.append(RowError(line, message))
+        return result
     reader = csv.reader(io.StringIO(text))
-    header = next(reader, None)
-    if not header:
-        return [], [RowError(1, N_("The file is empty."))]
-    index: dict[str, int] = {}
-    for position, raw in enumerate(header):
-        name = raw.strip().lower()
-        for column, aliases in COLUMNS.items():
-            if name in aliases:
-                index[column] = position
-    missing = [c for c in REQUIRED if c not in index]
-    if missing:
-        return [], [
-            RowError(1, N_("Missing column(s): %(columns)s."), {"columns": ", ".join(missing)})
-        ]
-    rows: list[RosterRow] = []
-    errors: list[RowError] = []
-    seen: dict[str, int] = {}
-    for cells in reader:
-        line = reader.line_num
-        if line > MAX_ROWS:
-            errors.append(RowError(line, N_("Too many rows; split the file.")))
-            break
-        if not any(c.strip() for c in cells):
-            continue
-        row, problem = _row(line, cells, index)
-        if problem:
-            errors.append(problem)
-            continue
-        assert row is not None
-        if row.employee_no in seen:
-            errors.append(
-                RowError(
-                    line,
-                    N_("Employee number %(no)s already appears on line %(other)s."),
-                    {"no": row.employee_no, "other": seen[row.employee_no]},
-                )
-            )
-            continue
-        seen[row.employee_no] = line
-        rows.append(row)
-    return rows, errors
-
-
-def _row(
-    line: int, cells: list[str], index: dict[str, int]
-) -> tuple[RosterRow | None, RowError | None]:
-    def cell(column: str) -> str:
-        position = index.get(column)
-        return cells[position].strip() if position is not None and position < len(cells) else ""
-
-    employee_no, name = cell("employee_no"), cell("name")
-    if not employee_no:
-        return None, RowError(line, N_("The employee number is missing."))
-    if len(employee_no) > 32 or not employee_no.replace("-", "").replace("_", "").isalnum():
-        return None, RowError(line, N_("Employee number %(no)s is not valid."), {"no": employee_no})
-    if not name or len(name) > 100:
-        return None, RowError(line, N_("The name is missing or too long."))
-    role_text = cell("role").lower() or Role.employee.value
-    if role_text not in Role.__members__:
-        return None, RowError(line, N_("Unknown role %(value)s."), {"value": role_text})
-    position_text = cell("position").lower()
-    if position_text and position_text not in Position.__members__:
-        return None, RowError(line, N_("Unknown position %(value)s."), {"value": position_text})
-    active_text = cell("active").lower()
-    if active_text not in TRUE_WORDS | FALSE_WORDS:
-        return None, RowError(
-            line, N_("Active must be yes or no, not %(value)s."), {"value": active_text}
-        )
-    branch_code, team = cell("branch_code"), cell("team")
-    if team and not branch_code:
-        return None, RowError(line, N_("A team needs a branch code."))
-    email = cell("email")
-    if email and "@" not in email:
-        return None, RowError(line, N_("Email %(value)s is not valid."), {"value": email})
-    return (
-        RosterRow(
-            line=line,
-            employee_no=employee_no,
-            name=name,
-            role=Role(role_text),
-            position=Position(position_text) if position_text else None,
-            branch_code=branch_code,
-            team=team,
-            email=email,
-            active=active_text not in FALSE_WORDS,
-        ),
-        None,
-    )
-
-
-def import_roster(
-    session: Session, *, data: bytes, actor_role: Role, actor_id: int | None, ip: str = ""
-) -> ImportResult:
-    """Create or update people from a CSV; with any bad row, change nothing.
-
-    The actor's role limits which roles the file may give and whose accounts it may change,
-    exactly as on the people pages (service.check_may_assign)."""
-    result = ImportResult()
     try:
-        text = decode(data)
-    except UnicodeDecodeError:
-        result.errors.append(RowError(1, N_("The file is not UTF-8 or GB18030 text.")))
-        return result
-    rows, result.errors = parse(text)
-    branches = {b.code: b for b in session.exec(select(Branch))}
-    for row in rows:
-        if row.branch_code and row.branch_code not in branches:
-            result.errors.append(
-                RowError(row.line, N_("Unknown branch code %(value)s."), {"value": row.branch_code})
-            )
-    for row in rows:
-        refused = _refusal(session, row, actor_role=actor_role, actor_id=actor_id)
-        if refused is not None:
-            result.errors.append(refused)
-    if result.errors:
-        result.errors.sort(key=lambda e: e.line)
-        return result
-
-    teams: dict[tuple[str, str], Team] = {}
-    for row in rows:
-        team_id = None
-        if row.team:
-            key = (row.branch_code, row.team)
-            if key not in teams:
-                found = service.find_team(session, branch_code=row.branch_code, team_name=row.team)
-                if found is None:
-                    found = service.save_team(
-                        session,
-                        team=None,
-                        branch_id=branches[row.branch_code].id,  # type: ignore[arg-type]
-                        name=row.team,
-                        active=True,
-                        supervisor_ids=[],
-                        actor_id=actor_id,
-                        ip=ip,
-                    )
-                    result.teams_created.append(f"{row.branch_code} {row.team}")
-                teams[key] = found
-            team_id = teams[key].id
-        _apply(session, row, team_id, result, actor_id, ip)
-    audit_trail.record(
-        session,
-        action="roster.import",
-        actor_id=actor_id,
-        detail={
-            "created": result.created,
-            "updated": result.updated,
-            "unchanged": result.unchanged,
-        },
-        ip=ip,
-    )
+        _read(reader, result)
+    except csv.Error:
+        # The csv module cannot go on after this (an over-long field or a broken quote).
+        message = N_(
+            "This line cannot be read: a value is too long or a quotation mark is not closed. "
+            "Lines after it were not checked."
+        )
+        result.errors.append(RowError(reader.line_num, message))
     return result
 
 
-def _refusal(
-    session: Session, row: RosterRow, *, actor_role: Role, actor_id: int | None
-) -> RowError | None:
-    person = service.get_by_employee_no(session, employee_no=row.employee_no)
-    if person is not None and not _would_change(session, person, row):
-        return None
-    try:
-        service.check_may_assign(
-            actor_role=actor_role,
-            actor_id=actor_id,
-            person=person,
-            new_role=row.role,
-            active=row.active,
-        )
-    except service.RoleChangeRefused as refused:
-        return RowError(row.line, refused.message, refused.params)
+def _read(reader: Any, result: ParsedRoster) -> None:
+    header = next(reader, None)
+    if not header or not any(h.strip() for h in header):
+        result.errors.append(RowError(1, N_("The file is empty.")))
+        return
+    index: dict[str, int] = {}
+    known, unknown = _header_words(), []
+    for position, raw in enumerate(header):
+        column = known.get(fold(raw))
+        if column is None:
+            if raw.strip():
+                unknown.append(shown(raw.strip()))
+        elif column in index:
+            message = N_("The column %(column)s appears twice.")
+            result.errors.append(RowError(1, message, {"column": shown(raw.strip())}))
+        else:
+            index[column] = position
+    if unknown:
+        message = N_("These columns are not used and were ignored: %(columns)s.")
+        result.warnings.append(RowError(1, message, {"columns": ", ".join(unknown[:10])}))
+    missing = [column for column in REQUIRED if column not in index]
+    if missing:
+        message = N_("Missing column(s): %(columns)s.")
+        result.errors.append(RowError(1, message, {"columns": ", ".join(missing)}))
+        return
+    seen: dict[str, int] = {}
+    data_rows = 0
+    for cells in reader:
+        line = reader.line_num
+        if not any(c.strip() for c in cells):
+            continue
+        data_rows += 1
+        if data_rows > MAX_ROWS:
+            message = N_("The file has more than %(limit)s people: split it into smaller files.")
+            result.errors.append(RowError(line, message, {"limit": MAX_ROWS}))
+            return
+        row, problems = check_row(line, cells, index)
+        if row is not None and row.employee_no in seen:
+            message = N_("Employee number %(no)s already appears on line %(other)s.")
+            params = {"no": row.employee_no, "other": seen[row.employee_no]}
+            problems.append(RowError(line, message, params))
+        if problems:
+            result.errors.extend(problems)
+            continue
+        assert row is not None
+        seen[row.employee_no] = line
+        result.rows.append(row)
+
+
+def check_row(
+    line: int, cells: list[str], index: dict[str, int]
+) -> tuple[RosterRow | None, list[RowError]]:
+    """The row, if valid, and every problem found on the line."""
+    problems: list[RowError] = []
+
+    def problem(message: str, **params: Any) -> None:
+        problems.append(RowError(line, message, params))
+
+    def cell(column: str) -> str | None:
+        """The cell's value; None when it is unusable (the problem is already recorded)."""
+        position = index.get(column)
+        value = cells[position].strip() if position is not None and position < len(cells) else ""
+        if CONTROL_CHARACTERS.search(value):
+            problem(
+                N_("The %(column)s contains control characters or a line break."), column=column
+            )
+            return None
+        limit = MAX_LENGTHS.get(column)
+        if limit and len(value) > limit:
+            message = N_("The %(column)s is longer than %(limit)s characters.")
+            problem(message, column=column, limit=limit)
+            return None
+        return value
+
+    employee_no, name = cell("employee_no"), cell("name")
+    if employee_no == "":
+        problem(N_("The employee number is missing."))
+    elif employee_no and not employee_no.replace("-", "").replace("_", "").isalnum():
+        problem(N_("Employee number %(no)s is not valid."), no=shown(employee_no))
+    if name == "":
+        problem(N_("The name is missing."))
+    role_text, position_text, active_text = cell("role"), cell("position"), cell("active")
+    role = role_words().get(fold(role_text)) if role_text else None
+    if role_text and role is None:
+        problem(N_("Unknown role %(value)s."), value=shown(role_text))
+    position = position_words().get(fold(position_text)) if position_text else None
+    if position_text and position is None:
+        problem(N_("Unknown position %(value)s."), value=shown(position_text))
+    active = _active(active_text or "")
+    if active_text and active is None:
+        problem(N_("Active must be yes or no, not %(value)s."), value=shown(active_text))
+    branch_code, team = cell("branch_code"), cell("team")
+    if team and not branch_code:
+        problem(N_("A team needs a branch code."))
+    email = cell("email")
+    if email and "@" not in email:
+        problem(N_("Email %(value)s is not valid."), value=shown(email))
+    if problems or not employee_no or not name:
+        return None, problems
+    row = RosterRow(
+        line=line,
+        employee_no=employee_no,
+        name=name,
+        role=role,
+        position=position,
+        branch_code=branch_code or "",
+        team=team or "",
+        email=email or None,
+        active=active,
+    )
+    return row, []
+
+
+def _active(text: str) -> bool | None:
+    word = text.casefold()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
     return None
 
 
-def _would_change(session: Session, person: Person, row: RosterRow) -> bool:
-    fields = {
-        "name": row.name,
-        "role": row.role,
-        "position": row.position,
-        "email": row.email,
-        "active": row.active,
-    }
-    if any(getattr(person, name) != value for name, value in fields.items()):
-        return True
-    if not row.branch_code:
-        return False
-    team = (
-        service.find_team(session, branch_code=row.branch_code, team_name=row.team)
-        if row.team
-        else None
-    )
-    return person.team_id != (team.id if team else None)
-
-
-def _apply(
-    session: Session,
-    row: RosterRow,
-    team_id: int | None,
-    result: ImportResult,
-    actor_id: int | None,
-    ip: str,
-) -> None:
-    person: Person | None = service.get_by_employee_no(session, employee_no=row.employee_no)
-    if person is None:
-        person = service.create_person(
-            session,
-            employee_no=row.employee_no,
-            name=row.name,
-            role=row.role,
-            position=row.position,
-            team_id=team_id,
-            email=row.email,
-            actor_id=actor_id,
-            ip=ip,
-        )
-        if not row.active:
-            person.active = False
-        result.created += 1
-        return
-    changes: dict[str, object] = {
-        "name": row.name,
-        "role": row.role,
-        "position": row.position,
-        "email": row.email,
-        "active": row.active,
-    }
-    if row.branch_code:
-        changes["team_id"] = team_id
-    changed = service.update_person(
-        session, person=person, changes=changes, actor_id=actor_id, ip=ip
-    )
-    if changed:
-        result.updated += 1
-    else:
-        result.unchanged += 1
+def template_csv(*, chinese: bool) -> str:
+    """An empty roster with the header row in one language (with a BOM, so Excel reads UTF-8)."""
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    headers = [aliases[1] if chinese else aliases[0] for aliases in COLUMNS.values()]
+    csv.writer(buffer, lineterminator="\r\n").writerow(safe_row(headers))
+    return buffer.getvalue()

@@ -1,7 +1,10 @@
 """Roster import from CSV: all rows valid or nothing imported, each bad row reported by line."""
 
+import re
+
 from sqlmodel import select
 
+from frontline.uploads import decode_text
 from staff.models import Person, Role
 from tests.factories import PASSWORD, make_branch, make_person
 
@@ -12,11 +15,31 @@ R003,孙三,,call_agent,,,,no
 """
 
 
-def _upload(client, content: bytes, name: str = "roster.csv"):
+FINGERPRINT_RE = re.compile(r'name="fingerprint" value="([0-9a-f]+)"')
+
+
+def _preview(client, content: bytes, name: str = "roster.csv"):
     return client.post(
         "/people-import",
         data={"csrf_token": client.csrf_token("/people-import")},
         files={"file": (name, content, "text/csv")},
+    )
+
+
+def _upload(client, content: bytes, name: str = "roster.csv"):
+    """Upload, then apply what the preview shows, as a person would; the final response."""
+    preview = _preview(client, content, name)
+    match = FINGERPRINT_RE.search(preview.text)
+    if preview.status_code != 200 or match is None:
+        return preview
+    text = decode_text(content)
+    return client.post(
+        "/people-import/apply",
+        data={
+            "csrf_token": client.csrf_token("/people-import"),
+            "csv_text": text,
+            "fingerprint": match.group(1),
+        },
     )
 
 
@@ -87,6 +110,7 @@ def test_missing_columns_and_empty_files(db, client):
     _hr_client(db, client)
     assert "Missing column(s): name" in _upload(client, b"employee_no\nX1\n").text
     assert "The file is empty" in _upload(client, b"").text
+    assert "The file is empty" in _upload(client, b"\n\n").text
 
 
 def test_cli_import_reports_line_numbers(db, settings, tmp_path, monkeypatch):
