@@ -9,12 +9,14 @@ from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from frontline import health
 from frontline.db import Database
 from frontline.i18n import N_
 from frontline.migrate import ensure_current
+from frontline.request_checks import number_too_large, reject_unusable_input
 from frontline.security import SecurityMiddleware, csrf_protect
 from frontline.settings import Settings, get_settings
 from frontline.web import STATIC_DIR, is_htmx, render
@@ -36,7 +38,7 @@ def create_app(settings: Settings | None = None, *, check_migrations: bool = Tru
     app = FastAPI(
         title="Frontline",
         lifespan=lifespan,
-        dependencies=[Depends(csrf_protect)],
+        dependencies=[Depends(csrf_protect), Depends(reject_unusable_input)],
         docs_url=None,
         redoc_url=None,
         openapi_url=None,
@@ -93,9 +95,20 @@ def _install_error_pages(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        # An address whose parts do not fit the route (`/people/abc`) names nothing.
+        status = 404 if all(error["loc"][:1] == ("path",) for error in exc.errors()) else 400
         if _wants_json(request):
-            return JSONResponse({"error": "invalid_request", "detail": exc.errors()}, 422)
-        return _error_page(request, 400, "bad_request")
+            return JSONResponse({"error": "invalid_request", "detail": exc.errors()}, status)
+        return _error_page(request, status, "bad_request")
+
+    @app.exception_handler(DataError)
+    async def data_error(request: Request, exc: DataError) -> Response:
+        # An id beyond PostgreSQL's 32-bit integer in a form or filter (numeric value out of
+        # range): the database refused it before changing anything, so it is bad input.
+        if getattr(exc.orig, "sqlstate", None) != "22003":
+            raise exc
+        log.warning("number out of range on %s %s", request.method, request.url.path)
+        return await http_error(request, number_too_large(request))
 
     @app.exception_handler(Exception)
     async def server_error(request: Request, exc: Exception) -> Response:
