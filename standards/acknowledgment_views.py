@@ -1,26 +1,18 @@
-"""Read-and-acknowledge pages: my list, the acknowledge button, and the coverage report."""
+"""Read-and-acknowledge pages: my list and the acknowledge button (coverage: supervision_views)."""
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, HTTPException, Path, Request
+from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import Response
 
 from frontline.deps import SessionDep, client_ip
 from frontline.i18n import N_
 from frontline.models import utcnow
 from frontline.web import is_htmx, redirect, render, translate
-from staff import service as staff_service
 from staff.dependencies import CurrentUser
-from standards import (
-    acknowledgments,
-    coverage,
-    nav_badge,
-    reading_evidence,
-    reminders,
-    service,
-)
-from standards.dependencies import ReportViewer, StandardDep, VersionDep
-from standards.models import StandardVersion, VersionStatus
+from standards import acknowledgments, nav_badge, reading_evidence
+from standards.dependencies import StandardDep, VersionDep
+from standards.models import VersionStatus
 
 router = APIRouter()
 
@@ -88,58 +80,3 @@ def acknowledge(
         }
         return render(request, "standards/_acknowledge.html", context)
     return redirect(request, f"/standards/{standard.code}/v/{version.number}?acknowledged=1")
-
-
-@router.get("/acknowledgments/report")
-def coverage_report(request: Request, session: SessionDep, viewer: ReportViewer) -> Response:
-    team_ids = staff_service.visible_team_ids(session, person=viewer)
-    report = coverage.coverage(session, team_ids=team_ids)
-    context = {"rows": report.by_version, "teams": report.by_team, "scoped": team_ids is not None}
-    return render(request, "standards/coverage.html", context)
-
-
-def _published_version(session: SessionDep, version_id: int) -> StandardVersion:
-    version = service.get_version_by_id(session, version_id=version_id)
-    if version is None or version.status != VersionStatus.published:
-        raise HTTPException(status_code=404)
-    return version
-
-
-@router.get("/acknowledgments/report/{version_id}")
-def coverage_detail(
-    request: Request,
-    session: SessionDep,
-    viewer: ReportViewer,
-    version_id: Annotated[int, Path(ge=1)],
-) -> Response:
-    version = _published_version(session, version_id)
-    standard = service.get_standard(session, standard_id=version.standard_id)
-    team_ids = staff_service.visible_team_ids(session, person=viewer)
-    people = coverage.people_for_version(session, version=version, team_ids=team_ids)
-    context = {
-        "standard": standard,
-        "version": version,
-        "people": people,
-        "teams": coverage.coverage_by_team(people),
-        "reminded": request.query_params.get("reminded"),
-    }
-    return render(request, "standards/coverage_detail.html", context)
-
-
-@router.post("/acknowledgments/report/{version_id}/remind")
-def remind(
-    request: Request,
-    session: SessionDep,
-    viewer: ReportViewer,
-    version_id: Annotated[int, Path(ge=1)],
-) -> Response:
-    """Remind everyone in the viewer's scope who has not acknowledged this version yet."""
-    version = _published_version(session, version_id)
-    count = reminders.remind(
-        session,
-        version=version,
-        team_ids=staff_service.visible_team_ids(session, person=viewer),
-        actor_id=viewer.id,  # type: ignore[arg-type]
-        ip=client_ip(request),
-    )
-    return redirect(request, f"/acknowledgments/report/{version.id}?reminded={count}")

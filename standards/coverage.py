@@ -31,20 +31,34 @@ class Coverage:
     def percent(self) -> int:
         return round(100 * self.acknowledged / self.applicable) if self.applicable else 100
 
+    def worst_first(self) -> tuple[float, int]:
+        """Sort key: the lowest share done first, then the most still outstanding."""
+        share = self.acknowledged / self.applicable if self.applicable else 1.0
+        return (share, -self.outstanding)
+
+
+@dataclass
+class TeamCoverage:
+    team: Team
+    # People who have acknowledged everything in force for their position, of those with any.
+    people: Coverage
+    # Acknowledgments given, of those due (people × versions), to size the remaining work.
+    acknowledgments: Coverage
+
 
 @dataclass
 class CoverageReport:
     by_version: list[tuple[Standard, StandardVersion, Coverage]]
-    by_team: list[tuple[Team, Coverage]]
+    by_team: list[TeamCoverage]
 
 
 def coverage(session: Session, *, team_ids: Sequence[int] | None) -> CoverageReport:
     """Who must acknowledge the standards in force and who has: per standard and per team.
 
-    Three grouped queries (people per team and position, positions per version in force,
-    acknowledgments per version and team, each still applicable to the person's current
-    position) and a small roll-up of their results, so one pass over the acknowledgments
-    serves both tables.
+    Grouped queries (people per team and position, positions per version in force,
+    acknowledgments per version and team and per person, each still applicable to the
+    person's current position) and a small roll-up of their results. Both tables are
+    sorted worst first, so the teams and standards that need a push come first.
     """
     in_scope = [col(Person.active).is_(True)]
     if team_ids is not None:
@@ -75,6 +89,21 @@ def coverage(session: Session, *, team_ids: Sequence[int] | None) -> CoverageRep
         # acknowledgments by the (person_id, version_id) index, 3× faster than the other way.
         .group_by(col(Person.team_id), col(Acknowledgment.version_id))
     ).all()
+    in_force_ids = [version.id for _, version in versions]
+    acknowledged_by_person = session.exec(
+        select(Person.team_id, Person.position, func.count())
+        .select_from(Acknowledgment)
+        .join(Person, col(Person.id) == Acknowledgment.person_id)
+        .join(
+            VersionPosition,
+            and_(
+                col(VersionPosition.version_id) == Acknowledgment.version_id,
+                col(VersionPosition.position) == Person.position,
+            ),
+        )
+        .where(*in_scope, col(Acknowledgment.version_id).in_(in_force_ids))
+        .group_by(col(Person.team_id), col(Person.id))
+    ).all()
 
     people_by_position: dict[str, int] = {}
     people_by_team_position: dict[int | None, dict[str, int]] = {}
@@ -100,16 +129,33 @@ def coverage(session: Session, *, team_ids: Sequence[int] | None) -> CoverageRep
             by_version.append(
                 (standard, version, Coverage(due, done_by_version.get(version.id, 0)))  # type: ignore[arg-type]
             )
+    by_version.sort(key=lambda row: (row[2].worst_first(), row[0].code))
     due_by_team = {
         team_id: sum(n * versions_naming.get(p, 0) for p, n in positions.items())
         for team_id, positions in people_by_team_position.items()
     }
+    people_due_by_team = {
+        team_id: sum(n for p, n in positions.items() if versions_naming.get(p))
+        for team_id, positions in people_by_team_position.items()
+    }
+    people_done_by_team: dict[int | None, int] = {}
+    for team_id, position, n in acknowledged_by_person:
+        key = str(getattr(position, "value", position))
+        if n >= versions_naming.get(key, 0) > 0:
+            people_done_by_team[team_id] = people_done_by_team.get(team_id, 0) + 1
     teams = session.exec(
         select(Team).where(col(Team.id).in_([t for t, due in due_by_team.items() if t and due]))
     ).all()
-    by_team = sorted(
-        ((team, Coverage(due_by_team[team.id], done_by_team.get(team.id, 0))) for team in teams),
-        key=lambda tc: tc[0].name,
+    by_team = [
+        TeamCoverage(
+            team=team,
+            people=Coverage(people_due_by_team[team.id], people_done_by_team.get(team.id, 0)),
+            acknowledgments=Coverage(due_by_team[team.id], done_by_team.get(team.id, 0)),
+        )
+        for team in teams
+    ]
+    by_team.sort(
+        key=lambda tc: (tc.people.worst_first(), tc.acknowledgments.worst_first(), tc.team.name)
     )
     return CoverageReport(by_version=by_version, by_team=by_team)
 
@@ -125,12 +171,14 @@ class PersonStatus:
 def people_for_version(
     session: Session, *, version: StandardVersion, team_ids: Sequence[int] | None
 ) -> list[PersonStatus]:
+    # Reminders about any version of this standard: the once-a-day limit is per standard.
     reminded = (
         select(
             AcknowledgmentReminder.person_id,
             func.max(AcknowledgmentReminder.reminded_at).label("last"),
         )
-        .where(AcknowledgmentReminder.version_id == version.id)
+        .join(StandardVersion, col(StandardVersion.id) == AcknowledgmentReminder.version_id)
+        .where(StandardVersion.standard_id == version.standard_id)
         .group_by(col(AcknowledgmentReminder.person_id))
         .subquery()
     )
@@ -161,4 +209,19 @@ def coverage_by_team(statuses: Sequence[PersonStatus]) -> list[tuple[Team | None
         _team, coverage = teams.setdefault(key, (status.team, Coverage(0, 0)))
         coverage.applicable += 1
         coverage.acknowledged += status.acknowledged_at is not None
-    return sorted(teams.values(), key=lambda tc: tc[0].name if tc[0] else "")
+    return sorted(teams.values(), key=lambda tc: (tc[1].worst_first(), tc[0].name if tc[0] else ""))
+
+
+def applicable_count(session: Session, *, person: Person) -> int:
+    """How many versions in force apply to this person's position."""
+    if person.position is None:
+        return 0
+    return session.exec(
+        select(func.count())
+        .select_from(StandardVersion)
+        .join(VersionPosition, col(VersionPosition.version_id) == StandardVersion.id)
+        .where(
+            StandardVersion.status == VersionStatus.published,
+            VersionPosition.position == person.position.value,
+        )
+    ).one()

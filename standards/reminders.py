@@ -1,44 +1,224 @@
-"""Reminders a supervisor sends to people who have not acknowledged a version yet."""
+"""Reminders a supervisor sends to people who have not acknowledged a version yet.
+
+A reminder appears on the person's home page (there is no email). The same person is reminded
+about the same standard at most once a day, whoever asks, so a double click or two supervisors
+cannot pile reminders up; every reminder sent is written to the audit trail.
+"""
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from sqlmodel import Session
+from sqlalchemy import and_, func
+from sqlmodel import Session, col, select
 
 from frontline import audit_trail
+from frontline.i18n import N_
+from frontline.models import utcnow
+from staff import service as staff_service
+from staff.models import Person
+from standards import acknowledgments
 from standards.coverage import people_for_version
-from standards.models import AcknowledgmentReminder, StandardVersion
+from standards.models import (
+    Acknowledgment,
+    AcknowledgmentReminder,
+    Standard,
+    StandardVersion,
+    VersionStatus,
+)
+
+REPEAT_AFTER = timedelta(hours=24)
 
 
-def remind(
-    session: Session,
-    *,
-    version: StandardVersion,
-    team_ids: Sequence[int] | None,
-    actor_id: int,
-    ip: str = "",
-) -> int:
-    """Remind everyone in scope who has not acknowledged; returns how many were reminded."""
-    pending = [
-        s.person.id
-        for s in people_for_version(session, version=version, team_ids=team_ids)
-        if s.acknowledged_at is None
-    ]
-    for person_id in pending:
-        session.add(
-            AcknowledgmentReminder(
-                person_id=person_id,  # type: ignore[arg-type]
-                version_id=version.id,  # type: ignore[arg-type]
-                reminded_by_id=actor_id,
+class ReminderRefused(Exception):
+    """Why a reminder was not sent: a translatable message and its parameters."""
+
+    def __init__(self, message: str, **params: object) -> None:
+        super().__init__(message)
+        self.message = message
+        self.params = params
+
+
+@dataclass
+class RemindResult:
+    sent: int
+    skipped: int
+
+
+@dataclass
+class ReminderNotice:
+    """A reminder as the reminded person sees it: what to read, who asked, when."""
+
+    standard: Standard
+    version: StandardVersion
+    reminded_by: str
+    reminded_at: datetime
+
+
+def may_remind(last_reminded_at: datetime | None, *, now: datetime | None = None) -> bool:
+    return last_reminded_at is None or last_reminded_at <= (now or utcnow()) - REPEAT_AFTER
+
+
+def _recently_reminded(
+    session: Session, *, standard_id: int, person_ids: Sequence[int]
+) -> dict[int, datetime]:
+    """Person id → last reminder about this standard, for those reminded within the day."""
+    if not person_ids:
+        return {}
+    rows = session.exec(
+        select(AcknowledgmentReminder.person_id, func.max(AcknowledgmentReminder.reminded_at))
+        .join(StandardVersion, col(StandardVersion.id) == AcknowledgmentReminder.version_id)
+        .where(
+            StandardVersion.standard_id == standard_id,
+            col(AcknowledgmentReminder.person_id).in_(list(person_ids)),
+            AcknowledgmentReminder.reminded_at > utcnow() - REPEAT_AFTER,
+        )
+        .group_by(col(AcknowledgmentReminder.person_id))
+    ).all()
+    return {person_id: at for person_id, at in rows if at is not None}
+
+
+def standards_reminded_today(session: Session, *, person_id: int) -> set[int]:
+    """Ids of the standards this person was reminded about within the day."""
+    return set(
+        session.exec(
+            select(StandardVersion.standard_id)
+            .join(
+                AcknowledgmentReminder, col(AcknowledgmentReminder.version_id) == StandardVersion.id
+            )
+            .where(
+                AcknowledgmentReminder.person_id == person_id,
+                AcknowledgmentReminder.reminded_at > utcnow() - REPEAT_AFTER,
             )
         )
-    session.flush()
+    )
+
+
+def _lock_standard(session: Session, *, version: StandardVersion) -> None:
+    # On PostgreSQL two concurrent reminders would both pass the check; locking the standard's
+    # row makes the second wait and then see the first. SQLite already serialises writers.
+    session.exec(
+        select(Standard.id).where(Standard.id == version.standard_id).with_for_update()
+    ).first()
+
+
+def _send(
+    session: Session, *, version: StandardVersion, person: Person, actor_id: int, ip: str
+) -> None:
+    session.add(
+        AcknowledgmentReminder(
+            person_id=person.id,  # type: ignore[arg-type]
+            version_id=version.id,  # type: ignore[arg-type]
+            reminded_by_id=actor_id,
+        )
+    )
     audit_trail.record(
         session,
         action="standard.remind",
         actor_id=actor_id,
         target_type="standard_version",
         target_id=version.id,
-        detail={"reminded": len(pending)},
+        # One entry per person reminded; the trail names them as it shows the standard.
+        detail={"reminded": f"{person.employee_no} {person.name}"},
         ip=ip,
     )
-    return len(pending)
+
+
+def remind_person(
+    session: Session, *, version: StandardVersion, person: Person, actor_id: int, ip: str = ""
+) -> None:
+    """Remind one person to read this version; refused if pointless or too soon."""
+    if version.status != VersionStatus.published or not person.active:
+        raise ReminderRefused(N_("Only a version in force can be the subject of a reminder."))
+    if not acknowledgments.applies_to(session, version=version, person=person):
+        raise ReminderRefused(
+            N_("This standard does not apply to %(name)s's position."), name=person.name
+        )
+    if acknowledgments.acknowledgment_of(
+        session,
+        version_id=version.id,  # type: ignore[arg-type]
+        person_id=person.id,  # type: ignore[arg-type]
+    ):
+        raise ReminderRefused(N_("%(name)s has already acknowledged it."), name=person.name)
+    _lock_standard(session, version=version)
+    recent = _recently_reminded(
+        session,
+        standard_id=version.standard_id,
+        person_ids=[person.id],  # type: ignore[list-item]
+    )
+    if person.id in recent:
+        raise ReminderRefused(
+            N_(
+                "%(name)s was already reminded about this standard in the last 24 hours. "
+                "A person is reminded about a standard at most once a day."
+            ),
+            name=person.name,
+        )
+    _send(session, version=version, person=person, actor_id=actor_id, ip=ip)
+    session.flush()
+
+
+def remind_outstanding(
+    session: Session,
+    *,
+    version: StandardVersion,
+    team_ids: Sequence[int] | None,
+    actor_id: int,
+    ip: str = "",
+) -> RemindResult:
+    """Remind everyone in scope who has not acknowledged, except those reminded within a day."""
+    _lock_standard(session, version=version)
+    pending = [
+        s.person
+        for s in people_for_version(session, version=version, team_ids=team_ids)
+        if s.acknowledged_at is None
+    ]
+    recent = _recently_reminded(
+        session,
+        standard_id=version.standard_id,
+        person_ids=[p.id for p in pending],  # type: ignore[misc]
+    )
+    to_remind = [p for p in pending if p.id not in recent]
+    for person in to_remind:
+        _send(session, version=version, person=person, actor_id=actor_id, ip=ip)
+    session.flush()
+    return RemindResult(sent=len(to_remind), skipped=len(pending) - len(to_remind))
+
+
+def reminders_for(session: Session, *, person: Person) -> list[ReminderNotice]:
+    """The latest reminder about each version in force this person has still not acknowledged."""
+    rows = session.exec(
+        select(Standard, StandardVersion, AcknowledgmentReminder)
+        .join(StandardVersion, col(StandardVersion.id) == AcknowledgmentReminder.version_id)
+        .join(Standard, col(Standard.id) == StandardVersion.standard_id)
+        .outerjoin(
+            Acknowledgment,
+            and_(
+                col(Acknowledgment.version_id) == AcknowledgmentReminder.version_id,
+                col(Acknowledgment.person_id) == AcknowledgmentReminder.person_id,
+            ),
+        )
+        .where(
+            AcknowledgmentReminder.person_id == person.id,
+            StandardVersion.status == VersionStatus.published,
+            col(Acknowledgment.id).is_(None),
+        )
+        .order_by(col(AcknowledgmentReminder.reminded_at).desc())
+    ).all()
+    latest: dict[int, tuple[Standard, StandardVersion, AcknowledgmentReminder]] = {}
+    for standard, version, reminder in rows:
+        latest.setdefault(version.id, (standard, version, reminder))  # type: ignore[arg-type]
+    names = staff_service.people_by_id(
+        session, ids={reminder.reminded_by_id for _, _, reminder in latest.values()}
+    )
+    return [
+        ReminderNotice(
+            standard=standard,
+            version=version,
+            reminded_by=names[reminder.reminded_by_id].name
+            if reminder.reminded_by_id in names
+            else "",
+            reminded_at=reminder.reminded_at,
+        )
+        for standard, version, reminder in latest.values()
+    ]

@@ -45,11 +45,13 @@ from standards.models import (
     VersionStatus,
 )
 from standards.reading import Lang, reading_language, version_text
+from standards.supervision_views import router as supervision_router
 
 router = APIRouter()
 # Fixed paths (/standards/new, /standards/import) before /standards/{code}.
 router.include_router(import_router)
 router.include_router(acknowledgment_router)
+router.include_router(supervision_router)
 PAGE_SIZE = 25
 
 templates.env.globals.update(

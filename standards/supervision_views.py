@@ -1,0 +1,151 @@
+"""Supervisors' pages: coverage of acknowledgments, one person's page, and reminders."""
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Form, HTTPException, Path, Request
+from fastapi.responses import Response
+
+from frontline import home, person_panels
+from frontline.deps import SessionDep, client_ip
+from frontline.models import utcnow
+from frontline.web import redirect, render, translate
+from staff import service as staff_service
+from staff.dependencies import PersonInScope
+from staff.models import Person
+from standards import acknowledgments, coverage, reminders, service
+from standards.dependencies import ReportViewer
+from standards.models import StandardVersion, VersionStatus
+
+router = APIRouter()
+VersionId = Annotated[int, Path(ge=1)]
+
+
+@router.get("/acknowledgments/report")
+def coverage_report(request: Request, session: SessionDep, viewer: ReportViewer) -> Response:
+    team_ids = staff_service.visible_team_ids(session, person=viewer)
+    report = coverage.coverage(session, team_ids=team_ids)
+    context = {"rows": report.by_version, "teams": report.by_team, "scoped": team_ids is not None}
+    return render(request, "standards/coverage.html", context)
+
+
+def _published_version(session: SessionDep, version_id: int) -> StandardVersion:
+    version = service.get_version_by_id(session, version_id=version_id)
+    if version is None or version.status != VersionStatus.published:
+        raise HTTPException(status_code=404)
+    return version
+
+
+def _count(request: Request, name: str) -> int | None:
+    value = request.query_params.get(name, "")
+    return int(value) if value.isdigit() and len(value) < 7 else None
+
+
+@router.get("/acknowledgments/report/{version_id}")
+def coverage_detail(
+    request: Request, session: SessionDep, viewer: ReportViewer, version_id: VersionId
+) -> Response:
+    version = _published_version(session, version_id)
+    standard = service.get_standard(session, standard_id=version.standard_id)
+    team_ids = staff_service.visible_team_ids(session, person=viewer)
+    people = coverage.people_for_version(session, version=version, team_ids=team_ids)
+    now = utcnow()
+    context = {
+        "standard": standard,
+        "version": version,
+        "people": people,
+        "teams": coverage.coverage_by_team(people),
+        "may_remind": {
+            s.person.id for s in people if reminders.may_remind(s.last_reminded_at, now=now)
+        },
+        "reminded": _count(request, "reminded"),
+        "skipped": _count(request, "skipped"),
+    }
+    return render(request, "standards/coverage_detail.html", context)
+
+
+@router.post("/acknowledgments/report/{version_id}/remind")
+def remind(
+    request: Request, session: SessionDep, viewer: ReportViewer, version_id: VersionId
+) -> Response:
+    """Remind everyone in the viewer's scope who has not acknowledged this version yet."""
+    version = _published_version(session, version_id)
+    result = reminders.remind_outstanding(
+        session,
+        version=version,
+        team_ids=staff_service.visible_team_ids(session, person=viewer),
+        actor_id=viewer.id,  # type: ignore[arg-type]
+        ip=client_ip(request),
+    )
+    url = f"/acknowledgments/report/{version.id}?skipped={result.skipped}&reminded={result.sent}"
+    return redirect(request, url)
+
+
+@router.post("/acknowledgments/report/{version_id}/remind/{person_id}")
+def remind_person(
+    request: Request,
+    session: SessionDep,
+    viewer: ReportViewer,
+    person: PersonInScope,
+    version_id: VersionId,
+    back: Annotated[Literal["report", "person"], Form()] = "report",
+) -> Response:
+    """Remind one person in the viewer's teams; at most once a day per standard."""
+    version = _published_version(session, version_id)
+    try:
+        reminders.remind_person(
+            session,
+            version=version,
+            person=person,
+            actor_id=viewer.id,  # type: ignore[arg-type]
+            ip=client_ip(request),
+        )
+    except reminders.ReminderRefused as refused:
+        detail = translate(request, refused.message, **refused.params)
+        raise HTTPException(status_code=409, detail=detail) from None
+    if back == "person":
+        return redirect(request, f"/people/{person.id}/overview?reminded=1")
+    return redirect(request, f"/acknowledgments/report/{version.id}?reminded=1")
+
+
+@router.get("/people/{person_id}/overview")
+def person_overview(
+    request: Request, session: SessionDep, viewer: ReportViewer, person: PersonInScope
+) -> Response:
+    """One team member at a glance: each domain adds its section (standards, later training)."""
+    team = staff_service.get_team(session, team_id=person.team_id) if person.team_id else None
+    context = {
+        "person": person,
+        "team": team,
+        "panels": person_panels.panels_for(session, person=person, viewer=viewer),
+        "reminded": _count(request, "reminded"),
+    }
+    return render(request, "standards/person_overview.html", context)
+
+
+# ---- panels -----------------------------------------------------------------------------------
+
+
+@person_panels.register_person_panel
+def _standards_person_panel(session: Any, person: Person, viewer: Any) -> home.Panel | None:
+    if person.position is None:
+        return None
+    outstanding = acknowledgments.outstanding_for(session, person=person)
+    applicable = coverage.applicable_count(session, person=person)
+    reminded_today = reminders.standards_reminded_today(session, person_id=person.id)  # type: ignore[arg-type]
+    context = {
+        "outstanding": outstanding,
+        "progress": coverage.Coverage(applicable, applicable - len(outstanding)),
+        "reminded_today": reminded_today,
+    }
+    return home.Panel("standards/_person_acknowledgments.html", context, order=10)
+
+
+@home.register_panel
+def _reminders_panel(session: Any, user: Any) -> home.Panel | None:
+    person = staff_service.get_person(session, person_id=user.id)
+    if person is None or person.position is None:
+        return None
+    notices = reminders.reminders_for(session, person=person)
+    if not notices:
+        return None
+    return home.Panel("standards/_home_reminders.html", {"notices": notices}, order=5)
