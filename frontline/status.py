@@ -37,7 +37,7 @@ def _signature(secret_key: str, payload: str) -> str:
     return digest.hexdigest()[:24]
 
 
-def url_with(request: Request, url: str, name: str, **values: str | int) -> str:
+def url_with(request: Request, url: str, name: str, /, **values: str | int) -> str:
     """`url` with the signed message `name` (filled with `values`) added to its query."""
     if name not in _MESSAGES:
         raise KeyError(name)

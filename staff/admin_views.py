@@ -8,25 +8,38 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
 from pydantic import Field
 
-from frontline import audit_trail, forms
+from frontline import audit_trail, forms, status
 from frontline.deps import SessionDep, client_ip
 from frontline.i18n import N_
 from frontline.web import redirect, render
 from staff import service, sessions
+from staff.audit_trail_views import router as audit_trail_router
 from staff.dependencies import AdminUser, PersonInScope, PolicyDep, StaffViewer
-from staff.forms import BranchForm, PersonForm, TeamForm
+from staff.forms import BranchForm, DeactivateForm, PersonForm, TeamForm
 from staff.models import POSITION_LABELS, ROLE_LABELS, Branch, Person, Role, Team
 from staff.roster_views import router as roster_router
 
 router = APIRouter()
 PAGE_SIZE = 50
 
+DEACTIVATED = status.define(
+    "person.deactivated", N_("%(name)s (%(no)s) is deactivated and can no longer log in.")
+)
+REACTIVATED = status.define(
+    "person.reactivated", N_("%(name)s (%(no)s) is active again and can log in.")
+)
+SESSIONS_ENDED = status.define(
+    "person.sessions_ended", N_("Sessions of %(name)s (%(no)s) ended: %(count)s.")
+)
 
-def _person_choices(session: SessionDep) -> dict[str, object]:
+
+def _person_choices(session: SessionDep, viewer: Person | None = None) -> dict[str, object]:
+    """Labels for the people pages; a supervisor is offered only the teams they may see."""
+    team_ids = service.visible_team_ids(session, person=viewer) if viewer else None
     return {
         "roles": ROLE_LABELS,
         "positions": POSITION_LABELS,
-        "teams": service.team_labels(session),
+        "teams": service.team_labels(session, team_ids=team_ids),
     }
 
 
@@ -76,7 +89,7 @@ def list_people(
         "page": page,
         "pages": max(1, -(-total // PAGE_SIZE)),
         "filters": {"q": q, "team": team, "role": role.value if role else "", "inactive": inactive},
-        **_person_choices(session),
+        **_person_choices(session, viewer),
     }
     template = (
         "staff/_people_table.html"
@@ -118,18 +131,34 @@ async def create_person(request: Request, session: SessionDep, admin: AdminUser)
     return redirect(request, f"/people/{person.id}?created=1")
 
 
-@router.get("/people/{person_id}")
-def person_page(
-    request: Request, session: SessionDep, person: PersonInScope, policy: PolicyDep
-) -> Response:
-    context = {
+def _person_context(
+    session: SessionDep,
+    person: Person,
+    policy: PolicyDep,
+    viewer: Person,
+    **extra: object,
+) -> dict[str, object]:
+    return {
         "person": person,
         "values": person.model_dump(),
         "errors": {},
+        "deactivate_errors": {},
+        "deactivate_values": {},
         "live_sessions": sessions.live_count(session, person_id=person.id, policy=policy),  # type: ignore[arg-type]
-        **_person_choices(session),
+        **_person_choices(session, viewer),
+        **extra,
     }
-    return render(request, "staff/person.html", context)
+
+
+@router.get("/people/{person_id}")
+def person_page(
+    request: Request,
+    session: SessionDep,
+    person: PersonInScope,
+    policy: PolicyDep,
+    viewer: StaffViewer,
+) -> Response:
+    return render(request, "staff/person.html", _person_context(session, person, policy, viewer))
 
 
 @router.post("/people/{person_id}")
@@ -142,17 +171,13 @@ async def update_person(
 ) -> Response:
     values = dict(await request.form())
     values["employee_no"] = person.employee_no
+    # Deactivating asks for a reason, so it has its own form; this one keeps the state.
+    values["active"] = "on" if person.active else ""
     form, errors = forms.parse(PersonForm, values)
     if form and (refused := _refused_role_change(admin, person, form.role, form.active)):
         errors["role"] = refused
     if form is None or errors:
-        context = {
-            "person": person,
-            "values": values,
-            "errors": errors,
-            "live_sessions": sessions.live_count(session, person_id=person.id, policy=policy),  # type: ignore[arg-type]
-            **_person_choices(session),
-        }
+        context = _person_context(session, person, policy, admin, values=values, errors=errors)
         return render(request, "staff/person.html", context, status_code=400)
     changes = form.model_dump(exclude={"employee_no"})
     service.update_person(
@@ -161,7 +186,47 @@ async def update_person(
     return redirect(request, f"/people/{person.id}?saved=1")
 
 
-TEMP_PASSWORD_ALPHABET = string.ascii_letters + string.digits
+@router.post("/people/{person_id}/deactivate")
+async def deactivate_person(
+    request: Request,
+    session: SessionDep,
+    person: PersonInScope,
+    admin: AdminUser,
+    policy: PolicyDep,
+) -> Response:
+    values = dict(await request.form())
+    form, errors = forms.parse(DeactivateForm, values)
+    if form and (refused := _refused_role_change(admin, person, person.role, False)):
+        errors["reason"] = refused
+    if form and not person.active:
+        errors["reason"] = N_("This person is already inactive.")
+    if form is None or errors:
+        context = _person_context(
+            session, person, policy, admin, deactivate_errors=errors, deactivate_values=values
+        )
+        return render(request, "staff/person.html", context, status_code=400)
+    service.deactivate_person(
+        session, person=person, reason=form.reason, actor_id=admin.id, ip=client_ip(request)
+    )
+    done = {"name": person.name, "no": person.employee_no}
+    return redirect(request, status.url_with(request, f"/people/{person.id}", DEACTIVATED, **done))
+
+
+@router.post("/people/{person_id}/reactivate")
+def reactivate_person(
+    request: Request, session: SessionDep, person: PersonInScope, admin: AdminUser
+) -> Response:
+    if not person.active:
+        service.reactivate_person(session, person=person, actor_id=admin.id, ip=client_ip(request))
+    done = {"name": person.name, "no": person.employee_no}
+    return redirect(request, status.url_with(request, f"/people/{person.id}", REACTIVATED, **done))
+
+
+# Letters and digits that cannot be mistaken for one another when read out or written down.
+TEMP_PASSWORD_ALPHABET = "".join(
+    c for c in string.ascii_letters + string.digits if c not in "Il1O0o"
+)
+TEMP_PASSWORD_GROUP = 4
 
 
 def temporary_password() -> str:
@@ -181,8 +246,14 @@ def reset_password(
         session, person=person, password=password, actor_id=admin.id, ip=client_ip(request)
     )
     person.must_change_password = True
+    groups = [
+        password[i : i + TEMP_PASSWORD_GROUP] for i in range(0, len(password), TEMP_PASSWORD_GROUP)
+    ]
     return render(
-        request, "staff/temporary_password.html", {"person": person, "password": password}
+        request,
+        "staff/temporary_password.html",
+        {"person": person, "password": password, "groups": groups},
+        headers={"Cache-Control": "no-store"},
     )
 
 
@@ -200,7 +271,15 @@ def end_sessions(
         detail={"ended": ended},
         ip=client_ip(request),
     )
-    return redirect(request, f"/people/{person.id}?ended={ended}")
+    done = status.url_with(
+        request,
+        f"/people/{person.id}",
+        SESSIONS_ENDED,
+        name=person.name,
+        no=person.employee_no,
+        count=ended,
+    )
+    return redirect(request, done)
 
 
 # ---- roster import (staff/roster_views.py) --------------------------------------------------
@@ -287,6 +366,8 @@ def _team_context(
         "errors": errors,
         "branches": service.list_branches(session),
         "candidates": service.possible_supervisors(session),
+        "members": service.team_members(session, team_id=team.id) if team and team.id else [],
+        "positions": POSITION_LABELS,
     }
 
 
@@ -351,24 +432,6 @@ async def save_team(
     return redirect(request, "/org?saved=1")
 
 
-# ---- audit trail ----------------------------------------------------------------------------
+# ---- audit trail: its own module, staff/audit_trail_views.py ------------------------------
 
-
-@router.get("/audit-trail")
-def audit_trail_page(
-    request: Request,
-    session: SessionDep,
-    _admin: AdminUser,
-    action: str = "",
-    before: Annotated[int | None, Query()] = None,
-) -> Response:
-    events = audit_trail.page(session, action=action or None, before_id=before, limit=PAGE_SIZE)
-    actors = service.people_by_id(session, ids={e.actor_id for e in events if e.actor_id})
-    context = {
-        "events": events,
-        "actors": actors,
-        "action": action,
-        "actions": audit_trail.actions(session),
-        "next_before": events[-1].id if len(events) == PAGE_SIZE else None,
-    }
-    return render(request, "staff/audit_trail.html", context)
+router.include_router(audit_trail_router)

@@ -67,3 +67,9 @@ class PasswordChangeForm(BaseModel):
     current_password: str = Field(min_length=1)
     new_password: str = Field(min_length=1)
     confirm_password: str = Field(min_length=1)
+
+
+class DeactivateForm(BaseModel):
+    """Why someone stops logging in (left the bank, long leave): kept in the audit trail."""
+
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]

@@ -321,7 +321,9 @@ def test_temporary_password_must_be_changed_first(db, client, make_client):
     assert page.status_code == 200
     import re
 
-    temporary = re.search(r"<code>(\w+)</code>", page.text).group(1)
+    # Shown in groups of four (one <span> each) inside the password's <code>.
+    shown = re.search(r'id="temp-password-value"[^>]*>(.*?)</code>', page.text).group(1)
+    temporary = "".join(re.findall(r"<span>(\w+)</span>", shown))
     employee = make_client()
     response = employee.login(person.employee_no, temporary)
     assert response.headers["location"] == "/account?must_change=1"
