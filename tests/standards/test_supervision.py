@@ -61,6 +61,7 @@ def test_person_page_lists_what_they_have_not_acknowledged(db, client):
     assert "no email" in page.text  # says how the reminder arrives
     detail = client.get(f"/acknowledgments/report/{read.id}").text
     assert f'href="/people/{teller.id}/overview"' in detail
+    assert f'href="/people/{teller.id}/overview"' in client.get(f"/people/{teller.id}").text
 
 
 def test_supervisor_sees_and_reminds_only_people_in_their_teams(db, client, make_client):
