@@ -16,6 +16,7 @@ from frontline import health
 from frontline.db import Database
 from frontline.i18n import N_
 from frontline.migrate import ensure_current
+from frontline.proxies import TrustedProxyMiddleware
 from frontline.request_checks import number_too_large, reject_unusable_input
 from frontline.security import SecurityMiddleware, csrf_protect
 from frontline.settings import Settings, get_settings
@@ -47,6 +48,8 @@ def create_app(settings: Settings | None = None, *, check_migrations: bool = Tru
     app.state.database = database
     app.state.secret_key = settings.resolved_secret_key()
     app.add_middleware(SecurityMiddleware, secret_key=app.state.secret_key)
+    # Outermost, so every later layer sees the real client address and scheme.
+    app.add_middleware(TrustedProxyMiddleware, trusted=settings.trusted_proxy_networks())
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     # The shell knows each domain only by its router.

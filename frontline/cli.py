@@ -35,7 +35,9 @@ def _serve(host: str, port: int, workers: int) -> None:
         host=host,
         port=port,
         workers=workers,
-        proxy_headers=True,
+        # Off: uvicorn would believe X-Forwarded-For from any local client. The app reads
+        # forwarded headers itself, from FRONTLINE_TRUSTED_PROXIES only (frontline.proxies).
+        proxy_headers=False,
     )
 
 

@@ -30,4 +30,5 @@ DatabaseDep = Annotated[Database, Depends(get_database)]
 
 
 def client_ip(request: Request) -> str:
+    """The client's address; behind a trusted proxy, the one it forwarded (frontline.proxies)."""
     return request.client.host if request.client else ""

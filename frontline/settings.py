@@ -4,8 +4,12 @@ import os
 import secrets
 from functools import lru_cache
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from pydantic import field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from frontline.proxies import Network, parse_networks
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -20,6 +24,37 @@ class Settings(BaseSettings):
     session_max_hours: int = 8
     # Largest accepted roster CSV upload.
     max_upload_bytes: int = 5 * 1024 * 1024
+    # Reverse proxies (addresses or CIDRs, comma-separated) whose X-Forwarded-For we believe.
+    trusted_proxies: str = ""
+    # The bank's time zone, for times shown to people; stored and machine-readable times are UTC.
+    time_zone: str = "Asia/Shanghai"
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies_parse(cls, value: str) -> str:
+        try:
+            parse_networks(value)
+        except ValueError as exc:
+            raise ValueError(f"not a list of addresses or CIDRs: {exc}") from exc
+        return value
+
+    @field_validator("time_zone")
+    @classmethod
+    def _time_zone_exists(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(
+                f"unknown time zone {value!r} (use a name like Asia/Shanghai)"
+            ) from exc
+        return value
+
+    def trusted_proxy_networks(self) -> tuple[Network, ...]:
+        return parse_networks(self.trusted_proxies)
+
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone)
+
     # A whole standards library is far smaller; YAML costs more to parse than CSV.
     max_library_bytes: int = 1024 * 1024
 
