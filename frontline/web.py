@@ -4,7 +4,7 @@ import json
 from collections.abc import Mapping
 from contextvars import ContextVar
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
@@ -110,12 +110,19 @@ def redirect(request: Request, url: str) -> Response:
 
 
 def safe_next(url: str | None, default: str = "/") -> str:
-    """Only same-site relative paths, so ?next= cannot send anyone elsewhere."""
+    """Only same-site relative paths, so ?next= cannot send anyone elsewhere.
+
+    Browsers read a backslash as a slash and drop tabs and newlines, so `/\\evil.example`
+    and `/<tab>/evil.example` mean `//evil.example`: refused, also when percent-encoded.
+    """
     if not url:
         return default
-    parts = urlsplit(url)
-    if parts.scheme or parts.netloc or not url.startswith("/") or url.startswith("//"):
-        return default
+    for text in (url, unquote(url)):
+        parts = urlsplit(text)
+        if parts.scheme or parts.netloc or not text.startswith("/") or text.startswith("//"):
+            return default
+        if "\\" in text or any(ord(char) < 0x20 or 0x7F <= ord(char) <= 0x9F for char in text):
+            return default
     return url
 
 
