@@ -9,7 +9,7 @@ from fastapi.responses import Response
 from pydantic import Field
 from sqlmodel import Session
 
-from frontline import forms, home
+from frontline import forms, home, status
 from frontline.deps import SessionDep, client_ip
 from frontline.i18n import N_
 from frontline.markdown import render as markdown
@@ -20,6 +20,7 @@ from staff.models import POSITION_LABELS, Person, Position, Role
 from standards import acknowledgments, diff, nav_badge, reading_evidence, service
 from standards.acknowledgment_views import router as acknowledgment_router
 from standards.dependencies import AuthorUser, DraftDep, StandardDep, VersionDep, can_author
+from standards.done_messages import DISCARDED, DRAFT_STARTED, PUBLISHED, RETIRED
 from standards.forms import (
     NewStandardForm,
     PublishForm,
@@ -223,11 +224,19 @@ def start_draft(
     request: Request, session: SessionDep, standard: StandardDep, author: AuthorUser
 ) -> Response:
     existing = service.draft_of(session, standard=standard)
+    target = f"/standards/{standard.code}/v/{existing.number}/edit" if existing else ""
     if existing is None:
         existing = service.new_draft(
             session, standard=standard, actor_id=author.id, ip=client_ip(request)
         )
-    return redirect(request, f"/standards/{standard.code}/v/{existing.number}/edit")
+        target = status.url_with(
+            request,
+            f"/standards/{standard.code}/v/{existing.number}/edit",
+            DRAFT_STARTED,
+            code=standard.code,
+            number=existing.number,
+        )
+    return redirect(request, target)
 
 
 @router.post("/standards/{code}/v/{number}/publish")
@@ -260,7 +269,9 @@ async def publish_version(
         actor_id=author.id,
         ip=client_ip(request),
     )
-    return redirect(request, f"/standards/{standard.code}/v/{version.number}?published=1")
+    url = f"/standards/{standard.code}/v/{version.number}"
+    done: dict[str, str | int] = {"code": standard.code, "number": version.number}
+    return redirect(request, status.url_with(request, url, PUBLISHED, **done))
 
 
 @router.post("/standards/{code}/v/{number}/discard")
@@ -275,9 +286,9 @@ def discard_draft(
     service.discard_draft(
         session, standard=standard, version=version, actor_id=author.id, ip=client_ip(request)
     )
-    if number == 1:
-        return redirect(request, "/standards?status=drafts")
-    return redirect(request, f"/standards/{standard.code}")
+    url = "/standards?status=drafts" if number == 1 else f"/standards/{standard.code}"
+    done: dict[str, str | int] = {"code": standard.code, "number": number}
+    return redirect(request, status.url_with(request, url, DISCARDED, **done))
 
 
 @router.post("/standards/{code}/retire")
@@ -300,7 +311,9 @@ async def retire_standard(
         actor_id=author.id,
         ip=client_ip(request),
     )
-    return redirect(request, f"/standards/{standard.code}/v/{current.number}?retired=1")
+    url = f"/standards/{standard.code}/v/{current.number}"
+    done: dict[str, str | int] = {"code": standard.code, "number": current.number}
+    return redirect(request, status.url_with(request, url, RETIRED, **done))
 
 
 # ---- reading ----------------------------------------------------------------------------------

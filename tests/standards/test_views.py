@@ -49,7 +49,8 @@ def test_author_writes_a_script_and_publishes_it(db, client):
         {"effective_date": "2026-12-01", "change_note": "首次发布"},
         token_page="/standards/GRT-09/v/1",
     )
-    assert published.headers["location"] == "/standards/GRT-09/v/1?published=1"
+    assert published.headers["location"].startswith("/standards/GRT-09/v/1?done=")
+    assert "Version 1 of GRT-09 published." in client.get(published.headers["location"]).text
     with db.session() as session:
         standard = session.exec(select(Standard).where(Standard.code == "GRT-09")).one()
         version = session.get(StandardVersion, standard.current_version_id)
@@ -119,7 +120,7 @@ def test_new_version_diff_and_history(db, client):
     _as(db, client, Role.author)
     make_standard(db, code="GRT-01", title_zh="柜面迎客", body_zh="起身迎接客户。")
     start = client.submit("/standards/GRT-01/drafts", token_page="/standards")
-    assert start.headers["location"] == "/standards/GRT-01/v/2/edit"
+    assert start.headers["location"].startswith("/standards/GRT-01/v/2/edit?done=")
     form = client.get("/standards/GRT-01/v/2/edit").text
     assert "柜面迎客" in form  # the draft starts as a copy
     changed = {
