@@ -3,6 +3,7 @@
 import json
 from collections.abc import Mapping
 from contextvars import ContextVar
+from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -48,6 +49,35 @@ def _jinja_ngettext(singular: str, plural: str, n: int) -> str:
     return translations(_rendering_locale.get()).ngettext(singular, plural, n)
 
 
+# The bank's time zone for the template being rendered; set by render() like the locale.
+_rendering_zone: ContextVar[tzinfo] = ContextVar("rendering_zone", default=UTC)
+
+
+def utc_datetime(value: datetime | date) -> str:
+    """Machine-readable: UTC to the second with `Z` (a valid HTML date-time), or a date."""
+    if isinstance(value, datetime):
+        aware = value if value.tzinfo else value.replace(tzinfo=UTC)  # stored times are UTC
+        return aware.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return value.isoformat()
+
+
+def local_text(value: datetime | date, format: str | None = None) -> str:
+    """For people: a time in the bank's time zone (a plain date stays as it is)."""
+    if isinstance(value, datetime):
+        aware = value if value.tzinfo else value.replace(tzinfo=UTC)
+        return aware.astimezone(_rendering_zone.get()).strftime(format or "%Y-%m-%d %H:%M")
+    return value.strftime(format or "%Y-%m-%d")
+
+
+def local_time(value: datetime | date | None, format: str | None = None) -> Markup:
+    """The one way templates show a time: `<time datetime="UTC">local time</time>`."""
+    if value is None:
+        return Markup("")
+    return Markup('<time datetime="{}">{}</time>').format(
+        utc_datetime(value), local_text(value, format)
+    )
+
+
 def is_htmx(request: Request) -> bool:
     return request.headers.get("HX-Request") == "true"
 
@@ -67,6 +97,7 @@ def _environment() -> Environment:
     )
     env.install_gettext_callables(_jinja_gettext, _jinja_ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.filters["json_text"] = json_text
+    env.filters["local_time"] = local_time
     env.globals.update(
         supported_locales=SUPPORTED,
         language_names=LANGUAGE_NAMES,
@@ -88,6 +119,7 @@ def render(
     headers: Mapping[str, str] | None = None,
 ) -> Response:
     token = _rendering_locale.set(locale_of(request))
+    zone_token = _rendering_zone.set(request.app.state.settings.zone())
     try:
         response = templates.TemplateResponse(
             request,
@@ -97,6 +129,7 @@ def render(
             headers=dict(headers or {}),
         )
     finally:
+        _rendering_zone.reset(zone_token)
         _rendering_locale.reset(token)
     response.headers["Vary"] = "HX-Request, Accept-Language, Cookie"
     return response
