@@ -1,7 +1,9 @@
 """`frontline standards`: the standards library as a YAML file, out and in."""
 
 import sys
+from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO, NoReturn
 
 import click
 
@@ -25,25 +27,59 @@ def _database() -> Database:
     return database
 
 
+def _fail(lines: list[str]) -> NoReturn:
+    """Print to stderr and exit 1: a bad file is the user's to fix, not a traceback."""
+    for line in lines:
+        click.echo(line, err=True)
+    sys.exit(1)
+
+
 @standards.command("export")
 @click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
-def export_command(file: Path) -> None:
-    """Write every standard and all its versions to FILE (YAML)."""
-    from sqlmodel import func, select
+@click.option(
+    "--code",
+    "codes",
+    multiple=True,
+    metavar="CODE",
+    help="Export only this standard (repeat for several), such as --code GRT-01.",
+)
+def export_command(file: Path, codes: tuple[str, ...]) -> None:
+    """Write every standard and all its versions to FILE (YAML), or only those named by --code."""
+    from standards.yaml_io import UnknownStandards, export_library
 
-    from standards.models import Standard, StandardVersion
-    from standards.yaml_io import export_library
-
+    wanted = [code.strip().upper() for code in codes] or None
     database = _database()
     try:
         with database.session(write=False) as session:
-            text = export_library(session)
-            n_standards = session.exec(select(func.count()).select_from(Standard)).one()
-            n_versions = session.exec(select(func.count()).select_from(StandardVersion)).one()
+            try:
+                text = export_library(session, codes=wanted)
+            except UnknownStandards as exc:
+                _fail([f"No standard has the code(s) {', '.join(exc.codes)}; nothing was written."])
     finally:
         database.dispose()
+    # Each standard and version starts a line at its own indent; literal text is indented more.
+    n_standards = text.count("\n  - code: ")
+    n_versions = text.count("\n      - version: ")
     file.write_text(text, encoding="utf-8")
     click.echo(f"Exported {n_standards} standards ({n_versions} versions) to {file}.")
+
+
+@dataclass
+class _LocalFile:
+    file: BinaryIO
+
+
+def _read(file: Path) -> str:
+    """The file's text within the library size cap; exits with a message when it is not."""
+    from frontline.uploads import UploadError, decode_text, read_upload
+
+    limit = get_settings().max_library_bytes
+    with file.open("rb") as fh:
+        try:
+            return decode_text(read_upload(_LocalFile(fh), max_bytes=limit))
+        except UploadError as exc:
+            message = exc.message % exc.params if exc.params else exc.message
+            _fail([f"{file}:1: {message}", "Nothing was imported."])
 
 
 @standards.command("import")
@@ -54,31 +90,21 @@ def import_command(file: Path, dry_run: bool) -> None:
 
     Published versions are never changed. Any error in the file means nothing is imported.
     """
-    from standards.yaml_io import (
-        ImportProblem,
-        StandardSpec,
-        apply_import,
-        parse_library,
-        plan_import,
-    )
+    from standards.library_file.problems import MORE_PROBLEMS, shown
+    from standards.yaml_io import apply_import, parse_library, plan_import
 
-    specs: list[StandardSpec] = []
-    try:
-        text = file.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        errors = [ImportProblem(1, "The file is not UTF-8 text.")]
-    else:
-        specs, errors = parse_library(text)
+    specs, errors = parse_library(_read(file))
     database = _database()
     try:
         with database.session() as session:
             plan = plan_import(session, specs, errors=errors)
             if not plan.ok:
                 session.rollback()
-                for error in plan.errors:
-                    click.echo(f"{file}:{error.line}: {error.message}", err=True)
-                click.echo(f"{len(plan.errors)} error(s); nothing was imported.", err=True)
-                sys.exit(1)
+                listed, more = shown(plan.errors)
+                lines = [f"{file}:{error.line}: {error.text}" for error in listed]
+                if more:
+                    lines.append(MORE_PROBLEMS % {"count": more})
+                _fail([*lines, f"{len(plan.errors)} error(s); nothing was imported."])
             for line in plan.lines():
                 click.echo(line)
             if dry_run:

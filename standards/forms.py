@@ -27,7 +27,9 @@ def steps_from_text(text: str) -> list[dict[str, str]]:
 def required_from_text(text: str) -> list[dict[str, Any]]:
     phrases = []
     for p in _lines(text):
-        variants = [v.strip() for v in p[2].split(";") if v.strip()] if len(p) > 2 else []
+        # Chinese keyboards type the full-width ；, which separates variants just the same.
+        separated = p[2].replace("；", ";").split(";") if len(p) > 2 else []
+        variants = [v.strip() for v in separated if v.strip()]
         phrases.append({"text": p[0], "en": p[1] if len(p) > 1 else "", "variants": variants})
     return phrases
 

@@ -1,5 +1,11 @@
-"""YAML import (with a preview of what would change) and export, for authors."""
+"""YAML import (with a preview of what would change) and export, for authors.
 
+Upload routes are plain `def`: reading and parsing run in the thread pool, never on the event
+loop. Applying re-reads the previewed text from the form (it never trusts a plan it showed
+earlier) and parses it once: the caps of library_file.reader keep that cheap.
+"""
+
+from collections.abc import Sequence
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
@@ -7,9 +13,11 @@ from fastapi.responses import Response
 
 from frontline.deps import SessionDep, client_ip
 from frontline.i18n import N_
-from frontline.web import render, templates
+from frontline.uploads import UploadError, decode_text, human_size, read_upload
+from frontline.web import render, templates, translate
 from standards import yaml_io
-from standards.dependencies import AuthorUser
+from standards.dependencies import AuthorUser, StandardDep
+from standards.library_file.problems import MORE_PROBLEMS, ImportProblem, Msg, shown
 
 router = APIRouter()
 
@@ -24,57 +32,73 @@ ACTION_LABELS = {
 templates.env.globals["action_labels"] = ACTION_LABELS
 
 
+def _page(
+    request: Request,
+    *,
+    errors: Sequence[ImportProblem] = (),
+    plan: yaml_io.ImportPlan | None = None,
+    applied: yaml_io.ImportPlan | None = None,
+    yaml_text: str = "",
+) -> Response:
+    listed, more = shown(errors)
+
+    def say(message: Msg) -> str:
+        return message.render(lambda text: translate(request, text))
+
+    context = {
+        "errors": [(e.line, e.render(lambda text: translate(request, text))) for e in listed],
+        "more_errors": translate(request, MORE_PROBLEMS, count=more) if more else "",
+        "plan": plan,
+        "applied": applied,
+        "yaml_text": yaml_text,
+        "say": say,
+    }
+    return render(request, "standards/import.html", context, status_code=400 if errors else 200)
+
+
 @router.get("/standards/import")
 def import_page(request: Request, _author: AuthorUser) -> Response:
-    return render(request, "standards/import.html", {"errors": [], "plan": None, "applied": None})
+    return _page(request)
+
+
+def _download(text: str, filename: str) -> Response:
+    return Response(
+        text,
+        media_type="application/yaml; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
 
 
 @router.get("/standards/export.yaml")
 def export_library(session: SessionDep, _author: AuthorUser) -> Response:
-    return Response(
-        yaml_io.export_library(session),
-        media_type="application/yaml; charset=utf-8",
-        headers={"Content-Disposition": 'attachment; filename="frontline-standards.yaml"'},
-    )
+    return _download(yaml_io.export_library(session), "frontline-standards.yaml")
+
+
+@router.get("/standards/{code}/export.yaml")
+def export_standard(session: SessionDep, _author: AuthorUser, standard: StandardDep) -> Response:
+    """One standard with its whole history, in the library file format."""
+    text = yaml_io.export_library(session, codes=[standard.code])
+    return _download(text, f"{standard.code}.yaml")
 
 
 def _preview_or_errors(request: Request, session: SessionDep, text: str) -> Response:
     specs, errors = yaml_io.parse_library(text)
     plan = yaml_io.plan_import(session, specs, errors=errors)
-    context = {
-        "errors": plan.errors,
-        "plan": plan if plan.ok else None,
-        "applied": None,
-        "yaml_text": text,
-    }
-    return render(request, "standards/import.html", context, status_code=200 if plan.ok else 400)
+    if not plan.ok:
+        return _page(request, errors=plan.errors)
+    return _page(request, plan=plan, yaml_text=text)
 
 
 @router.post("/standards/import")
-async def preview_import(
+def preview_import(
     request: Request, session: SessionDep, _author: AuthorUser, file: Annotated[UploadFile, File()]
 ) -> Response:
     """Check the file and show what importing it would change; nothing is written yet."""
-    limit = request.app.state.settings.max_upload_bytes
-    data = await file.read(limit + 1)
-    if len(data) > limit:
-        errors = [yaml_io.ImportProblem(line=0, message="The file is larger than 5 MB.")]
-        return render(
-            request,
-            "standards/import.html",
-            {"errors": errors, "plan": None, "applied": None},
-            status_code=400,
-        )
+    limit = request.app.state.settings.max_library_bytes
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        errors = [yaml_io.ImportProblem(line=0, message="The file is not UTF-8 text.")]
-        return render(
-            request,
-            "standards/import.html",
-            {"errors": errors, "plan": None, "applied": None},
-            status_code=400,
-        )
+        text = decode_text(read_upload(file, max_bytes=limit))
+    except UploadError as exc:
+        return _page(request, errors=[ImportProblem(0, exc.message, exc.params)])
     return _preview_or_errors(request, session, text)
 
 
@@ -83,11 +107,19 @@ def apply_import(
     request: Request, session: SessionDep, author: AuthorUser, yaml_text: Annotated[str, Form()]
 ) -> Response:
     """Apply a previewed file; it is checked again, and a bad file changes nothing."""
-    specs, errors = yaml_io.parse_library(yaml_text)
+    limit = request.app.state.settings.max_library_bytes
+    # A browser sends a textarea's line ends as \r\n.
+    text = yaml_text.replace("\r\n", "\n").replace("\r", "\n")
+    if len(text.encode()) > limit:
+        too_big = ImportProblem(
+            0, N_("The file is larger than %(limit)s."), {"limit": human_size(limit)}
+        )
+        return _page(request, errors=[too_big])
+    specs, errors = yaml_io.parse_library(text)
     try:
         if errors:
             raise yaml_io.ImportRefused(yaml_io.plan_import(session, specs, errors=errors))
         plan = yaml_io.apply_import(session, specs, actor_id=author.id, ip=client_ip(request))
-    except yaml_io.ImportRefused:
-        return _preview_or_errors(request, session, yaml_text)
-    return render(request, "standards/import.html", {"errors": [], "plan": None, "applied": plan})
+    except yaml_io.ImportRefused as refused:
+        return _page(request, errors=refused.plan.errors)
+    return _page(request, applied=plan)

@@ -9,9 +9,12 @@ Importing never changes a published version: where the file's content differs fr
 that is no longer a draft, that content becomes the standard's draft, for an author to review
 and publish in the app. Standards that are not in the database yet are created with their whole
 history, so an export imported into an empty database exports to the same bytes.
+
+Reading the YAML safely is standards.library_file.reader; every problem and plan description
+is a translatable message (standards.library_file.problems), shown in the reader's language.
 """
 
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum, StrEnum
@@ -22,16 +25,25 @@ from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
 from frontline import audit_trail
+from frontline.i18n import N_
+from staff.models import Position
 from standards import service
+from standards.library_file.problems import ImportProblem, Msg, msg, problem, short
+from standards.library_file.reader import LineDict, LineList, load
 from standards.models import (
     CATEGORIES_BY_KIND,
     CONTENT_FIELDS,
+    Category,
+    Channel,
     Kind,
+    Severity,
     Standard,
     StandardVersion,
     VersionStatus,
 )
 from standards.schemas import CODE_PATTERN, VersionContent
+
+__all__ = ["ImportProblem", "LineDict", "LineList"]  # re-exported: callers import them from here
 
 FORMAT = "frontline-standards/1"
 TOP_KEYS = ("format", "standards")
@@ -48,20 +60,18 @@ ITEM_KEY_ORDER = {
     "forbidden_phrases": ("text", "en"),
     "veto_checks": ("zh", "en"),
 }
+# The allowed values of the fields that take a choice, for "use one of" messages.
+CHOICES: dict[str, type[Enum]] = {
+    "category": Category,
+    "channels": Channel,
+    "positions": Position,
+    "severity": Severity,
+}
+MISSING_FIELD = N_("%(where)s: the field %(name)s is missing.")
+UNKNOWN_FIELD = N_("%(where)s: %(field)s: unknown field (the fields here are: %(allowed)s).")
 
 
 # ---- data --------------------------------------------------------------------------------------
-
-
-@dataclass
-class ImportProblem:
-    """Something wrong with the file, at a line (1-based) of it."""
-
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"line {self.line}: {self.message}"
 
 
 @dataclass
@@ -103,18 +113,39 @@ TOTAL_KEYS = {
     Action.untouched: "untouched",
     Action.error: "errors",
 }
+# What an import changes; the rest is summarised as counts.
+CHANGING_ACTIONS = (Action.create, Action.new_draft, Action.update_draft, Action.error)
 
 
 @dataclass
 class StandardPlan:
     code: str
     action: Action
-    description: str
-    notes: list[str] = field(default_factory=list)
+    description: Msg
+    notes: list[Msg] = field(default_factory=list)
     spec: StandardSpec | None = None
     # For update/new draft: the content the draft gets, and the draft's number.
     draft_content: dict[str, Any] | None = None
     draft_number: int | None = None
+
+    @property
+    def title(self) -> str:
+        """The (Chinese) title of the content the import brings."""
+        content = self.draft_content
+        if content is None and self.spec is not None:
+            content = self.spec.versions[-1].content
+        return str((content or {}).get("title_zh", ""))
+
+    @property
+    def url(self) -> str:
+        """Where the author reviews what the import made: the draft, else the standard."""
+        number = self.draft_number
+        if number is None and self.spec is not None:
+            last = self.spec.versions[-1]
+            number = last.number if last.status == VersionStatus.draft else None
+        if number is None:
+            return f"/standards/{self.code}"
+        return f"/standards/{self.code}/v/{number}"
 
 
 @dataclass
@@ -134,6 +165,14 @@ class ImportPlan:
             totals[TOTAL_KEYS[item.action]] += 1
         return totals
 
+    @property
+    def changes(self) -> list[StandardPlan]:
+        """What the import changes, and anything else with a note worth reading."""
+        return [s for s in self.standards if s.action in CHANGING_ACTIONS or s.notes]
+
+    def codes(self, action: Action) -> list[str]:
+        return [s.code for s in self.standards if s.action == action]
+
     def summary(self) -> str:
         t = self.totals
         return (
@@ -143,11 +182,19 @@ class ImportPlan:
         )
 
     def lines(self) -> list[str]:
-        """The plan for people: one line per standard, its notes indented below it."""
+        """The plan for people, in English: the changes first, the rest counted."""
         out: list[str] = []
-        for item in self.standards:
-            out.append(f"{item.code}: {item.action.value} - {item.description}")
-            out.extend(f"    note: {note}" for note in item.notes)
+        for item in self.changes:
+            out.append(f"{item.code}: {item.action.value} - {item.description.render()}")
+            out.extend(f"    note: {note.render()}" for note in item.notes)
+        listed = {item.code for item in self.changes}
+        for action, label in (
+            (Action.unchanged, "Unchanged"),
+            (Action.untouched, "Not in the file"),
+        ):
+            codes = [code for code in self.codes(action) if code not in listed]
+            if codes:
+                out.append(f"{label} ({len(codes)}): {', '.join(codes)}")
         out.append("Total: " + self.summary())
         return out
 
@@ -156,8 +203,16 @@ class ImportRefused(service.StandardsError):
     """apply_import was given a plan with errors; nothing was applied."""
 
     def __init__(self, plan: ImportPlan) -> None:
-        super().__init__("The file has errors; nothing was imported.")
+        super().__init__(N_("The file has errors; nothing was imported."))
         self.plan = plan
+
+
+class UnknownStandards(service.StandardsError):
+    """An export named standards that are not in the library."""
+
+    def __init__(self, codes: Sequence[str]) -> None:
+        super().__init__(N_("No standard has the code(s) %(codes)s."))
+        self.codes = list(codes)
 
 
 # ---- export ------------------------------------------------------------------------------------
@@ -168,7 +223,11 @@ class _FlowList(list[Any]):
 
 
 class _Dumper(yaml.SafeDumper):
-    """Block style, sequences indented under their key, multi-line text as literal blocks."""
+    """Block style, sequences indented under their key, multi-line text as literal blocks.
+
+    The pure-Python dumper on purpose: libyaml's emitter cannot indent sequences under their
+    key, and exporting is not where time goes.
+    """
 
     def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
         super().increase_indent(flow, False)
@@ -179,7 +238,7 @@ _UNICODE_BREAKS = ("\x85", "\u2028", "\u2029")
 
 def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
     # The emitter falls back to a double-quoted scalar when a literal block cannot carry the
-    # text exactly (trailing spaces on a line, tabs, carriage returns...).
+    # text exactly (trailing spaces on a line, tabs...).
     if any(ch in data for ch in _UNICODE_BREAKS):
         style: str | None = '"'  # written escaped; raw, a YAML reader takes them as line ends
     elif "\n" in data:
@@ -203,9 +262,15 @@ _Dumper.add_representer(type(None), _represent_none)
 
 
 def _plain(value: Any) -> Any:
-    """Enums as their values, recursively (the safe dumper knows only plain types)."""
+    """Enums as their values and text with `\\n` line ends, recursively.
+
+    Text pasted from Windows carries `\\r\\n`; written out as is, it forces quoted scalars and
+    makes diffs of the file noisy. The import normalises the same way.
+    """
     if isinstance(value, Enum):
         return value.value
+    if isinstance(value, str):
+        return value.replace("\r\n", "\n").replace("\r", "\n")
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, list):
@@ -225,7 +290,7 @@ def _version_document(version: StandardVersion) -> dict[str, Any]:
         "version": version.number,
         "status": _plain(version.status),
         "effective_date": version.effective_date,
-        "change_note": version.change_note,
+        "change_note": _plain(version.change_note),
     }
     for name, value in service.content_of(version).items():
         value = _plain(value)
@@ -250,15 +315,25 @@ def dump_library(document: dict[str, Any]) -> str:
     )
 
 
-def export_library(session: Session) -> str:
-    """Every standard (by code) with every version (by number), as YAML."""
-    standards = list(session.exec(select(Standard).order_by(col(Standard.code))))
+def export_library(session: Session, *, codes: Sequence[str] | None = None) -> str:
+    """Every standard (by code) with every version (by number), as YAML; or only `codes`.
+
+    Raises UnknownStandards, naming them, if some of `codes` are not in the library.
+    """
+    query = select(Standard).order_by(col(Standard.code))
+    if codes is not None:
+        query = query.where(col(Standard.code).in_(list(codes)))
+    standards = list(session.exec(query))
+    missing = sorted(set(codes or ()) - {s.code for s in standards})
+    if missing:
+        raise UnknownStandards(missing)
+    versions = select(StandardVersion).order_by(
+        col(StandardVersion.standard_id), col(StandardVersion.number)
+    )
+    if codes is not None:
+        versions = versions.where(col(StandardVersion.standard_id).in_([s.id for s in standards]))
     by_standard: dict[int, list[StandardVersion]] = {}
-    for version in session.exec(
-        select(StandardVersion).order_by(
-            col(StandardVersion.standard_id), col(StandardVersion.number)
-        )
-    ):
+    for version in session.exec(versions):
         by_standard.setdefault(version.standard_id, []).append(version)
     document = {
         "format": FORMAT,
@@ -274,116 +349,24 @@ def export_library(session: Session) -> str:
     return dump_library(document)
 
 
-# ---- reading YAML with line numbers ------------------------------------------------------------
-
-
-class LineDict(dict[Any, Any]):
-    """A YAML mapping that remembers the line (1-based) where it starts and where each key is."""
-
-    line: int = 1
-    lines: dict[Any, int]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.lines = {}
-
-
-class LineList(list[Any]):
-    """A YAML sequence that remembers the line where it starts and where each item starts."""
-
-    line: int = 1
-    item_lines: list[int]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.item_lines = []
-
-
-class _Loader(yaml.SafeLoader):
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self.problems: list[ImportProblem] = []
-
-
-def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> Iterable[LineDict]:
-    data = LineDict()
-    data.line = node.start_mark.line + 1
-    yield data
-    own_keys = {id(key_node) for key_node, _ in node.value}
-    loader.flatten_mapping(node)  # `<<: *anchor` merges come first; the mapping's own keys win
-    merged: set[Any] = set()
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        line = key_node.start_mark.line + 1
-        if not isinstance(key, Hashable):
-            loader.problems.append(ImportProblem(line, "A key must be a plain word."))
-            continue
-        if id(key_node) not in own_keys:
-            merged.add(key)
-        elif key in merged:
-            merged.discard(key)
-        elif key in data:
-            loader.problems.append(
-                ImportProblem(
-                    line, f"{key}: this key appears twice; it is already on line {data.lines[key]}."
-                )
-            )
-            continue
-        data[key] = loader.construct_object(value_node, deep=True)
-        data.lines[key] = line
-
-
-def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> Iterable[LineList]:
-    data = LineList()
-    data.line = node.start_mark.line + 1
-    yield data
-    for item in node.value:
-        data.append(loader.construct_object(item, deep=True))
-        data.item_lines.append(item.start_mark.line + 1)
-
-
-_Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
-_Loader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
-
-
-def _load(text: str) -> tuple[Any, list[ImportProblem]]:
-    loader = _Loader(text)
-    try:
-        return loader.get_single_data(), loader.problems
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
-        message = "This is not valid YAML: " + (exc.problem or "syntax error")
-        if exc.context:
-            message += f" ({exc.context}"
-            if exc.context_mark and exc.context_mark.line + 1 != line:
-                message += f" on line {exc.context_mark.line + 1}"
-            message += ")"
-        return None, [ImportProblem(line, message + ".")]
-    except yaml.YAMLError as exc:
-        return None, [ImportProblem(1, f"This is not valid YAML: {exc}.")]
-    finally:
-        loader.dispose()
-
-
 # ---- validating --------------------------------------------------------------------------------
 
 
-def _type_name(value: Any) -> str:
+def _type_name(value: Any) -> Msg | str:
     if value is None:
-        return "nothing (null)"
+        return msg(N_("nothing (null)"))
     if isinstance(value, bool):
-        return "true/false"
+        return msg(N_("true/false"))
     if isinstance(value, (int, float)):
-        return "a number"
+        return msg(N_("a number"))
     if isinstance(value, str):
-        return "text"
+        return msg(N_("text"))
     if isinstance(value, list):
-        return "a list"
+        return msg(N_("a list")) if value else msg(N_("an empty list"))
     if isinstance(value, dict):
-        return "a mapping (key: value pairs)"
+        return msg(N_("a mapping (key: value pairs)"))
     if isinstance(value, date):
-        return "a date"
+        return msg(N_("a date"))
     return type(value).__name__
 
 
@@ -393,14 +376,12 @@ def _key_line(mapping: Any, key: str, default: int) -> int:
     return default
 
 
-def _describe_loc(loc: Sequence[int | str]) -> str:
-    parts: list[str] = []
-    for part in loc:
-        if isinstance(part, int):
-            parts.append(f"item {part + 1}")
-        else:
-            parts.append(str(part))
-    return ", ".join(parts)
+def _describe_loc(loc: Sequence[int | str]) -> tuple[Msg | str, ...]:
+    """A field's path, such as steps, item 1, zh (rendered joined by commas)."""
+    return tuple(
+        msg(N_("item %(number)s"), number=part + 1) if isinstance(part, int) else short(part)
+        for part in loc
+    )
 
 
 def _loc_line(data: Any, loc: Sequence[int | str], default: int) -> int:
@@ -421,8 +402,51 @@ def _loc_line(data: Any, loc: Sequence[int | str], default: int) -> int:
     return line
 
 
+def _allowed_values(loc: Sequence[int | str], error: Any) -> str:
+    choices = CHOICES.get(str(loc[0])) if loc else None
+    if choices is not None:
+        return ", ".join(str(c.value) for c in choices)
+    return str(error.get("ctx", {}).get("expected", ""))
+
+
+def _field_problem(error: Any, loc: Sequence[int | str]) -> Msg | str:
+    """What is wrong with one field, naming the expected type and at most a short value."""
+    kind_of_error = error["type"]
+    value = error.get("input")
+    ctx = error.get("ctx", {})
+    if kind_of_error == "list_type":
+        return msg(N_("must be a list, not %(actual)s"), actual=_type_name(value))
+    if kind_of_error == "string_type":
+        return msg(N_("must be text, not %(actual)s"), actual=_type_name(value))
+    if kind_of_error in ("model_type", "dict_type", "model_attributes_type"):
+        return msg(
+            N_("must be a mapping (key: value pairs), not %(actual)s"), actual=_type_name(value)
+        )
+    if kind_of_error == "enum":
+        return msg(
+            N_("%(value)s is not one of: %(allowed)s"),
+            value=short(value),
+            allowed=_allowed_values(loc, error),
+        )
+    if kind_of_error == "string_too_long":
+        count = len(value) if isinstance(value, str) else "?"
+        return msg(
+            N_("at most %(max)s characters (this one has %(count)s)"),
+            max=ctx.get("max_length"),
+            count=count,
+        )
+    if kind_of_error == "string_too_short" and ctx.get("min_length") == 1:
+        return msg(N_("This field is required."))
+    if kind_of_error == "too_short":
+        return msg(N_("must list at least %(min)s"), min=ctx.get("min_length"))
+    if kind_of_error == "value_error":
+        # Our validators raise N_() msgids; pydantic prefixes them.
+        return msg(str(error["msg"]).removeprefix("Value error, "))
+    return str(error["msg"])  # pydantic's words; they name the type, not the user's value
+
+
 def _content_problems(
-    exc: ValidationError, data: LineDict, where: str, kind: Kind | None
+    exc: ValidationError, data: LineDict, where: Msg | str, kind: Kind | None
 ) -> list[ImportProblem]:
     problems = []
     # Missing fields of one mapping are reported together, on the line where it starts.
@@ -434,48 +458,69 @@ def _content_problems(
             continue
         line = _loc_line(data, loc, data.line)
         path = _describe_loc(loc)
-        kind_of_error = error["type"]
-        if kind_of_error == "extra_forbidden":
+        if error["type"] == "extra_forbidden":
             if len(loc) == 1:
                 allowed = ", ".join(VERSION_KEYS)
             else:
                 allowed = ", ".join(ITEM_KEY_ORDER.get(str(loc[0]), ()))
-            message = f"{where}: {path}: unknown field (the fields here are: {allowed})."
-        elif loc == ("category",) and kind_of_error == "value_error" and kind is not None:
-            allowed = ", ".join(c.value for c in CATEGORIES_BY_KIND[kind])
-            message = (
-                f"{where}: category: {error['input']} is not a category of a {kind.value} "
-                f"(the categories of a {kind.value} are: {allowed})."
+            problems.append(problem(line, UNKNOWN_FIELD, where=where, field=path, allowed=allowed))
+        elif loc == ("category",) and error["type"] == "value_error" and kind is not None:
+            problems.append(
+                problem(
+                    line,
+                    N_(
+                        "%(where)s: category: %(value)s is not a category of a %(kind)s "
+                        "(the categories of a %(kind)s are: %(allowed)s)."
+                    ),
+                    where=where,
+                    value=short(error["input"]),
+                    kind=kind.value,
+                    allowed=", ".join(c.value for c in CATEGORIES_BY_KIND[kind]),
+                )
             )
-        elif kind_of_error == "string_too_short" and error.get("ctx", {}).get("min_length") == 1:
-            message = f"{where}: {path}: This field is required."
         else:
-            text = str(error["msg"]).removeprefix("Value error, ")
-            message = f"{where}: {path}: {text}"
-            if not message.endswith("."):
-                message += "."
-        problems.append(ImportProblem(line, message))
+            problems.append(
+                problem(
+                    line,
+                    N_("%(where)s: %(field)s: %(problem)s."),
+                    where=where,
+                    field=path,
+                    problem=_field_problem(error, loc),
+                )
+            )
     for parent, names in missing.items():
         line = _loc_line(data, (*parent, names[0]), data.line)
-        inside = f"{_describe_loc(parent)}: " if parent else ""
+        inside: Msg | str = (
+            msg(N_("%(where)s: %(field)s"), where=where, field=_describe_loc(parent))
+            if parent
+            else where
+        )
         if len(names) == 1:
-            message = f"{where}: {inside}the field {names[0]} is missing."
+            problems.append(problem(line, MISSING_FIELD, where=inside, name=names[0]))
         else:
-            listed = ", ".join(names[:-1]) + " and " + names[-1]
-            message = f"{where}: {inside}the fields {listed} are missing."
-        problems.append(ImportProblem(line, message))
+            problems.append(
+                problem(
+                    line,
+                    N_("%(where)s: the fields %(names)s are missing."),
+                    where=inside,
+                    names=", ".join(names),
+                )
+            )
     return problems
 
 
 def _unknown_keys(
-    mapping: LineDict, allowed: Sequence[str], where: str, problems: list[ImportProblem]
+    mapping: LineDict, allowed: Sequence[str], where: Msg | str, problems: list[ImportProblem]
 ) -> None:
     for key in mapping:
         if key not in allowed:
             problems.append(
-                ImportProblem(
+                problem(
                     mapping.lines[key],
-                    f"{where}: {key}: unknown field (the fields here are: {', '.join(allowed)}).",
+                    UNKNOWN_FIELD,
+                    where=where,
+                    field=short(key),
+                    allowed=", ".join(allowed),
                 )
             )
 
@@ -496,50 +541,62 @@ def _parse_version(
     raw: Any,
     item_line: int,
     index: int,
-    code: str,
+    code: Msg | str,
     kind: Kind | None,
     problems: list[ImportProblem],
 ) -> VersionSpec | None:
-    where = f"{code} versions, item {index + 1}"
+    where: Msg | str = msg(N_("%(code)s versions, item %(number)s"), code=code, number=index + 1)
     if not isinstance(raw, LineDict):
         problems.append(
-            ImportProblem(
-                item_line, f"{where}: a version must be a mapping of fields, not {_type_name(raw)}."
+            problem(
+                item_line,
+                N_("%(where)s: a version must be a mapping of fields, not %(actual)s."),
+                where=where,
+                actual=_type_name(raw),
             )
         )
         return None
     before = len(problems)
     number = raw.get("version")
     if "version" not in raw:
-        problems.append(ImportProblem(raw.line, f"{where}: the field version is missing."))
+        problems.append(problem(raw.line, MISSING_FIELD, where=where, name="version"))
     elif type(number) is not int:
         problems.append(
-            ImportProblem(
+            problem(
                 raw.lines["version"],
-                f"{where}: version: must be a whole number, not {_type_name(number)}.",
+                N_("%(where)s: version: must be a whole number, not %(actual)s."),
+                where=where,
+                actual=_type_name(number),
             )
         )
     elif number != index + 1:
         problems.append(
-            ImportProblem(
+            problem(
                 raw.lines["version"],
-                f"{where}: version: versions must be numbered 1, 2, 3... in order; "
-                f"this one should be {index + 1}, not {number}.",
+                N_(
+                    "%(where)s: version: versions must be numbered 1, 2, 3... in order; "
+                    "this one should be %(expected)s, not %(number)s."
+                ),
+                where=where,
+                expected=index + 1,
+                number=short(number),
             )
         )
     else:
-        where = f"{code} version {number}"
+        where = msg(N_("%(code)s version %(number)s"), code=code, number=number)
 
     status: VersionStatus | None = None
     raw_status = raw.get("status")
     if "status" not in raw:
-        problems.append(ImportProblem(raw.line, f"{where}: the field status is missing."))
-    elif raw_status not in [s.value for s in VersionStatus]:
-        allowed = ", ".join(s.value for s in VersionStatus)
+        problems.append(problem(raw.line, MISSING_FIELD, where=where, name="status"))
+    elif not isinstance(raw_status, str) or raw_status not in [s.value for s in VersionStatus]:
         problems.append(
-            ImportProblem(
+            problem(
                 raw.lines["status"],
-                f"{where}: status: {raw_status!r} is not a status (use one of: {allowed}).",
+                N_("%(where)s: status: %(value)s is not a status (use one of: %(allowed)s)."),
+                where=where,
+                value=short(raw_status),
+                allowed=", ".join(s.value for s in VersionStatus),
             )
         )
     else:
@@ -551,9 +608,15 @@ def _parse_version(
         for key in ("effective_date", "change_note"):
             if key not in raw:
                 problems.append(
-                    ImportProblem(
+                    problem(
                         raw.line,
-                        f"{where}: the field {key} is missing; a {status} version needs it.",
+                        N_(
+                            "%(where)s: the field %(name)s is missing; a %(status)s version "
+                            "needs it."
+                        ),
+                        where=where,
+                        name=key,
+                        status=status.value,
                     )
                 )
     raw_date = raw.get("effective_date")
@@ -563,18 +626,24 @@ def _parse_version(
     if status == VersionStatus.draft:
         if raw_date is not None:
             problems.append(
-                ImportProblem(
+                problem(
                     date_line,
-                    f"{where}: effective_date: a draft has no effective date yet (write null); "
-                    "it is set when the draft is published.",
+                    N_(
+                        "%(where)s: effective_date: a draft has no effective date yet (write "
+                        "null); it is set when the draft is published."
+                    ),
+                    where=where,
                 )
             )
         if raw_note is not None:
             problems.append(
-                ImportProblem(
+                problem(
                     note_line,
-                    f"{where}: change_note: a draft has no change note yet (write null); "
-                    "it is written when the draft is published.",
+                    N_(
+                        "%(where)s: change_note: a draft has no change note yet (write null); "
+                        "it is written when the draft is published."
+                    ),
+                    where=where,
                 )
             )
     elif status is not None:
@@ -582,44 +651,63 @@ def _parse_version(
             effective_date = _parse_date(raw_date)
             if raw_date is None:
                 problems.append(
-                    ImportProblem(
+                    problem(
                         date_line,
-                        f"{where}: effective_date: a {status.value} version needs the date it "
-                        "took effect, as YYYY-MM-DD.",
+                        N_(
+                            "%(where)s: effective_date: a %(status)s version needs the date it "
+                            "took effect, as YYYY-MM-DD."
+                        ),
+                        where=where,
+                        status=status.value,
                     )
                 )
             elif effective_date is None:
                 problems.append(
-                    ImportProblem(
+                    problem(
                         date_line,
-                        f"{where}: effective_date: {raw_date!s} is not a date; "
-                        "write it as YYYY-MM-DD.",
+                        N_(
+                            "%(where)s: effective_date: %(value)s is not a date; write it as "
+                            "YYYY-MM-DD."
+                        ),
+                        where=where,
+                        value=short(raw_date),
                     )
                 )
         if "change_note" in raw:
             if isinstance(raw_note, str) and raw_note.strip():
                 if len(raw_note) > CHANGE_NOTE_MAX:
                     problems.append(
-                        ImportProblem(
+                        problem(
                             note_line,
-                            f"{where}: change_note: at most {CHANGE_NOTE_MAX} characters "
-                            f"(this one has {len(raw_note)}).",
+                            N_(
+                                "%(where)s: change_note: at most %(max)s characters (this one "
+                                "has %(count)s)."
+                            ),
+                            where=where,
+                            max=CHANGE_NOTE_MAX,
+                            count=len(raw_note),
                         )
                     )
                 change_note = raw_note
             elif raw_note is None or isinstance(raw_note, str):
                 problems.append(
-                    ImportProblem(
+                    problem(
                         note_line,
-                        f"{where}: change_note: a {status.value} version needs a change note "
-                        "saying what changed.",
+                        N_(
+                            "%(where)s: change_note: a %(status)s version needs a change note "
+                            "saying what changed."
+                        ),
+                        where=where,
+                        status=status.value,
                     )
                 )
             else:
                 problems.append(
-                    ImportProblem(
+                    problem(
                         note_line,
-                        f"{where}: change_note: must be text, not {_type_name(raw_note)}.",
+                        N_("%(where)s: change_note: must be text, not %(actual)s."),
+                        where=where,
+                        actual=_type_name(raw_note),
                     )
                 )
 
@@ -628,10 +716,12 @@ def _parse_version(
     for key, value in raw.items():
         if not isinstance(key, str):
             problems.append(
-                ImportProblem(
+                problem(
                     raw.lines[key],
-                    f"{where}: {key!s}: unknown field (the fields here are: "
-                    f"{', '.join(VERSION_KEYS)}).",
+                    UNKNOWN_FIELD,
+                    where=where,
+                    field=short(key),
+                    allowed=", ".join(VERSION_KEYS),
                 )
             )
         elif key not in VERSION_META_KEYS:
@@ -657,7 +747,9 @@ def _parse_version(
     )
 
 
-def _check_history(code: str, versions: list[VersionSpec], problems: list[ImportProblem]) -> None:
+def _check_history(
+    code: Msg | str, versions: list[VersionSpec], problems: list[ImportProblem]
+) -> None:
     """The statuses must tell a history the app could have made.
 
     Only the last version may be a draft. The last version that is not a draft is the one in
@@ -667,10 +759,13 @@ def _check_history(code: str, versions: list[VersionSpec], problems: list[Import
     for version in versions[:-1]:
         if version.status == VersionStatus.draft:
             problems.append(
-                ImportProblem(
+                problem(
                     version.status_line,
-                    f"{code} version {version.number}: status: only the last version can be "
-                    "a draft.",
+                    N_(
+                        "%(code)s version %(number)s: status: only the last version can be a draft."
+                    ),
+                    code=code,
+                    number=version.number,
                 )
             )
     issued = [v for v in versions if v.status != VersionStatus.draft]
@@ -679,20 +774,31 @@ def _check_history(code: str, versions: list[VersionSpec], problems: list[Import
     last = issued[-1]
     if last.status == VersionStatus.superseded:
         problems.append(
-            ImportProblem(
+            problem(
                 last.status_line,
-                f"{code} version {last.number}: status: superseded, but no later version was "
-                "published; the latest version that is not a draft must be published or retired.",
+                N_(
+                    "%(code)s version %(number)s: status: superseded, but no later version was "
+                    "published; the latest version that is not a draft must be published or "
+                    "retired."
+                ),
+                code=code,
+                number=last.number,
             )
         )
     for version in issued[:-1]:
         if version.status == VersionStatus.published:
             problems.append(
-                ImportProblem(
+                problem(
                     version.status_line,
-                    f"{code} version {version.number}: status: published, but version "
-                    f"{last.number} is {last.status.value}; only one version can be published "
-                    "and it must be the latest that is not a draft (mark this one superseded).",
+                    N_(
+                        "%(code)s version %(number)s: status: published, but version %(last)s "
+                        "is %(status)s; only one version can be published and it must be the "
+                        "latest that is not a draft (mark this one superseded)."
+                    ),
+                    code=code,
+                    number=version.number,
+                    last=last.number,
+                    status=last.status.value,
                 )
             )
 
@@ -700,36 +806,48 @@ def _check_history(code: str, versions: list[VersionSpec], problems: list[Import
 def _parse_standard(
     raw: Any, item_line: int, index: int, seen: dict[str, int], problems: list[ImportProblem]
 ) -> StandardSpec | None:
-    where = f"standards, item {index + 1}"
+    where: Msg | str = msg(N_("standards, item %(number)s"), number=index + 1)
     if not isinstance(raw, LineDict):
         problems.append(
-            ImportProblem(
+            problem(
                 item_line,
-                f"{where}: a standard must be a mapping with code, kind and versions, "
-                f"not {_type_name(raw)}.",
+                N_(
+                    "%(where)s: a standard must be a mapping with code, kind and versions, "
+                    "not %(actual)s."
+                ),
+                where=where,
+                actual=_type_name(raw),
             )
         )
         return None
     before = len(problems)
     code = raw.get("code")
     if "code" not in raw:
-        problems.append(ImportProblem(raw.line, f"{where}: the field code is missing."))
+        problems.append(problem(raw.line, MISSING_FIELD, where=where, name="code"))
         code = None
     elif not isinstance(code, str) or not CODE_PATTERN.match(code):
         problems.append(
-            ImportProblem(
+            problem(
                 raw.lines["code"],
-                f"{where}: code: {code!s} is not a standard code (2 to 6 capital letters, a "
-                "hyphen and 2 to 4 digits, such as GRT-01).",
+                N_(
+                    "%(where)s: code: %(value)s is not a standard code (2 to 6 capital "
+                    "letters, a hyphen and 2 to 4 digits, such as GRT-01)."
+                ),
+                where=where,
+                value=short(code),
             )
         )
         code = None
     elif code in seen:
         problems.append(
-            ImportProblem(
+            problem(
                 raw.lines["code"],
-                f"{code}: this code is already used by the standard on line {seen[code]}; "
-                "each standard appears once.",
+                N_(
+                    "%(code)s: this code is already used by the standard on line %(other)s; "
+                    "each standard appears once."
+                ),
+                code=code,
+                other=seen[code],
             )
         )
     else:
@@ -741,13 +859,18 @@ def _parse_standard(
     kind: Kind | None = None
     raw_kind = raw.get("kind")
     if "kind" not in raw:
-        problems.append(ImportProblem(raw.line, f"{where}: the field kind is missing."))
-    elif raw_kind not in [k.value for k in Kind]:
-        allowed = ", ".join(k.value for k in Kind)
+        problems.append(problem(raw.line, MISSING_FIELD, where=where, name="kind"))
+    elif not isinstance(raw_kind, str) or raw_kind not in [k.value for k in Kind]:
         problems.append(
-            ImportProblem(
+            problem(
                 raw.lines["kind"],
-                f"{where}: kind: {raw_kind!r} is not a kind of standard (use one of: {allowed}).",
+                N_(
+                    "%(where)s: kind: %(value)s is not a kind of standard (use one of: "
+                    "%(allowed)s)."
+                ),
+                where=where,
+                value=short(raw_kind),
+                allowed=", ".join(k.value for k in Kind),
             )
         )
     else:
@@ -756,13 +879,14 @@ def _parse_standard(
     versions: list[VersionSpec] = []
     raw_versions = raw.get("versions")
     if "versions" not in raw:
-        problems.append(ImportProblem(raw.line, f"{where}: the field versions is missing."))
+        problems.append(problem(raw.line, MISSING_FIELD, where=where, name="versions"))
     elif not isinstance(raw_versions, LineList) or not raw_versions:
         problems.append(
-            ImportProblem(
+            problem(
                 raw.lines["versions"],
-                f"{where}: versions: must be a list of at least one version, "
-                f"not {_type_name(raw_versions) if raw_versions != [] else 'an empty list'}.",
+                N_("%(where)s: versions: must be a list of at least one version, not %(actual)s."),
+                where=where,
+                actual=_type_name(raw_versions),
             )
         )
     else:
@@ -784,43 +908,56 @@ def parse_library(text: str) -> tuple[list[StandardSpec], list[ImportProblem]]:
     """The standards in a library file, and everything wrong with it (by line).
 
     Every problem is collected; the specs are the standards that had none. Import nothing
-    when there are problems.
+    when there are problems. The text is read within the caps of library_file.reader.
     """
-    data, problems = _load(text)
+    data, problems = load(text)
     if problems and data is None:
         return [], problems
     if data is None:
-        return [], [ImportProblem(1, "The file is empty.")]
+        return [], [problem(1, N_("The file is empty."))]
     if not isinstance(data, LineDict):
         return [], [
-            ImportProblem(
+            problem(
                 1,
-                f"The file must be a mapping with format: {FORMAT} and a list of standards, "
-                f"not {_type_name(data)}.",
+                N_(
+                    "The file must be a mapping with format: %(format)s and a list of "
+                    "standards, not %(actual)s."
+                ),
+                format=FORMAT,
+                actual=_type_name(data),
             )
         ]
-    _unknown_keys(data, TOP_KEYS, "top level", problems)
+    _unknown_keys(data, TOP_KEYS, msg(N_("top level")), problems)
     if "format" not in data:
         problems.append(
-            ImportProblem(data.line, f"The first line must be format: {FORMAT} (it is missing).")
+            problem(
+                data.line,
+                N_("The first line must be format: %(format)s (it is missing)."),
+                format=FORMAT,
+            )
         )
     elif data["format"] != FORMAT:
         problems.append(
-            ImportProblem(
+            problem(
                 data.lines["format"],
-                f"format: {data['format']!s} is not a format this version of Frontline reads "
-                f"(expected {FORMAT}).",
+                N_(
+                    "format: %(value)s is not a format this version of Frontline reads "
+                    "(expected %(format)s)."
+                ),
+                value=short(data["format"]),
+                format=FORMAT,
             )
         )
     specs: list[StandardSpec] = []
     raw_standards = data.get("standards")
     if "standards" not in data:
-        problems.append(ImportProblem(data.line, "The list of standards is missing."))
+        problems.append(problem(data.line, N_("The list of standards is missing.")))
     elif not isinstance(raw_standards, LineList):
         problems.append(
-            ImportProblem(
+            problem(
                 data.lines["standards"],
-                f"standards: must be a list of standards, not {_type_name(raw_standards)}.",
+                N_("standards: must be a list of standards, not %(actual)s."),
+                actual=_type_name(raw_standards),
             )
         )
     else:
@@ -840,10 +977,12 @@ def _changed_fields(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
     return [f for f in CONTENT_FIELDS if before.get(f) != after.get(f)]
 
 
-def _history(spec: StandardSpec) -> str:
-    count = len(spec.versions)
-    states = ", ".join(f"v{v.number} {v.status.value}" for v in spec.versions)
-    return f"{count} version{'s' if count > 1 else ''} ({states})"
+def _fields(names: list[str]) -> Msg | str:
+    return ", ".join(names) if names else msg(N_("nothing"))
+
+
+def _history(spec: StandardSpec) -> tuple[str, ...]:
+    return tuple(f"v{v.number} {v.status.value}" for v in spec.versions)
 
 
 def _plan_existing(
@@ -851,63 +990,98 @@ def _plan_existing(
 ) -> tuple[StandardPlan, ImportProblem | None]:
     code = spec.code
     if standard.kind != spec.kind:
-        message = (
-            f"{code}: kind: the file says {spec.kind.value} but in the database {code} is a "
-            f"{Kind(standard.kind).value}; the kind of a standard cannot change."
+        description = msg(
+            N_(
+                "kind: the file says %(file_kind)s but in the database %(code)s is a "
+                "%(db_kind)s; the kind of a standard cannot change."
+            ),
+            file_kind=spec.kind.value,
+            code=code,
+            db_kind=Kind(standard.kind).value,
         )
-        plan = StandardPlan(code, Action.error, message.removeprefix(f"{code}: "), spec=spec)
-        return plan, ImportProblem(spec.kind_line, message)
+        plan = StandardPlan(code, Action.error, description, spec=spec)
+        return plan, problem(
+            spec.kind_line, N_("%(code)s: %(problem)s"), code=code, problem=description
+        )
 
     existing = {v.number: v for v in service.versions(session, standard=standard)}
     draft = next((v for v in existing.values() if v.status == VersionStatus.draft), None)
     latest = max(existing.values(), key=lambda v: v.number)
-    notes: list[str] = []
+    notes: list[Msg] = []
     # File versions whose content should end up in the draft, in file order.
-    candidates: list[tuple[VersionSpec, str]] = []
+    candidates: list[tuple[VersionSpec, Msg]] = []
     for version in spec.versions:
         db = existing.get(version.number)
         if db is None:
-            candidates.append((version, f"version {version.number} is new"))
+            candidates.append(
+                (version, msg(N_("version %(number)s is new"), number=version.number))
+            )
             if version.status != VersionStatus.draft:
                 notes.append(
-                    f"version {version.number} is {version.status.value} in the file; the "
-                    "import makes it a draft, to be published in the app"
+                    msg(
+                        N_(
+                            "version %(number)s is %(status)s in the file; the import makes it "
+                            "a draft, to be published in the app"
+                        ),
+                        number=version.number,
+                        status=version.status.value,
+                    )
                 )
             continue
         same = service.content_of(db) == version.content
         if db.status == VersionStatus.draft:
-            candidates.append((version, f"version {version.number} is the draft"))
+            candidates.append(
+                (version, msg(N_("version %(number)s is the draft"), number=version.number))
+            )
         elif not same:
             candidates.append(
                 (
                     version,
-                    f"version {version.number} differs from {db.status.value} version "
-                    f"{db.number}, which never changes",
+                    msg(
+                        N_(
+                            "version %(number)s differs from %(status)s version %(number)s, "
+                            "which never changes"
+                        ),
+                        number=version.number,
+                        status=VersionStatus(db.status).value,
+                    ),
                 )
             )
         if db.status != version.status and (same or db.status == VersionStatus.draft):
             notes.append(
-                f"version {version.number} is {version.status.value} in the file but "
-                f"{VersionStatus(db.status).value} in the database; the import does not change "
-                "statuses (publish or retire in the app)"
+                msg(
+                    N_(
+                        "version %(number)s is %(status)s in the file but %(db_status)s in the "
+                        "database; the import does not change statuses (publish or retire in "
+                        "the app)"
+                    ),
+                    number=version.number,
+                    status=version.status.value,
+                    db_status=VersionStatus(db.status).value,
+                )
             )
 
     if not candidates:
-        return StandardPlan(
-            code,
-            Action.unchanged,
-            "the file matches the database"
-            + (f" (all {len(spec.versions)} versions)" if len(spec.versions) > 1 else ""),
-            notes=notes,
-            spec=spec,
-        ), None
+        if len(spec.versions) > 1:
+            description = msg(
+                N_("the file matches the database (all %(count)s versions)"),
+                count=len(spec.versions),
+            )
+        else:
+            description = msg(N_("the file matches the database"))
+        return StandardPlan(code, Action.unchanged, description, notes=notes, spec=spec), None
 
     source, reason = candidates[-1]
     if len(candidates) > 1:
-        others = ", ".join(str(v.number) for v, _ in candidates[:-1])
         notes.append(
-            f"a standard has at most one draft: the content of file version {source.number} "
-            f"is used; that of version(s) {others} is not imported"
+            msg(
+                N_(
+                    "a standard has at most one draft: the content of file version %(number)s "
+                    "is used; that of version(s) %(others)s is not imported"
+                ),
+                number=source.number,
+                others=", ".join(str(v.number) for v, _ in candidates[:-1]),
+            )
         )
     if draft is not None:
         changed = _changed_fields(service.content_of(draft), source.content)
@@ -915,16 +1089,29 @@ def _plan_existing(
             return StandardPlan(
                 code,
                 Action.unchanged,
-                f"draft version {draft.number} already has the content of file version "
-                f"{source.number}",
+                msg(
+                    N_(
+                        "draft version %(draft)s already has the content of file version %(number)s"
+                    ),
+                    draft=draft.number,
+                    number=source.number,
+                ),
                 notes=notes,
                 spec=spec,
             ), None
         return StandardPlan(
             code,
             Action.update_draft,
-            f"update draft version {draft.number} from file version {source.number} "
-            f"({reason}); changed: {', '.join(changed)}",
+            msg(
+                N_(
+                    "update draft version %(draft)s from file version %(number)s (%(reason)s); "
+                    "changed: %(fields)s"
+                ),
+                draft=draft.number,
+                number=source.number,
+                reason=reason,
+                fields=_fields(changed),
+            ),
             notes=notes,
             spec=spec,
             draft_content=source.content,
@@ -935,8 +1122,17 @@ def _plan_existing(
     return StandardPlan(
         code,
         Action.new_draft,
-        f"new draft version {number} from file version {source.number} ({reason}); "
-        f"changed from version {latest.number}: {', '.join(changed) or 'nothing'}",
+        msg(
+            N_(
+                "new draft version %(draft)s from file version %(number)s (%(reason)s); "
+                "changed from version %(latest)s: %(fields)s"
+            ),
+            draft=number,
+            number=source.number,
+            reason=reason,
+            latest=latest.number,
+            fields=_fields(changed),
+        ),
         notes=notes,
         spec=spec,
         draft_content=source.content,
@@ -961,22 +1157,27 @@ def plan_import(
                 StandardPlan(
                     spec.code,
                     Action.create,
-                    f"new {spec.kind.value}, {_history(spec)}",
+                    msg(
+                        N_("new %(kind)s with %(count)s version(s): %(history)s"),
+                        kind=spec.kind.value,
+                        count=len(spec.versions),
+                        history=_history(spec),
+                    ),
                     spec=spec,
                 )
             )
             continue
-        item, problem = _plan_existing(session, spec, standard)
+        item, refusal = _plan_existing(session, spec, standard)
         plan.standards.append(item)
-        if problem is not None:
-            plan.errors.append(problem)
-    for standard in session.exec(select(Standard).order_by(col(Standard.code))):
-        if standard.code not in in_file:
+        if refusal is not None:
+            plan.errors.append(refusal)
+    for code in session.exec(select(Standard.code).order_by(col(Standard.code))):
+        if code not in in_file:
             plan.standards.append(
                 StandardPlan(
-                    standard.code,
+                    code,
                     Action.untouched,
-                    "in the database but not in the file; left as it is",
+                    msg(N_("in the database but not in the file; left as it is")),
                 )
             )
     plan.standards.sort(key=lambda s: s.code)

@@ -46,8 +46,8 @@ def test_export_preview_and_apply(db, client):
     )
     assert applied.status_code == 200 and "Import applied" in applied.text
     assert _counts(db) == (1, 2)
-    assert "柜面迎客(修订)" in client.get("/standards/GRT-01/v/2").text
-    assert "柜面迎客(修订)" not in client.get("/standards/GRT-01/v/1").text
+    assert "柜面迎客(修订)" in client.get("/standards/GRT-01/v/2?lang=zh").text
+    assert "柜面迎客(修订)" not in client.get("/standards/GRT-01/v/1?lang=zh").text
 
 
 def test_bad_file_is_refused_with_line_numbers(db, client):
@@ -67,7 +67,7 @@ def test_bad_file_is_refused_with_line_numbers(db, client):
         data={"csrf_token": client.csrf_token("/standards/import")},
         files={"file": ("x.yaml", b"\xff\xfe\x00bad", "application/yaml")},
     )
-    assert binary.status_code == 400 and "not UTF-8" in binary.text
+    assert binary.status_code == 400 and "not text in UTF-8 or GB18030" in binary.text
 
 
 def test_kind_mismatch_on_apply_is_refused_not_a_500(db, client):
