@@ -1,0 +1,119 @@
+"""A supervisor in a real browser at phone, tablet and desktop size: coverage worst first,
+one person's page, a reminder with one tap, and the reminder on the employee's home page."""
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.browser.conftest import (
+    PASSWORD,
+    SCREENSHOTS,
+    VIEWPORTS,
+    check_accessibility,
+    login,
+    tap,
+)
+
+pytestmark = pytest.mark.browser
+
+SIZES = {
+    "phone": VIEWPORTS["phone"],
+    "tablet-portrait": VIEWPORTS["tablet-portrait"],
+    "desktop": {"width": 1366, "height": 768},
+}
+
+
+@pytest.fixture(params=list(SIZES))
+def size(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def new_page(browser: Any, live_server: str, size: str) -> Iterator[Any]:
+    """new_page(): a page in a fresh browser context (its own cookies) at this size."""
+    contexts: list[Any] = []
+
+    def make() -> Any:
+        context = browser.new_context(
+            viewport=SIZES[size],
+            base_url=live_server,
+            bypass_csp=True,
+            locale="en-GB",
+            has_touch=size == "phone",
+        )
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def _shot(page: Any, size: str, label: str) -> None:
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"supervision-{label}-{size}.png"), full_page=True)
+
+
+def _no_sideways_scroll(page: Any) -> None:
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px"
+
+
+def _tables_fit(page: Any) -> None:
+    """From tablet width up, every table fits its box: nothing hidden off to the side."""
+    clipped = page.evaluate(
+        "() => [...document.querySelectorAll('.table-scroll')]"
+        ".filter(box => box.scrollWidth > box.clientWidth + 1).length"
+    )
+    assert clipped == 0, f"{clipped} table(s) on {page.url} need sideways scrolling"
+
+
+def test_supervisor_reminds_a_team_member_who_sees_it_at_home(new_page: Any, size: str) -> None:
+    page = new_page()
+    login(page, "supervisor")
+    page.goto("/acknowledgments/report")
+    assert page.get_by_text(" done").count() > 0
+    _no_sideways_scroll(page)
+    if size != "phone":
+        _tables_fit(page)
+    check_accessibility(page)
+    _shot(page, size, "report")
+
+    tap(page, page.locator("table.coverage tbody tr a").first)
+    page.wait_for_url("**/acknowledgments/report/*")
+    _no_sideways_scroll(page)
+    if size != "phone":
+        _tables_fit(page)
+    check_accessibility(page)
+    _shot(page, size, "detail")
+
+    # The first person who can still be reminded about this standard (earlier runs at other
+    # sizes reminded someone already), then their own page.
+    row = page.locator("table.people-status tbody tr", has=page.locator("button")).first
+    tap(page, row.locator("td a").first)
+    page.wait_for_url("**/people/*/overview")
+    employee_no = page.locator("h1 small").inner_text().strip()
+    _no_sideways_scroll(page)
+    check_accessibility(page)
+    _shot(page, size, "person")
+
+    with page.expect_navigation():
+        tap(page, page.locator("table.people-status button", has_text="Remind").first)
+    assert page.get_by_text("Reminder sent to 1 person.").is_visible()
+    assert page.locator("table.people-status .badge", has_text="Reminded today").count() >= 1
+    _shot(page, size, "person-reminded")
+
+    employee = new_page()
+    employee.goto("/login")
+    employee.fill("#employee_no", employee_no)
+    employee.fill("#password", PASSWORD)
+    with employee.expect_navigation():
+        employee.click("form[action='/login'] button[type=submit]")
+    panel = employee.locator("article.reminders")
+    assert panel.is_visible()
+    assert "刘建国" in panel.inner_text()  # the demo supervisor S1001
+    _no_sideways_scroll(employee)
+    check_accessibility(employee)
+    _shot(employee, size, "employee-home")
