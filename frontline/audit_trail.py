@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, and_, func, or_
+from sqlalchemy import JSON, Column, Index, and_, func, or_
 from sqlmodel import Field, Session, SQLModel, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -18,6 +18,8 @@ from frontline.models import utc_field
 
 class AuditTrailEvent(SQLModel, table=True):
     __tablename__ = "audit_trail"
+    # Filtering by the person acted on (see migration 0006).
+    __table_args__ = (Index("ix_audit_trail_target", "target_type", "target_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     at: datetime = utc_field(default_now=True, index=True)
