@@ -177,8 +177,9 @@ def test_the_reminded_employee_sees_it_on_their_home_page(db, client, make_clien
 def test_coverage_reads_as_people_worst_first(db, client):
     _, greeting = make_standard(db, code="WF-01", positions=["teller"])
     _, farewell = make_standard(db, code="WF-02", positions=["teller"])
-    supervisor, ahead = _supervised_team(db, client, name="甲组")
-    behind = make_team(db, name="乙组")
+    # Named so that alphabetical order (乙 before 甲) is the opposite of worst first.
+    supervisor, ahead = _supervised_team(db, client, name="乙组")
+    behind = make_team(db, name="甲组")
     supervise(db, supervisor=supervisor, team=behind)
     for _ in range(2):
         person = make_person(db, position=Position.teller, team=ahead)
@@ -190,13 +191,13 @@ def test_coverage_reads_as_people_worst_first(db, client):
 
     report = client.get("/acknowledgments/report").text
     by_team, by_standard = report.split("By standard")
-    # People up to date, not acknowledgments: 乙组 has 1 of 4 acknowledgments but 0 of 2 people.
+    # People up to date, not acknowledgments: 甲组 has 1 of 4 acknowledgments but 0 of 2 people.
     assert "0 of 2 done" in by_team and "2 of 2 done" in by_team
-    assert by_team.index("乙组") < by_team.index("甲组")
+    assert by_team.index("甲组") < by_team.index("乙组")
     # WF-02 has 2 of 4 people done, WF-01 3 of 4: the worse one first.
     assert "2 of 4 done" in by_standard and "3 of 4 done" in by_standard
     assert by_standard.index("WF-02") < by_standard.index("WF-01")
 
     detail = client.get(f"/acknowledgments/report/{farewell.id}").text
     teams = detail.split("People</h2>")[0]
-    assert teams.index("乙组") < teams.index("甲组") and "0 of 2 done" in teams
+    assert teams.index("甲组") < teams.index("乙组") and "0 of 2 done" in teams
