@@ -102,7 +102,7 @@ CSV_HEADERS = (
     N_("Subject"),
     N_("Changes"),
     N_("Details"),
-    N_("From"),
+    N_("IP address"),
 )
 
 
