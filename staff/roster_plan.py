@@ -182,6 +182,12 @@ def _plan_row(
     )
     if person is None:
         planned.values = wanted
+        # What the new person gets, shown in the preview (the name has its own column).
+        for name, value in wanted.items():
+            if name != "name":
+                planned.changes[name] = ("", _readable(value))
+        if team_key:
+            planned.changes["team"] = ("", f"{team_key[0]} {team_key[1]}")
         return planned
     for name, value in wanted.items():
         old = getattr(person, name)
