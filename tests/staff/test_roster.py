@@ -211,3 +211,29 @@ def test_admin_can_demote_and_deactivate_an_admin_but_not_themselves(db, client)
     assert response.status_code == 400
     assert "cannot remove your own administrator role" in response.text
     assert _role_and_active(db, "A0010") == (Role.admin, True)
+
+
+def test_cli_import_runs_with_administrator_rights(db, settings, tmp_path, monkeypatch):
+    """The operator at the server's shell is trusted as an administrator (see its --help)."""
+    from click.testing import CliRunner
+
+    from frontline import cli
+    from frontline import settings as settings_module
+
+    monkeypatch.setenv("FRONTLINE_DATABASE_URL", settings.database_url)
+    settings_module.get_settings.cache_clear()
+    roster_file = tmp_path / "admins.csv"
+    roster_file.write_text("工号,姓名,角色\nA0100,新管理员,系统管理员\n", encoding="utf-8")
+    result = CliRunner().invoke(cli.main, ["import-staff", str(roster_file)])
+    settings_module.get_settings.cache_clear()
+    assert result.exit_code == 0, result.output
+    assert _role_and_active(db, "A0100") == (Role.admin, True)
+    assert "administrator rights" in CliRunner().invoke(cli.main, ["import-staff", "--help"]).output
+
+
+def test_apply_without_its_fields_is_a_400(db, client):
+    _hr_client(db, client)
+    response = client.post(
+        "/people-import/apply", data={"csrf_token": client.csrf_token("/people-import")}
+    )
+    assert response.status_code == 400
