@@ -1,8 +1,10 @@
 """Column types and helpers shared by every domain's models."""
 
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import DateTime
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
@@ -41,3 +43,14 @@ def utc_field(*, default_now: bool = False, index: bool = False, nullable: bool 
     elif nullable:
         kwargs["default"] = None
     return Field(**kwargs)
+
+
+def string_enum(enum: type[StrEnum]) -> sa.Enum:
+    """Stored as VARCHAR (no database enum type), so adding a member needs no migration."""
+    return sa.Enum(
+        enum,
+        native_enum=False,
+        create_constraint=False,
+        length=32,
+        values_callable=lambda e: [m.value for m in e],
+    )

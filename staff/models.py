@@ -3,12 +3,11 @@
 from datetime import datetime
 from enum import StrEnum
 
-import sqlalchemy as sa
 from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from frontline.i18n import N_
-from frontline.models import utc_field
+from frontline.models import string_enum, utc_field
 
 
 class Role(StrEnum):
@@ -51,17 +50,6 @@ POSITION_LABELS: dict[Position, str] = {
 }
 
 LOCALES = ("zh_CN", "en")
-
-
-def string_enum(enum: type[StrEnum]) -> sa.Enum:
-    """Stored as VARCHAR (no database enum type), so adding a member needs no migration."""
-    return sa.Enum(
-        enum,
-        native_enum=False,
-        create_constraint=False,
-        length=32,
-        values_callable=lambda e: [m.value for m in e],
-    )
 
 
 class Branch(SQLModel, table=True):

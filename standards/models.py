@@ -12,8 +12,7 @@ from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from frontline.i18n import N_
-from frontline.models import utc_field
-from staff.models import string_enum
+from frontline.models import string_enum, utc_field
 
 
 class Kind(StrEnum):
