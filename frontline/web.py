@@ -135,6 +135,28 @@ def render(
     return response
 
 
+def wants_fragment(request: Request, target: str) -> bool:
+    """Whether htmx asks for only the element with id `target`, not the whole page."""
+    return is_htmx(request) and request.headers.get("HX-Target") == target
+
+
+def render_page_or_fragment(
+    request: Request,
+    page: str,
+    fragment: str,
+    context: Mapping[str, Any] | None = None,
+    *,
+    target: str,
+    status_code: int = 200,
+) -> Response:
+    """One URL, two answers: the fragment when htmx targets `target`, else the page that
+    includes it. A cache must tell them apart, so the response varies on HX-Target too."""
+    template = fragment if wants_fragment(request, target) else page
+    response = render(request, template, context, status_code=status_code)
+    response.headers["Vary"] = f"{response.headers['Vary']}, HX-Target"
+    return response
+
+
 def redirect(request: Request, url: str) -> Response:
     """After a successful form post: a 303 for a plain form, HX-Redirect for htmx."""
     if is_htmx(request):

@@ -11,7 +11,7 @@ from pydantic import Field
 from frontline import audit_trail, forms, status
 from frontline.deps import SessionDep, client_ip
 from frontline.i18n import N_
-from frontline.web import redirect, render
+from frontline.web import redirect, render, render_page_or_fragment
 from staff import service, sessions
 from staff.audit_trail_views import router as audit_trail_router
 from staff.dependencies import AdminUser, PersonInScope, PolicyDep, StaffViewer
@@ -91,12 +91,9 @@ def list_people(
         "filters": {"q": q, "team": team, "role": role.value if role else "", "inactive": inactive},
         **_person_choices(session, viewer),
     }
-    template = (
-        "staff/_people_table.html"
-        if request.headers.get("HX-Target") == "people-table"
-        else "staff/people.html"
+    return render_page_or_fragment(
+        request, "staff/people.html", "staff/_people_table.html", context, target="people-table"
     )
-    return render(request, template, context)
 
 
 @router.get("/people/new")

@@ -8,6 +8,7 @@ from sqlalchemy import ColumnElement, and_, func, or_
 from sqlmodel import Session, col, delete, select
 
 from frontline import audit_trail
+from frontline.i18n import N_
 from frontline.models import utcnow
 from standards.models import (
     CONTENT_FIELDS,
@@ -346,7 +347,7 @@ def retire(
     """Take the standard out of force. Its versions stay readable in the history."""
     current = current_version(session, standard=standard)
     if current is None or current.status != VersionStatus.published:
-        raise StandardsError("Only a standard in force can be retired.")
+        raise StandardsError(N_("Only a standard in force can be retired."))
     current.status = VersionStatus.retired
     session.add(current)
     session.flush()

@@ -4,7 +4,7 @@ from datetime import date
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
 from pydantic import Field
 from sqlmodel import Session
@@ -14,7 +14,15 @@ from frontline.deps import SessionDep, client_ip
 from frontline.i18n import N_
 from frontline.markdown import render as markdown
 from frontline.models import utcnow
-from frontline.web import locale_of, redirect, render, templates, translate
+from frontline.web import (
+    locale_of,
+    redirect,
+    render,
+    render_page_or_fragment,
+    templates,
+    translate,
+)
+from staff import service as staff_service
 from staff.dependencies import CurrentUser
 from staff.models import POSITION_LABELS, Person, Position, Role
 from standards import acknowledgments, diff, nav_badge, reading_evidence, service
@@ -120,12 +128,9 @@ def library(
             session, person=user, version_ids=[v.id for _, v in rows if v.id is not None]
         ),
     }
-    template = (
-        "standards/_results.html"
-        if request.headers.get("HX-Target") == "results"
-        else "standards/library.html"
+    return render_page_or_fragment(
+        request, "standards/library.html", "standards/_results.html", context, target="results"
     )
-    return render(request, template, context)
 
 
 # ---- authoring --------------------------------------------------------------------------------
@@ -295,22 +300,26 @@ def discard_draft(
 async def retire_standard(
     request: Request, session: SessionDep, standard: StandardDep, author: AuthorUser
 ) -> Response:
-    current = service.current_version(session, standard=standard)
     values = dict(await request.form())
     form, errors = forms.parse(RetireForm, values)
-    if current is None or current.status != VersionStatus.published:
-        return redirect(request, f"/standards/{standard.code}")
     if form is None:
-        return _version_page(
-            request, session, author, standard, current, status_code=400, retire_errors=errors
+        shown = service.current_version(session, standard=standard) or service.draft_of(
+            session, standard=standard
         )
-    service.retire(
-        session,
-        standard=standard,
-        change_note=form.change_note,
-        actor_id=author.id,
-        ip=client_ip(request),
-    )
+        assert shown is not None  # a standard always has a version in force or a draft
+        return _version_page(
+            request, session, author, standard, shown, status_code=400, retire_errors=errors
+        )
+    try:
+        current = service.retire(
+            session,
+            standard=standard,
+            change_note=form.change_note,
+            actor_id=author.id,
+            ip=client_ip(request),
+        )
+    except service.StandardsError as refused:
+        raise HTTPException(status_code=409, detail=translate(request, str(refused))) from None
     url = f"/standards/{standard.code}/v/{current.number}"
     done: dict[str, str | int] = {"code": standard.code, "number": current.number}
     return redirect(request, status.url_with(request, url, RETIRED, **done))
@@ -462,7 +471,7 @@ def compare_versions(
 
 @home.register_panel
 def _acknowledgment_panel(session: Any, user: Any) -> home.Panel | None:
-    person = session.get(Person, user.id)
+    person = staff_service.get_person(session, person_id=user.id)
     if person is None or person.position is None:
         return None
     outstanding = acknowledgments.outstanding_for(session, person=person)
