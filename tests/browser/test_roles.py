@@ -65,6 +65,10 @@ def test_each_role_sees_its_navigation(page: Any, role: str, screenshot: Any) ->
     # The signed-in person's name links to their account; logging out is always offered.
     assert page.locator(".nav-user a[href='/account']").is_visible()
     assert page.locator(".nav-user form[action='/logout'] button").is_visible()
+    if role in ("admin", "hr"):
+        # HR and admin pages sit in the "Manage" menu, closed until tapped.
+        assert not page.locator(".nav-links a[href='/people-import']").is_visible()
+        page.locator(".nav-manage summary").click()
     for href in NAV_LINKS[role]:
         assert page.locator(f".nav-links a[href='{href}']").is_visible(), href
     if role == "admin":
