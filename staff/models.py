@@ -105,7 +105,6 @@ class LoginSession(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     token_hash: str = Field(max_length=64, unique=True)
-    csrf_token: str = Field(max_length=64)
     person_id: int = Field(foreign_key="person.id", index=True)
     created_at: datetime = utc_field(default_now=True)
     last_seen_at: datetime = utc_field(default_now=True)

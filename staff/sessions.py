@@ -37,7 +37,6 @@ def start(
     session.add(
         LoginSession(
             token_hash=hash_token(token, secret_key=policy.secret_key),
-            csrf_token=secrets.token_urlsafe(32),
             person_id=person.id,  # type: ignore[arg-type]
             created_at=now,
             last_seen_at=now,
