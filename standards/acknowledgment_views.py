@@ -12,7 +12,6 @@ from frontline.web import is_htmx, redirect, render, translate
 from staff.dependencies import CurrentUser
 from standards import acknowledgments, nav_badge, reading_evidence
 from standards.dependencies import StandardDep, VersionDep
-from standards.models import VersionStatus
 
 router = APIRouter()
 
@@ -43,10 +42,12 @@ def acknowledge(
 ) -> Response:
     """Attest to having read this exact version (only the version in force, only if it
     applies), with the signed time the page was opened and when its end came into view."""
-    if version.status != VersionStatus.published or not acknowledgments.applies_to(
-        session, version=version, person=user
-    ):
-        raise HTTPException(status_code=403, detail="not_applicable")
+    try:
+        # Before the evidence: someone who may not acknowledge this is told why, not that
+        # their page was forged. acknowledge() asks the same again.
+        acknowledgments.check_may_acknowledge(session, version=version, person=user)
+    except acknowledgments.AcknowledgmentRefused as refused:
+        raise HTTPException(status_code=409, detail=translate(request, str(refused))) from None
     now = utcnow()
     opened = reading_evidence.verify_opened_at(
         opened_at,

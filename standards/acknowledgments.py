@@ -8,6 +8,7 @@ from sqlalchemy import ColumnElement, and_, case, func
 from sqlmodel import Session, col, select
 
 from frontline import audit_trail
+from frontline.i18n import N_
 from frontline.models import utcnow
 from staff.models import Person
 from standards.models import (
@@ -19,6 +20,18 @@ from standards.models import (
     VersionPosition,
     VersionStatus,
 )
+
+
+class AcknowledgmentRefused(Exception):
+    """This person may not acknowledge this version; the message is a msgid to translate."""
+
+
+class NotInForce(AcknowledgmentRefused):
+    """Only the version in force is acknowledged: a draft, superseded or retired one is not."""
+
+
+class NotApplicable(AcknowledgmentRefused):
+    """The version does not name this person's position."""
 
 
 def applies_to(session: Session, *, version: StandardVersion, person: Person) -> bool:
@@ -33,6 +46,14 @@ def applies_to(session: Session, *, version: StandardVersion, person: Person) ->
         ).first()
         is not None
     )
+
+
+def check_may_acknowledge(session: Session, *, version: StandardVersion, person: Person) -> None:
+    """Raise AcknowledgmentRefused unless this is the version in force and applies to them."""
+    if version.status != VersionStatus.published:
+        raise NotInForce(N_("Only the version in force can be acknowledged."))
+    if not applies_to(session, version=version, person=person):
+        raise NotApplicable(N_("This standard does not apply to your position."))
 
 
 def acknowledgment_of(
@@ -190,11 +211,13 @@ def acknowledge(
     ip: str = "",
 ) -> Acknowledgment:
     """Record the attestation once, with the evidence of reading; acknowledging again
-    returns the first record.
+    returns the first record. Refuses (AcknowledgmentRefused) a version that is not in force
+    or does not apply to the person.
 
     `opened_at` must come from the server (a verified signature), `reached_at` from when
     the attestation at the end of the page came into view (None without JavaScript).
     """
+    check_may_acknowledge(session, version=version, person=person)
     existing = acknowledgment_of(session, version_id=version.id, person_id=person.id)  # type: ignore[arg-type]
     if existing:
         return existing

@@ -1,10 +1,14 @@
 """The standards rules live in the services, so every entry point (page, CLI, import, a future
 API) obeys them: each rule once through the service and once through HTTP."""
 
+from datetime import date
+
 import pytest
 
-from staff.models import Role
-from standards import service
+from frontline.models import utcnow
+from staff.models import Position, Role
+from standards import acknowledgments, service
+from tests.client import OPENED_AT_RE
 from tests.factories import PASSWORD, make_person, make_standard
 
 
@@ -44,3 +48,52 @@ def test_retiring_a_first_draft_is_a_conflict(db, client):
     assert refused.status_code == 409
     missing_note = client.submit("/standards/RET-04/retire", {"change_note": ""}, token_page="/")
     assert missing_note.status_code == 400
+
+
+# ---- acknowledging ----------------------------------------------------------------------------
+
+
+def _acknowledge(db, person, version):
+    with db.session() as session:
+        version = service.get_version_by_id(session, version_id=version.id)  # as it is now
+        return acknowledgments.acknowledge(
+            session, person=person, version=version, opened_at=utcnow(), reached_at=None
+        )
+
+
+def test_service_acknowledges_only_the_version_in_force_for_the_persons_position(db):
+    _, teller_version = make_standard(db, code="ACK-11", positions=["teller"])
+    _, draft = make_standard(db, code="ACK-12", positions=["teller"], publish=False)
+    teller = make_person(db, position=Position.teller)
+    agent = make_person(db, position=Position.call_agent)
+    nobody = make_person(db)
+    for person in (agent, nobody):
+        with pytest.raises(acknowledgments.NotApplicable):
+            _acknowledge(db, person, teller_version)
+    with pytest.raises(acknowledgments.NotInForce):
+        _acknowledge(db, teller, draft)
+    first = _acknowledge(db, teller, teller_version)
+    assert _acknowledge(db, teller, teller_version).id == first.id
+
+
+def test_a_superseded_version_cannot_be_acknowledged(db, client):
+    standard, first = make_standard(db, code="ACK-13", positions=["teller"])
+    teller = make_person(db, position=Position.teller)
+    client.login(teller.employee_no, PASSWORD)
+    page = "/standards/ACK-13/v/1"
+    opened = OPENED_AT_RE.search(client.get(page).text).group(1)  # type: ignore[union-attr]
+    with db.session() as session:
+        draft = service.new_draft(session, standard=standard, actor_id=None)
+        service.publish(
+            session,
+            standard=standard,
+            version=draft,
+            effective_date=date(2026, 2, 1),
+            change_note="更正",
+            actor_id=None,
+        )
+    with pytest.raises(acknowledgments.NotInForce):
+        _acknowledge(db, teller, first)
+    refused = client.submit(page + "/acknowledge", {"opened_at": opened}, token_page="/")
+    assert refused.status_code == 409
+    assert "Only the version in force can be acknowledged." in refused.text
