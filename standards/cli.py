@@ -45,7 +45,7 @@ def _fail(lines: list[str]) -> NoReturn:
 )
 def export_command(file: Path, codes: tuple[str, ...]) -> None:
     """Write every standard and all its versions to FILE (YAML), or only those named by --code."""
-    from standards.yaml_io import UnknownStandards, export_library
+    from standards.library_file import UnknownStandards, export_library
 
     wanted = [code.strip().upper() for code in codes] or None
     database = _database()
@@ -90,14 +90,14 @@ def import_command(file: Path, dry_run: bool) -> None:
 
     Published versions are never changed. Any error in the file means nothing is imported.
     """
+    from standards.library_file import apply_import, parse_library, plan_import
     from standards.library_file.problems import MORE_PROBLEMS, shown
-    from standards.yaml_io import apply_import, parse_library, plan_import
 
     specs, errors = parse_library(_read(file))
     database = _database()
     try:
         with database.session() as session:
-            plan = plan_import(session, specs, errors=errors)
+            plan = plan_import(session, specs=specs, errors=errors)
             if not plan.ok:
                 session.rollback()
                 listed, more = shown(plan.errors)
@@ -111,7 +111,7 @@ def import_command(file: Path, dry_run: bool) -> None:
                 session.rollback()
                 click.echo("Dry run: nothing was imported.")
                 return
-            apply_import(session, plan, actor_id=None)
+            apply_import(session, plan=plan, actor_id=None)
     finally:
         database.dispose()
     click.echo(f"Imported {file}.")

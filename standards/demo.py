@@ -10,8 +10,8 @@ from sqlmodel import Session, col, select
 
 from frontline.models import utcnow
 from staff.models import Person
+from standards.library_file import apply_import, parse_library, plan_import
 from standards.models import Acknowledgment, Standard, StandardVersion, VersionStatus
-from standards.yaml_io import apply_import, parse_library
 
 DEMO_LIBRARY = Path(__file__).with_name("demo_library.yaml")
 # Fixed, so every demo bank tells the same story.
@@ -39,7 +39,7 @@ def load(session: Session) -> int:
     if errors:
         details = "\n".join(f"{DEMO_LIBRARY.name}:{e.line}: {e.message}" for e in errors)
         raise RuntimeError(f"The demo standards library has errors:\n{details}")
-    plan = apply_import(session, specs, actor_id=None)
+    plan = apply_import(session, plan=plan_import(session, specs=specs), actor_id=None)
     now = utcnow()
     _date_the_history(session, now=now)
     _acknowledge(session, now=now)

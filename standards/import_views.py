@@ -15,7 +15,7 @@ from frontline.deps import SessionDep, client_ip
 from frontline.i18n import N_
 from frontline.uploads import UploadError, decode_text, human_size, read_upload
 from frontline.web import render, templates, translate
-from standards import yaml_io
+from standards import library_file
 from standards.dependencies import AuthorUser, StandardDep
 from standards.library_file.problems import MORE_PROBLEMS, ImportProblem, Msg, shown
 
@@ -36,8 +36,8 @@ def _page(
     request: Request,
     *,
     errors: Sequence[ImportProblem] = (),
-    plan: yaml_io.ImportPlan | None = None,
-    applied: yaml_io.ImportPlan | None = None,
+    plan: library_file.ImportPlan | None = None,
+    applied: library_file.ImportPlan | None = None,
     yaml_text: str = "",
 ) -> Response:
     listed, more = shown(errors)
@@ -71,19 +71,19 @@ def _download(text: str, filename: str) -> Response:
 
 @router.get("/standards/export.yaml")
 def export_library(session: SessionDep, _author: AuthorUser) -> Response:
-    return _download(yaml_io.export_library(session), "frontline-standards.yaml")
+    return _download(library_file.export_library(session), "frontline-standards.yaml")
 
 
 @router.get("/standards/{code}/export.yaml")
 def export_standard(session: SessionDep, _author: AuthorUser, standard: StandardDep) -> Response:
     """One standard with its whole history, in the library file format."""
-    text = yaml_io.export_library(session, codes=[standard.code])
+    text = library_file.export_library(session, codes=[standard.code])
     return _download(text, f"{standard.code}.yaml")
 
 
 def _preview_or_errors(request: Request, session: SessionDep, text: str) -> Response:
-    specs, errors = yaml_io.parse_library(text)
-    plan = yaml_io.plan_import(session, specs, errors=errors)
+    specs, errors = library_file.parse_library(text)
+    plan = library_file.plan_import(session, specs=specs, errors=errors)
     if not plan.ok:
         return _page(request, errors=plan.errors)
     return _page(request, plan=plan, yaml_text=text)
@@ -115,11 +115,12 @@ def apply_import(
             0, N_("The file is larger than %(limit)s."), {"limit": human_size(limit)}
         )
         return _page(request, errors=[too_big])
-    specs, errors = yaml_io.parse_library(text)
+    specs, errors = library_file.parse_library(text)
+    plan = library_file.plan_import(session, specs=specs, errors=errors)
     try:
-        if errors:
-            raise yaml_io.ImportRefused(yaml_io.plan_import(session, specs, errors=errors))
-        plan = yaml_io.apply_import(session, specs, actor_id=author.id, ip=client_ip(request))
-    except yaml_io.ImportRefused as refused:
+        applied = library_file.apply_import(
+            session, plan=plan, actor_id=author.id, ip=client_ip(request)
+        )
+    except library_file.ImportRefused as refused:
         return _page(request, errors=refused.plan.errors)
-    return _page(request, applied=plan)
+    return _page(request, applied=applied)

@@ -13,7 +13,7 @@ from staff.models import Role
 from standards import service
 from standards.models import Standard, StandardVersion
 from tests.factories import PASSWORD, make_person, make_standard
-from tests.standards.test_yaml_io import library, line_of, standard_yaml
+from tests.standards.test_library_file import library, line_of, standard_yaml
 
 
 def _login(db, client, role: Role = Role.author) -> None:  # type: ignore[no-untyped-def]

@@ -9,10 +9,10 @@ from click.testing import CliRunner
 from frontline import cli
 from frontline import settings as settings_module
 from staff.models import Role
-from standards import yaml_io
+from standards import library_file
 from standards.library_file.reader import MAX_DEPTH
 from tests.factories import PASSWORD, make_person
-from tests.standards.test_yaml_io import library, row_counts, standard_yaml
+from tests.standards.test_library_file import library, row_counts, standard_yaml
 
 # The classic "billion laughs": nine levels of nine aliases, 9**9 strings once expanded.
 LAUGHS = "".join(
@@ -180,7 +180,7 @@ def test_at_most_100_problems_are_listed_and_the_rest_counted(db, client):
     assert response.text.count("is not a kind of standard") == 100
     assert "…and 50 more problems not listed." in response.text
 
-    specs, errors = yaml_io.parse_library(body)
+    specs, errors = library_file.parse_library(body)
     assert specs == [] and len(errors) == 150  # the service keeps them all; pages cut
 
 
@@ -189,7 +189,7 @@ def test_the_server_answers_while_a_file_is_parsed(db, client, monkeypatch):
     _author(db, client)
     parsing, answered = threading.Event(), threading.Event()
     seen: dict[str, object] = {}
-    real_parse = yaml_io.parse_library
+    real_parse = library_file.parse_library
 
     def slow_parse(text: str):  # type: ignore[no-untyped-def]
         parsing.set()
@@ -197,7 +197,7 @@ def test_the_server_answers_while_a_file_is_parsed(db, client, monkeypatch):
         seen["answered_meanwhile"] = answered.wait(timeout=15)
         return real_parse(text)
 
-    monkeypatch.setattr(yaml_io, "parse_library", slow_parse)
+    monkeypatch.setattr(library_file, "parse_library", slow_parse)
     token = client.csrf_token("/standards/import")
     upload = threading.Thread(
         target=lambda: seen.update(

@@ -7,8 +7,8 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import select
 
 from staff.models import Role
+from standards.library_file import export_library, parse_library
 from standards.models import StandardVersion
-from standards.yaml_io import export_library, parse_library
 from tests.factories import PASSWORD, make_person, make_standard
 
 VETO = [

@@ -17,16 +17,17 @@ from frontline import settings as settings_module
 from frontline.audit_trail import AuditTrailEvent
 from frontline.db import Database
 from standards import demo, service
-from standards.models import Kind, Standard, StandardVersion, VersionStatus
-from standards.schemas import VersionContent
-from standards.yaml_io import (
+from standards.library_file import (
     Action,
+    ImportPlan,
     ImportRefused,
     apply_import,
     export_library,
     parse_library,
     plan_import,
 )
+from standards.models import Kind, Standard, StandardVersion, VersionStatus
+from standards.schemas import VersionContent
 from tests import conftest
 
 DEMO_FILE = Path(demo.__file__).with_name("demo_library.yaml")
@@ -63,8 +64,8 @@ def import_text(db: Database, yaml_text: str):  # type: ignore[no-untyped-def]
     """Parse, plan and apply as the CLI does; returns the applied plan or raises ImportRefused."""
     specs, errors = parse_library(yaml_text)
     with db.session() as session:
-        plan = plan_import(session, specs, errors=errors)
-        return apply_import(session, plan, actor_id=None)
+        plan = plan_import(session, specs=specs, errors=errors)
+        return apply_import(session, plan=plan, actor_id=None)
 
 
 def export(db: Database) -> str:
@@ -302,7 +303,7 @@ def test_import_never_overwrites_a_published_version(db):
 
     edited = original.replace("Greeting at the counter", "Greeting at the desk")
     with db.session(write=False) as session:
-        plan = plan_import(session, parse_library(edited)[0])
+        plan = plan_import(session, specs=parse_library(edited)[0])
     (item,) = plan.standards
     assert item.action == Action.new_draft
     description = item.description.render()
@@ -400,7 +401,9 @@ def test_kind_mismatch_with_the_database_is_an_error(db):
     assert "GRT-90" in error.message and "script" in error.message
     assert row_counts(db) == before
     with db.session() as session, pytest.raises(ImportRefused):
-        apply_import(session, parse_library(bad)[0], actor_id=None)  # specs, not a plan
+        # A plan made without the database: applying works it out again and refuses.
+        stale = ImportPlan(specs=parse_library(bad)[0])
+        apply_import(session, plan=stale, actor_id=None)
 
 
 # ---- bad files ---------------------------------------------------------------------------------
@@ -654,9 +657,7 @@ def test_cli_import_of_a_bad_file_prints_file_and_line(cli_env, db):
     result = CliRunner().invoke(cli.main, ["standards", "import", str(bad)])
     assert result.exit_code == 1
     line = line_of(body, "channels: counter")
-    assert f"{bad}:{line}: GRT-90 version 1: channels: must be a list, not text." in (
-        result.stderr
-    )
+    assert f"{bad}:{line}: GRT-90 version 1: channels: must be a list, not text." in (result.stderr)
     assert "Traceback" not in result.output
     assert "nothing was imported" in result.stderr
     assert row_counts(db) == before
