@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 from sqlalchemy import DateTime
@@ -54,3 +54,16 @@ def string_enum(enum: type[StrEnum]) -> sa.Enum:
         length=32,
         values_callable=lambda e: [m.value for m in e],
     )
+
+
+class HasId(Protocol):
+    @property
+    def id(self) -> int | None: ...
+
+
+def id_of(row: HasId) -> int:
+    """A stored row's primary key. SQLModel types `id` as Optional because a row has none
+    until it is flushed; asking before then is a bug, so it raises rather than pass None on."""
+    if row.id is None:
+        raise ValueError(f"{type(row).__name__} has no id yet: flush it first")
+    return row.id

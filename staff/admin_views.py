@@ -11,6 +11,7 @@ from pydantic import Field
 from frontline import audit_trail, forms, status
 from frontline.deps import SessionDep, client_ip
 from frontline.i18n import N_
+from frontline.models import id_of
 from frontline.web import redirect, render, render_page_or_fragment
 from staff import service, sessions
 from staff.audit_trail_views import router as audit_trail_router
@@ -141,7 +142,7 @@ def _person_context(
         "errors": {},
         "deactivate_errors": {},
         "deactivate_values": {},
-        "live_sessions": sessions.live_count(session, person_id=person.id, policy=policy),  # type: ignore[arg-type]
+        "live_sessions": sessions.live_count(session, person_id=id_of(person), policy=policy),
         **_person_choices(session, viewer),
         **extra,
     }
@@ -258,7 +259,7 @@ def reset_password(
 def end_sessions(
     request: Request, session: SessionDep, person: PersonInScope, admin: AdminUser
 ) -> Response:
-    ended = sessions.end_all_for(session, person_id=person.id)  # type: ignore[arg-type]
+    ended = sessions.end_all_for(session, person_id=id_of(person))
     audit_trail.record(
         session,
         action="person.sessions_ended",

@@ -9,6 +9,7 @@ from fastapi import Depends, HTTPException, Path, Request
 from frontline.access import access_rule
 from frontline.deps import DatabaseDep, SessionDep
 from frontline.i18n import normalize
+from frontline.models import id_of
 from frontline.security import SESSION_COOKIE
 from staff import service, sessions
 from staff.models import LoginSession, Person, Position, Role
@@ -46,10 +47,10 @@ def current_login(
     if sessions.needs_touch(login):
         # A short write transaction of its own, so GET requests stay read-only.
         with db.session(write=True) as touch_session:
-            sessions.touch(touch_session, login_id=login.id)  # type: ignore[arg-type]
+            sessions.touch(touch_session, login_id=id_of(login))
     # A plain snapshot for templates: error pages render after the session has rolled back.
     request.state.user = SignedIn(
-        id=person.id,  # type: ignore[arg-type]
+        id=id_of(person),
         employee_no=person.employee_no,
         name=person.name,
         role=person.role,

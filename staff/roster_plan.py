@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from frontline import audit_trail
 from frontline.i18n import N_
+from frontline.models import id_of
 from staff import roster, service
 from staff.models import Branch, Person, Role, Team
 from staff.roster import RosterRow, RowError
@@ -141,7 +142,7 @@ def reference(session: Session) -> list[tuple[Branch, list[str]]]:
     names: dict[int, list[str]] = {}
     for team, _branch in service.list_teams(session):
         names.setdefault(team.branch_id, []).append(team.name)
-    return [(branch, names.get(branch.id, [])) for branch in service.list_branches(session)]  # type: ignore[arg-type]
+    return [(branch, names.get(id_of(branch), [])) for branch in service.list_branches(session)]
 
 
 def _teams(session: Session) -> dict[TeamKey, Team]:
@@ -262,7 +263,7 @@ def apply_import(session: Session, *, plan: RosterPlan, actor_id: int | None, ip
         team = service.save_team(
             session,
             team=None,
-            branch_id=branches[branch_code].id,  # type: ignore[arg-type]
+            branch_id=id_of(branches[branch_code]),
             name=name,
             active=True,
             supervisor_ids=[],

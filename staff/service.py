@@ -9,7 +9,7 @@ from sqlmodel import Session, col, delete, select
 
 from frontline import audit_trail
 from frontline.i18n import N_
-from frontline.models import utcnow
+from frontline.models import id_of, utcnow
 from staff import passwords, sessions
 from staff.models import Branch, Person, Position, Role, Team, TeamSupervisor
 
@@ -129,7 +129,7 @@ def update_person(
     person.updated_at = utcnow()
     session.add(person)
     if changed.get("active") == [True, False]:
-        sessions.end_all_for(session, person_id=person.id)  # type: ignore[arg-type]
+        sessions.end_all_for(session, person_id=id_of(person))
     if "role" in changed and person.role != Role.supervisor:
         session.exec(delete(TeamSupervisor).where(col(TeamSupervisor.person_id) == person.id))
     session.flush()
@@ -202,7 +202,7 @@ def deactivate_person(
     person.active = False
     person.updated_at = utcnow()
     session.add(person)
-    ended = sessions.end_all_for(session, person_id=person.id)  # type: ignore[arg-type]
+    ended = sessions.end_all_for(session, person_id=id_of(person))
     audit_trail.record(
         session,
         action="person.deactivate",
@@ -243,7 +243,7 @@ def set_password(
     person.password_changed_at = utcnow()
     session.add(person)
     if end_sessions:
-        sessions.end_all_for(session, person_id=person.id)  # type: ignore[arg-type]
+        sessions.end_all_for(session, person_id=id_of(person))
     audit_trail.record(
         session,
         action="person.password_reset" if actor_id != person.id else "person.password_change",
@@ -345,7 +345,7 @@ def save_team(
     session.flush()
     session.exec(delete(TeamSupervisor).where(col(TeamSupervisor.team_id) == team.id))
     for person_id in sorted(set(supervisor_ids)):
-        session.add(TeamSupervisor(team_id=team.id, person_id=person_id))  # type: ignore[arg-type]
+        session.add(TeamSupervisor(team_id=id_of(team), person_id=person_id))
     session.flush()
     audit_trail.record(
         session,
@@ -388,14 +388,14 @@ def visible_team_ids(session: Session, *, person: Person) -> list[int] | None:
     if person.role in (Role.hr, Role.admin):
         return None
     if person.role == Role.supervisor:
-        return supervised_team_ids(session, person_id=person.id)  # type: ignore[arg-type]
+        return supervised_team_ids(session, person_id=id_of(person))
     return []
 
 
 def team_labels(session: Session, *, team_ids: Sequence[int] | None = None) -> dict[int, str]:
     """Branch · team names by id; only `team_ids` when given (a supervisor's own teams)."""
     return {
-        team.id: f"{branch.name} · {team.name}"  # type: ignore[misc]
+        id_of(team): f"{branch.name} · {team.name}"
         for team, branch in list_teams(session)
         if team_ids is None or team.id in team_ids
     }
@@ -432,7 +432,7 @@ def matching_person_ids(session: Session, *, text: str, limit: int = 200) -> lis
     """People whose employee number is `text`, else whose name contains it (audit filters)."""
     exact = get_by_employee_no(session, employee_no=text)
     if exact is not None:
-        return [exact.id]  # type: ignore[list-item]
+        return [id_of(exact)]
     query = select(Person.id).where(col(Person.name).contains(text, autoescape=True))
     return [i for i in session.exec(query.limit(limit)) if i is not None]
 
@@ -440,4 +440,4 @@ def matching_person_ids(session: Session, *, text: str, limit: int = 200) -> lis
 def people_by_id(session: Session, *, ids: set[int]) -> dict[int, Person]:
     if not ids:
         return {}
-    return {p.id: p for p in session.exec(select(Person).where(col(Person.id).in_(ids)))}  # type: ignore[misc]
+    return {id_of(p): p for p in session.exec(select(Person).where(col(Person.id).in_(ids)))}

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from frontline.models import utcnow
+from frontline.models import id_of, utcnow
 from staff.models import LoginAttempt, LoginSession, Person
 
 # Touch last_seen_at at most this often: the idle timeout needs no finer grain, and every
@@ -37,7 +37,7 @@ def start(
     session.add(
         LoginSession(
             token_hash=hash_token(token, secret_key=policy.secret_key),
-            person_id=person.id,  # type: ignore[arg-type]
+            person_id=id_of(person),
             created_at=now,
             last_seen_at=now,
             expires_at=now + policy.absolute,

@@ -9,6 +9,7 @@ from frontline import audit_trail, forms, home
 from frontline.access import public
 from frontline.deps import SessionDep, client_ip
 from frontline.i18n import N_, normalize
+from frontline.models import id_of
 from frontline.security import LANG_COOKIE, SESSION_COOKIE
 from frontline.web import redirect, render, safe_next, templates, translate
 from staff import passwords, service, sessions
@@ -81,7 +82,7 @@ def login(
     old_token = request.cookies.get(SESSION_COOKIE, "")
     old = sessions.find(session, token=old_token, policy=policy) if old_token else None
     if old is not None:
-        sessions.end(session, login_id=old[0].id)  # type: ignore[arg-type]
+        sessions.end(session, login_id=id_of(old[0]))
     token = sessions.start(
         session,
         person=person,
@@ -158,7 +159,7 @@ def change_password(
     )
     user.must_change_password = False
     # Other browsers signed in as this person end; this one carries on.
-    sessions.end_all_for(session, person_id=user.id)  # type: ignore[arg-type]
+    sessions.end_all_for(session, person_id=id_of(user))
     token = sessions.start(
         session,
         person=user,

@@ -7,7 +7,7 @@ from fastapi.responses import Response
 
 from frontline.deps import SessionDep, client_ip
 from frontline.i18n import N_
-from frontline.models import utcnow
+from frontline.models import id_of, utcnow
 from frontline.web import is_htmx, redirect, render, translate
 from staff.dependencies import CurrentUser
 from standards import acknowledgments, nav_badge, reading_evidence
@@ -52,8 +52,8 @@ def acknowledge(
     opened = reading_evidence.verify_opened_at(
         opened_at,
         secret_key=request.app.state.secret_key,
-        person_id=user.id,  # type: ignore[arg-type]
-        version_id=version.id,  # type: ignore[arg-type]
+        person_id=id_of(user),
+        version_id=id_of(version),
         now=now,
     )
     if opened is None:

@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 
 from frontline import audit_trail
 from frontline.i18n import N_
-from frontline.models import utcnow
+from frontline.models import id_of, utcnow
 from staff.models import Person
 from standards.models import (
     Acknowledgment,
@@ -115,7 +115,7 @@ def outstanding_for(
         select(Standard, StandardVersion, reminded.c.last)
         .join(StandardVersion, col(StandardVersion.standard_id) == Standard.id)
         .join(VersionPosition, col(VersionPosition.version_id) == StandardVersion.id)
-        .outerjoin(Acknowledgment, _not_acknowledged_by(person.id))  # type: ignore[arg-type]
+        .outerjoin(Acknowledgment, _not_acknowledged_by(id_of(person)))
         .outerjoin(reminded, reminded.c.version_id == StandardVersion.id)
         .where(*_applicable(person.position.value), col(Acknowledgment.id).is_(None))
         .order_by(
@@ -157,7 +157,7 @@ def progress_of(session: Session, *, person: Person) -> Progress:
         select(func.count(), func.count(col(Acknowledgment.id)))
         .select_from(VersionPosition)
         .join(StandardVersion, col(StandardVersion.id) == VersionPosition.version_id)
-        .outerjoin(Acknowledgment, _not_acknowledged_by(person.id))  # type: ignore[arg-type]
+        .outerjoin(Acknowledgment, _not_acknowledged_by(id_of(person)))
         .where(*_applicable(person.position.value))
     ).one()
     return Progress(done=done, total=total)
@@ -191,7 +191,7 @@ def unread_among(session: Session, *, person: Person, version_ids: Sequence[int]
     rows = session.exec(
         select(VersionPosition.version_id)
         .join(StandardVersion, col(StandardVersion.id) == VersionPosition.version_id)
-        .outerjoin(Acknowledgment, _not_acknowledged_by(person.id))  # type: ignore[arg-type]
+        .outerjoin(Acknowledgment, _not_acknowledged_by(id_of(person)))
         .where(
             *_applicable(person.position.value),
             col(VersionPosition.version_id).in_(list(version_ids)),
@@ -218,7 +218,7 @@ def acknowledge(
     the attestation at the end of the page came into view (None without JavaScript).
     """
     check_may_acknowledge(session, version=version, person=person)
-    existing = acknowledgment_of(session, version_id=version.id, person_id=person.id)  # type: ignore[arg-type]
+    existing = acknowledgment_of(session, version_id=id_of(version), person_id=id_of(person))
     if existing:
         return existing
     now = utcnow()
@@ -226,8 +226,8 @@ def acknowledge(
     if reached_at is not None:
         reached_at = max(opened_at, min(reached_at, now))
     ack = Acknowledgment(
-        person_id=person.id,  # type: ignore[arg-type]
-        version_id=version.id,  # type: ignore[arg-type]
+        person_id=id_of(person),
+        version_id=id_of(version),
         acknowledged_at=now,
         opened_at=opened_at,
         reached_at=reached_at,

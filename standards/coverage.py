@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import and_, func
 from sqlmodel import Session, col, select
 
+from frontline.models import id_of
 from staff.models import Person, Team
 from standards.models import (
     Acknowledgment,
@@ -127,7 +128,7 @@ def coverage(session: Session, *, team_ids: Sequence[int] | None) -> CoverageRep
         due = sum(people_by_position.get(p, 0) for p in version.positions)
         if due:
             by_version.append(
-                (standard, version, Coverage(due, done_by_version.get(version.id, 0)))  # type: ignore[arg-type]
+                (standard, version, Coverage(due, done_by_version.get(id_of(version), 0)))
             )
     by_version.sort(key=lambda row: (row[2].worst_first(), row[0].code))
     due_by_team = {

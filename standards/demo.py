@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlmodel import Session, col, select
 
-from frontline.models import utcnow
+from frontline.models import id_of, utcnow
 from staff.models import Person
 from standards.library_file import apply_import, parse_library, plan_import
 from standards.models import Acknowledgment, Standard, StandardVersion, VersionStatus
@@ -137,8 +137,8 @@ def _acknowledge(session: Session, *, now: datetime) -> None:
             opened_at = acknowledged_at - timedelta(seconds=seconds_open)
             session.add(
                 Acknowledgment(
-                    person_id=person.id,  # type: ignore[arg-type]
-                    version_id=version.id,  # type: ignore[arg-type]
+                    person_id=id_of(person),
+                    version_id=id_of(version),
                     acknowledged_at=acknowledged_at,
                     opened_at=opened_at,
                     reached_at=opened_at + timedelta(seconds=scrolled_for) if has_script else None,

@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 
 from frontline import audit_trail
 from frontline.i18n import N_
-from frontline.models import utcnow
+from frontline.models import id_of, utcnow
 from staff import service as staff_service
 from staff.models import Person
 from standards import acknowledgments
@@ -107,8 +107,8 @@ def _send(
 ) -> None:
     session.add(
         AcknowledgmentReminder(
-            person_id=person.id,  # type: ignore[arg-type]
-            version_id=version.id,  # type: ignore[arg-type]
+            person_id=id_of(person),
+            version_id=id_of(version),
             reminded_by_id=actor_id,
         )
     )
@@ -136,15 +136,15 @@ def remind_person(
         )
     if acknowledgments.acknowledgment_of(
         session,
-        version_id=version.id,  # type: ignore[arg-type]
-        person_id=person.id,  # type: ignore[arg-type]
+        version_id=id_of(version),
+        person_id=id_of(person),
     ):
         raise ReminderRefused(N_("%(name)s has already acknowledged it."), name=person.name)
     _lock_standard(session, version=version)
     recent = _recently_reminded(
         session,
         standard_id=version.standard_id,
-        person_ids=[person.id],  # type: ignore[list-item]
+        person_ids=[id_of(person)],
     )
     if person.id in recent:
         raise ReminderRefused(
@@ -176,7 +176,7 @@ def remind_outstanding(
     recent = _recently_reminded(
         session,
         standard_id=version.standard_id,
-        person_ids=[p.id for p in pending],  # type: ignore[misc]
+        person_ids=[id_of(p) for p in pending],
     )
     to_remind = [p for p in pending if p.id not in recent]
     for person in to_remind:
@@ -207,7 +207,7 @@ def reminders_for(session: Session, *, person: Person) -> list[ReminderNotice]:
     ).all()
     latest: dict[int, tuple[Standard, StandardVersion, AcknowledgmentReminder]] = {}
     for standard, version, reminder in rows:
-        latest.setdefault(version.id, (standard, version, reminder))  # type: ignore[arg-type]
+        latest.setdefault(id_of(version), (standard, version, reminder))
     names = staff_service.people_by_id(
         session, ids={reminder.reminded_by_id for _, _, reminder in latest.values()}
     )

@@ -9,7 +9,7 @@ from sqlmodel import Session, col, delete, select
 
 from frontline import audit_trail
 from frontline.i18n import N_
-from frontline.models import utcnow
+from frontline.models import id_of, utcnow
 from standards.models import (
     CONTENT_FIELDS,
     TEXT_FIELDS,
@@ -66,9 +66,9 @@ def _apply_content(
     session.exec(delete(VersionChannel).where(col(VersionChannel.version_id) == version.id))
     session.exec(delete(VersionPosition).where(col(VersionPosition.version_id) == version.id))
     for channel in data["channels"]:
-        session.add(VersionChannel(version_id=version.id, channel=Channel(channel)))  # type: ignore[arg-type]
+        session.add(VersionChannel(version_id=id_of(version), channel=Channel(channel)))
     for position in data["positions"]:
-        session.add(VersionPosition(version_id=version.id, position=position))  # type: ignore[arg-type]
+        session.add(VersionPosition(version_id=id_of(version), position=position))
     session.flush()
 
 
@@ -208,7 +208,7 @@ def create_standard(
     session.add(standard)
     session.flush()
     version = StandardVersion(
-        standard_id=standard.id,  # type: ignore[arg-type]
+        standard_id=id_of(standard),
         number=1,
         status=VersionStatus.draft,
         created_by_id=actor_id,
@@ -273,7 +273,7 @@ def new_draft(
     if content is None:
         content = VersionContent.model_validate(content_of(latest))
     version = StandardVersion(
-        standard_id=standard.id,  # type: ignore[arg-type]
+        standard_id=id_of(standard),
         number=latest.number + 1,
         status=VersionStatus.draft,
         created_by_id=actor_id,

@@ -7,7 +7,7 @@ from fastapi.responses import Response
 
 from frontline import home, person_panels
 from frontline.deps import SessionDep, client_ip
-from frontline.models import utcnow
+from frontline.models import id_of, utcnow
 from frontline.web import redirect, render, translate
 from staff import service as staff_service
 from staff.dependencies import PersonInScope
@@ -73,7 +73,7 @@ def remind(
         session,
         version=version,
         team_ids=staff_service.visible_team_ids(session, person=viewer),
-        actor_id=viewer.id,  # type: ignore[arg-type]
+        actor_id=id_of(viewer),
         ip=client_ip(request),
     )
     url = f"/acknowledgments/report/{version.id}?skipped={result.skipped}&reminded={result.sent}"
@@ -96,7 +96,7 @@ def remind_person(
             session,
             version=version,
             person=person,
-            actor_id=viewer.id,  # type: ignore[arg-type]
+            actor_id=id_of(viewer),
             ip=client_ip(request),
         )
     except reminders.ReminderRefused as refused:
@@ -131,7 +131,7 @@ def _standards_person_panel(session: Any, person: Person, viewer: Any) -> home.P
         return None
     outstanding = acknowledgments.outstanding_for(session, person=person)
     applicable = coverage.applicable_count(session, person=person)
-    reminded_today = reminders.standards_reminded_today(session, person_id=person.id)  # type: ignore[arg-type]
+    reminded_today = reminders.standards_reminded_today(session, person_id=id_of(person))
     context = {
         "outstanding": outstanding,
         "progress": coverage.Coverage(applicable, applicable - len(outstanding)),

@@ -13,7 +13,7 @@ from frontline import forms, home, status
 from frontline.deps import SessionDep, client_ip
 from frontline.i18n import N_
 from frontline.markdown import render as markdown
-from frontline.models import utcnow
+from frontline.models import id_of, utcnow
 from frontline.web import (
     locale_of,
     redirect,
@@ -359,15 +359,17 @@ def _version_page(
     ack = None
     must_acknowledge = False
     if version.status != VersionStatus.draft:
-        ack = acknowledgments.acknowledgment_of(session, version_id=version.id, person_id=user.id)  # type: ignore[arg-type]
+        ack = acknowledgments.acknowledgment_of(
+            session, version_id=id_of(version), person_id=id_of(user)
+        )
     if version.status == VersionStatus.published and ack is None:
         must_acknowledge = acknowledgments.applies_to(session, version=version, person=user)
     opened_token = None
     if must_acknowledge:
         opened_token = reading_evidence.sign_opened_at(
             secret_key=request.app.state.secret_key,
-            person_id=user.id,  # type: ignore[arg-type]
-            version_id=version.id,  # type: ignore[arg-type]
+            person_id=id_of(user),
+            version_id=id_of(version),
             opened_at=utcnow(),
         )
     context = {
