@@ -14,12 +14,19 @@ from sqlalchemy.engine import Connection
 from sqlmodel import Session, create_engine
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+SQLITE_POOL_SIZE = 40
 
 
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
+        # As many pooled connections as the thread pool runs requests (40): opening one runs
+        # the PRAGMAs below, so a pool smaller than the load churns connections.
         engine = create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+            url,
+            connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+            pool_size=SQLITE_POOL_SIZE,
+            max_overflow=0,
+            pool_timeout=30,
         )
         _configure_sqlite(engine)
         return engine
@@ -58,17 +65,38 @@ class Database:
     def is_sqlite(self) -> bool:
         return self.url.startswith("sqlite")
 
+    def open_session(self, *, write: bool) -> Session:
+        """A new session; nothing touches the database until its first statement."""
+        return Session(self._write_engine if write else self.engine, expire_on_commit=False)
+
+    @staticmethod
+    def finish(session: Session) -> None:
+        """Commit and release the connection."""
+        try:
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    @staticmethod
+    def abort(session: Session) -> None:
+        try:
+            session.rollback()
+        finally:
+            session.close()
+
     @contextmanager
     def session(self, *, write: bool = True) -> Iterator[Session]:
         """A session whose transaction commits on success and rolls back on error."""
-        bind = self._write_engine if write else self.engine
-        with Session(bind, expire_on_commit=False) as session:
-            try:
-                yield session
-                session.commit()
-            except BaseException:
-                session.rollback()
-                raise
+        session = self.open_session(write=write)
+        try:
+            yield session
+        except BaseException:
+            self.abort(session)
+            raise
+        self.finish(session)
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -1,27 +1,40 @@
 """Dependencies nearly every route needs: the database session of this request."""
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
 from frontline.db import Database
 from frontline.security import UNSAFE_METHODS
 
+# Dependencies that only compute are `async def` so FastAPI runs them on the event loop:
+# every sync dependency costs a hop through the thread pool, which is most of a small
+# page's time (benchmarks/RESULTS.md).
 
-def get_database(request: Request) -> Database:
+
+async def get_database(request: Request) -> Database:
     database: Database = request.app.state.database
     return database
 
 
-def get_session(request: Request) -> Iterator[Session]:
+async def get_session(request: Request) -> AsyncIterator[Session]:
     """One transaction per request: commit on success, roll back on error.
 
-    Requests that change state take SQLite's write lock up front (BEGIN IMMEDIATE).
+    Opening a session does no I/O, so it happens on the event loop; the commit or rollback
+    (I/O) runs in the thread pool. Requests that change state take SQLite's write lock up
+    front (BEGIN IMMEDIATE).
     """
-    with get_database(request).session(write=request.method in UNSAFE_METHODS) as session:
+    database: Database = request.app.state.database
+    session = database.open_session(write=request.method in UNSAFE_METHODS)
+    try:
         yield session
+    except BaseException:
+        await run_in_threadpool(database.abort, session)
+        raise
+    await run_in_threadpool(database.finish, session)
 
 
 # scope="function": commit before the response is sent, so a redirect never races the commit.

@@ -24,7 +24,7 @@ class SignedIn:
     position: Position | None
 
 
-def session_policy(request: Request) -> sessions.SessionPolicy:
+async def session_policy(request: Request) -> sessions.SessionPolicy:
     settings = request.app.state.settings
     return sessions.SessionPolicy(
         idle=timedelta(minutes=settings.session_idle_minutes),
@@ -68,7 +68,7 @@ PASSWORD_CHANGE_PATHS = ("/account", "/logout", "/language")
 
 
 @access_rule("signed in")
-def require_user(request: Request, login: LoginDep) -> Person:
+async def require_user(request: Request, login: LoginDep) -> Person:
     if login is None:
         raise HTTPException(status_code=401)
     person = login[1]
@@ -85,7 +85,7 @@ def require_role(*roles: Role) -> object:
     allowed = {*roles, Role.admin}
 
     @access_rule("roles: " + ", ".join(sorted(r.value for r in allowed)))
-    def guard(user: CurrentUser) -> Person:
+    async def guard(user: CurrentUser) -> Person:
         if user.role not in allowed:
             raise HTTPException(status_code=403, detail="role")
         return user
