@@ -14,13 +14,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from frontline import health
 from frontline.db import Database
+from frontline.domains import installed
 from frontline.i18n import N_
 from frontline.migrate import ensure_current
 from frontline.proxies import TrustedProxyMiddleware
 from frontline.request_checks import number_too_large, reject_unusable_input
 from frontline.security import SecurityMiddleware, csrf_protect
 from frontline.settings import Settings, get_settings
-from frontline.web import STATIC_DIR, is_htmx, render
+from frontline.web import STATIC_DIR, is_htmx, render, templates
 
 log = logging.getLogger("frontline")
 
@@ -52,13 +53,12 @@ def create_app(settings: Settings | None = None, *, check_migrations: bool = Tru
     app.add_middleware(TrustedProxyMiddleware, trusted=settings.trusted_proxy_networks())
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
-    # The shell knows each domain only by its router.
-    from staff.views import router as staff_router
-    from standards.views import router as standards_router
-
     app.include_router(health.router)
-    app.include_router(staff_router)
-    app.include_router(standards_router)
+    # The shell knows the domains only through their declarations, in dependency order.
+    for domain in installed():
+        for router in domain.routers:
+            app.include_router(router)
+        templates.env.globals[domain.name] = domain.template_globals
     _install_error_pages(app)
     return app
 

@@ -1,13 +1,10 @@
-"""The `frontline` command: serve, migrate, manage users, import staff, run the demo."""
-
-import sys
-from getpass import getpass
-from pathlib import Path
+"""The `frontline` command: serve, migrate, run the demo; each domain adds its own commands."""
 
 import click
 import uvicorn
 
 from frontline.db import Database
+from frontline.domains import installed
 from frontline.migrate import UnmigratedDatabase, ensure_current, upgrade
 from frontline.settings import get_settings
 
@@ -69,104 +66,35 @@ def _safe_url(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
-@main.command("create-user")
-@click.option("--employee-no", required=True, help="工号, used to log in.")
-@click.option("--name", required=True)
-@click.option(
-    "--role",
-    default="employee",
-    show_default=True,
-    type=click.Choice(["employee", "supervisor", "author", "hr", "admin"]),
-)
-@click.option("--password", help="Asked for when not given.")
-def create_user(employee_no: str, name: str, role: str, password: str | None) -> None:
-    """Create a person who can log in (for the first admin, say)."""
-    from staff import passwords, service
-    from staff.models import Role
-
-    password = password or getpass("Password: ")
-    if problem := passwords.policy_problem(password, employee_no=employee_no):
-        raise click.ClickException(problem)
-    database = _database()
-    ensure_current(database.engine)
-    with database.session() as session:
-        if service.get_by_employee_no(session, employee_no=employee_no):
-            raise click.ClickException(f"Employee number {employee_no} already exists.")
-        service.create_person(
-            session, employee_no=employee_no, name=name, role=Role(role), password=password
-        )
-    click.echo(f"Created {employee_no} ({role}).")
-
-
-@main.command("import-staff")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def import_staff(file: Path) -> None:
-    """Create or update people from a roster CSV; any bad row means nothing is imported.
-
-    Runs with administrator rights: whoever has shell access to the server and its database
-    settings is trusted as an administrator, so the file may give any role."""
-    from frontline.uploads import UploadError, decode_text
-    from staff import roster_plan
-    from staff.models import Role
-
-    try:
-        text = decode_text(file.read_bytes())
-    except UploadError as refused:
-        raise click.ClickException(refused.message % refused.params) from refused
-    database = _database()
-    ensure_current(database.engine)
-    with database.session() as session:
-        plan = roster_plan.import_roster(session, text=text, actor_role=Role.admin, actor_id=None)
-        for warning in plan.warnings:
-            click.echo(
-                f"{file}:{warning.line}: warning: {_filled(warning.message, warning.params)}",
-                err=True,
-            )
-        if not plan.ok:
-            session.rollback()
-            for error in plan.errors:
-                click.echo(f"{file}:{error.line}: {_filled(error.message, error.params)}", err=True)
-            click.echo("Nothing was imported.", err=True)
-            sys.exit(1)
-    click.echo(
-        f"Imported {file}: {plan.count(roster_plan.Action.create)} created, "
-        f"{plan.count(roster_plan.Action.update)} updated, "
-        f"{plan.count(roster_plan.Action.unchanged)} unchanged."
-    )
-
-
-def _filled(message: str, params: dict[str, object]) -> str:
-    return message % params if params else message
-
-
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--no-serve", is_flag=True, help="Load the demo bank and exit.")
 def demo(host: str, port: int, no_serve: bool) -> None:
     """Migrate, load the demo bank (once), print its logins and serve it."""
-    from staff import demo as staff_demo
-    from standards import demo as standards_demo
-
     url = get_settings().database_url
     upgrade(url)
     database = _database()
-    with database.session() as session:
-        logins = staff_demo.load(session)
-        standards_demo.load(session)
-    database.dispose()
-    click.echo("Demo bank ready. Every demo login uses the password " + staff_demo.DEMO_PASSWORD)
-    for employee_no, name, role in logins:
-        click.echo(f"  {employee_no:<7} {role:<11} {name}")
+    lines: list[str] = []
+    try:
+        with database.session() as session:
+            for domain in installed():  # in dependency order: people before what they read
+                if domain.demo is not None:
+                    lines += domain.demo(session)
+    finally:
+        database.dispose()
+    click.echo("Demo bank ready.")
+    for line in lines:
+        click.echo(line)
     if not no_serve:
         click.echo(f"Serving on http://{host}:{port}")
         _serve(host, port, 1)
 
 
 def _register_domain_commands() -> None:
-    from standards.cli import standards
-
-    main.add_command(standards)
+    for domain in installed():
+        for command in domain.cli_commands:
+            main.add_command(command)
 
 
 @main.group()

@@ -1,9 +1,5 @@
-"""A small hook through which domains add panels to the home page without being imported.
+"""Panels that domains add to the home page, read from their declarations (frontline.domains)."""
 
-Each domain registers a function returning a panel (template + context) or None for a user.
-"""
-
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,16 +13,9 @@ class Panel:
     order: int = 100
 
 
-PanelSource = Callable[[Session, Any], Panel | None]
-_sources: list[PanelSource] = []
-
-
-def register_panel(source: PanelSource) -> PanelSource:
-    if source not in _sources:
-        _sources.append(source)
-    return source
-
-
 def panels_for(session: Session, user: Any) -> list[Panel]:
-    found = [panel for source in _sources if (panel := source(session, user)) is not None]
+    from frontline.domains import installed  # the registry imports Panel from here
+
+    sources = [source for domain in installed() for source in domain.home_panels]
+    found = [panel for source in sources if (panel := source(session, user)) is not None]
     return sorted(found, key=lambda p: p.order)

@@ -15,6 +15,8 @@ from markupsafe import Markup
 
 from frontline import status
 from frontline.i18n import DEFAULT, LANGUAGE_NAMES, SUPPORTED, translations
+from frontline.markdown import render as markdown
+from frontline.navigation import navigation
 from frontline.settings import ROOT
 
 TEMPLATES_DIR = ROOT / "templates"
@@ -103,6 +105,8 @@ def _environment() -> Environment:
         language_names=LANGUAGE_NAMES,
         is_htmx=is_htmx,
         status_message=status.message,
+        navigation=navigation,
+        markdown=markdown,
     )
     return env
 

@@ -11,19 +11,15 @@ from frontline.deps import SessionDep, client_ip
 from frontline.i18n import N_, normalize
 from frontline.models import id_of
 from frontline.security import LANG_COOKIE, SESSION_COOKIE
-from frontline.web import redirect, render, safe_next, templates, translate
+from frontline.web import redirect, render, safe_next, translate
 from staff import passwords, service, sessions
 from staff.admin_views import router as admin_router
 from staff.dependencies import CurrentUser, LoginDep, PolicyDep
 from staff.forms import PasswordChangeForm
-from staff.models import LOCALES, POSITION_LABELS, ROLE_LABELS
+from staff.models import LOCALES
 
 router = APIRouter()
 router.include_router(admin_router)
-
-templates.env.globals.update(
-    role_labels=ROLE_LABELS, position_labels=POSITION_LABELS, password_policy=passwords.POLICY_TEXT
-)
 
 
 @router.get("/login", dependencies=[public])

@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, func
+from sqlalchemy import ColumnElement, and_, func
 from sqlmodel import Session, col, select
 
 from frontline.models import id_of
@@ -53,6 +53,13 @@ class CoverageReport:
     by_team: list[TeamCoverage]
 
 
+# Acknowledgments count only while they apply: to a version in force, for the person's position.
+_STILL_APPLIES = and_(
+    col(VersionPosition.version_id) == Acknowledgment.version_id,
+    col(VersionPosition.position) == Person.position,
+)
+
+
 def coverage(session: Session, *, team_ids: Sequence[int] | None) -> CoverageReport:
     """Who must acknowledge the standards in force and who has: per standard and per team.
 
@@ -64,86 +71,122 @@ def coverage(session: Session, *, team_ids: Sequence[int] | None) -> CoverageRep
     in_scope = [col(Person.active).is_(True)]
     if team_ids is not None:
         in_scope.append(col(Person.team_id).in_(list(team_ids)))
-    people = session.exec(
-        select(Person.team_id, Person.position, func.count())
-        .where(*in_scope, col(Person.position).is_not(None))
-        .group_by(col(Person.team_id), col(Person.position))
-    ).all()
+    people = _People.count(session, in_scope=in_scope)
     versions = session.exec(
         select(Standard, StandardVersion)
         .join(StandardVersion, col(StandardVersion.id) == Standard.current_version_id)
         .where(StandardVersion.status == VersionStatus.published)
         .order_by(col(Standard.code))
     ).all()
+    in_force = {id_of(version): version for _, version in versions}
+    done_by_version, done_by_team = _acknowledgments_by_version_and_team(
+        session, in_scope=in_scope, in_force=in_force
+    )
+    by_version = []
+    versions_naming: dict[str, int] = {}
+    for standard, version in versions:
+        for position in version.positions:
+            versions_naming[position] = versions_naming.get(position, 0) + 1
+        due = sum(people.by_position.get(p, 0) for p in version.positions)
+        if due:
+            by_version.append(
+                (standard, version, Coverage(due, done_by_version.get(id_of(version), 0)))
+            )
+    by_version.sort(key=lambda row: (row[2].worst_first(), row[0].code))
+    people_done_by_team = _people_done_by_team(
+        session, in_scope=in_scope, in_force=in_force, versions_naming=versions_naming
+    )
+    by_team = _by_team(session, people, versions_naming, done_by_team, people_done_by_team)
+    return CoverageReport(by_version=by_version, by_team=by_team)
+
+
+@dataclass
+class _People:
+    """Active people with a position, counted per position and per team and position."""
+
+    by_position: dict[str, int]
+    by_team_position: dict[int | None, dict[str, int]]
+
+    @classmethod
+    def count(cls, session: Session, *, in_scope: Sequence[ColumnElement[bool]]) -> "_People":
+        rows = session.exec(
+            select(Person.team_id, Person.position, func.count())
+            .where(*in_scope, col(Person.position).is_not(None))
+            .group_by(col(Person.team_id), col(Person.position))
+        ).all()
+        people = cls(by_position={}, by_team_position={})
+        for team_id, position, n in rows:
+            key = str(getattr(position, "value", position))
+            people.by_position[key] = people.by_position.get(key, 0) + n
+            people.by_team_position.setdefault(team_id, {})[key] = n
+        return people
+
+
+def _acknowledgments_by_version_and_team(
+    session: Session,
+    *,
+    in_scope: Sequence[ColumnElement[bool]],
+    in_force: dict[int, StandardVersion],
+) -> tuple[dict[int, int], dict[int | None, int]]:
+    """Acknowledgments of the versions in force that still apply, per version and per team."""
     acknowledged = session.exec(
         select(Acknowledgment.version_id, Person.team_id, func.count())
         .join(Person, col(Person.id) == Acknowledgment.person_id)
-        .join(
-            VersionPosition,
-            and_(
-                col(VersionPosition.version_id) == Acknowledgment.version_id,
-                col(VersionPosition.position) == Person.position,
-            ),
-        )
+        .join(VersionPosition, _STILL_APPLIES)
         .where(*in_scope)
         # Team first: SQLite then walks people by the team index and each person's
         # acknowledgments by the (person_id, version_id) index, 3× faster than the other way.
         .group_by(col(Person.team_id), col(Acknowledgment.version_id))
     ).all()
-    in_force_ids = [version.id for _, version in versions]
-    acknowledged_by_person = session.exec(
-        select(Person.team_id, Person.position, func.count())
-        .select_from(Acknowledgment)
-        .join(Person, col(Person.id) == Acknowledgment.person_id)
-        .join(
-            VersionPosition,
-            and_(
-                col(VersionPosition.version_id) == Acknowledgment.version_id,
-                col(VersionPosition.position) == Person.position,
-            ),
-        )
-        .where(*in_scope, col(Acknowledgment.version_id).in_(in_force_ids))
-        .group_by(col(Person.team_id), col(Person.id))
-    ).all()
-
-    people_by_position: dict[str, int] = {}
-    people_by_team_position: dict[int | None, dict[str, int]] = {}
-    for team_id, position, n in people:
-        key = str(getattr(position, "value", position))
-        people_by_position[key] = people_by_position.get(key, 0) + n
-        people_by_team_position.setdefault(team_id, {})[key] = n
-    in_force = {version.id: version for _, version in versions}
     done_by_version: dict[int, int] = {}
     done_by_team: dict[int | None, int] = {}
     for version_id, team_id, n in acknowledged:
         if version_id in in_force:
             done_by_version[version_id] = done_by_version.get(version_id, 0) + n
             done_by_team[team_id] = done_by_team.get(team_id, 0) + n
+    return done_by_version, done_by_team
 
-    by_version = []
-    versions_naming: dict[str, int] = {}
-    for standard, version in versions:
-        for position in version.positions:
-            versions_naming[position] = versions_naming.get(position, 0) + 1
-        due = sum(people_by_position.get(p, 0) for p in version.positions)
-        if due:
-            by_version.append(
-                (standard, version, Coverage(due, done_by_version.get(id_of(version), 0)))
-            )
-    by_version.sort(key=lambda row: (row[2].worst_first(), row[0].code))
-    due_by_team = {
-        team_id: sum(n * versions_naming.get(p, 0) for p, n in positions.items())
-        for team_id, positions in people_by_team_position.items()
-    }
-    people_due_by_team = {
-        team_id: sum(n for p, n in positions.items() if versions_naming.get(p))
-        for team_id, positions in people_by_team_position.items()
-    }
+
+def _people_done_by_team(
+    session: Session,
+    *,
+    in_scope: Sequence[ColumnElement[bool]],
+    in_force: dict[int, StandardVersion],
+    versions_naming: dict[str, int],
+) -> dict[int | None, int]:
+    """Per team, the people who have acknowledged every version in force for their position."""
+    acknowledged_by_person = session.exec(
+        select(Person.team_id, Person.position, func.count())
+        .select_from(Acknowledgment)
+        .join(Person, col(Person.id) == Acknowledgment.person_id)
+        .join(VersionPosition, _STILL_APPLIES)
+        .where(*in_scope, col(Acknowledgment.version_id).in_(list(in_force)))
+        .group_by(col(Person.team_id), col(Person.id))
+    ).all()
     people_done_by_team: dict[int | None, int] = {}
     for team_id, position, n in acknowledged_by_person:
         key = str(getattr(position, "value", position))
         if n >= versions_naming.get(key, 0) > 0:
             people_done_by_team[team_id] = people_done_by_team.get(team_id, 0) + 1
+    return people_done_by_team
+
+
+def _by_team(
+    session: Session,
+    people: _People,
+    versions_naming: dict[str, int],
+    done_by_team: dict[int | None, int],
+    people_done_by_team: dict[int | None, int],
+) -> list[TeamCoverage]:
+    """Each team with anything due, worst first."""
+    due_by_team = {
+        team_id: sum(n * versions_naming.get(p, 0) for p, n in positions.items())
+        for team_id, positions in people.by_team_position.items()
+    }
+    people_due_by_team = {
+        team_id: sum(n for p, n in positions.items() if versions_naming.get(p))
+        for team_id, positions in people.by_team_position.items()
+    }
     teams = session.exec(
         select(Team).where(col(Team.id).in_([t for t, due in due_by_team.items() if t and due]))
     ).all()
@@ -158,7 +201,7 @@ def coverage(session: Session, *, team_ids: Sequence[int] | None) -> CoverageRep
     by_team.sort(
         key=lambda tc: (tc.people.worst_first(), tc.acknowledgments.worst_first(), tc.team.name)
     )
-    return CoverageReport(by_version=by_version, by_team=by_team)
+    return by_team
 
 
 @dataclass

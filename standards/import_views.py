@@ -14,7 +14,7 @@ from fastapi.responses import Response
 from frontline.deps import SessionDep, client_ip
 from frontline.i18n import N_
 from frontline.uploads import UploadError, decode_text, human_size, read_upload
-from frontline.web import render, templates, translate
+from frontline.web import render, translate
 from standards import library_file
 from standards.dependencies import AuthorUser, StandardDep
 from standards.library_file.problems import MORE_PROBLEMS, ImportProblem, Msg, shown
@@ -29,7 +29,6 @@ ACTION_LABELS = {
     "untouched": N_("Not in the file"),
     "error": N_("Error"),
 }
-templates.env.globals["action_labels"] = ACTION_LABELS
 
 
 def _page(

@@ -1,18 +1,17 @@
 """Supervisors' pages: coverage of acknowledgments, one person's page, and reminders."""
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Form, HTTPException, Path, Request
 from fastapi.responses import Response
 
-from frontline import home, person_panels
+from frontline import person_panels
 from frontline.deps import SessionDep, client_ip
 from frontline.models import id_of, utcnow
 from frontline.web import redirect, render, translate
 from staff import service as staff_service
 from staff.dependencies import PersonInScope
-from staff.models import Person
-from standards import acknowledgments, coverage, reminders, service
+from standards import coverage, reminders, service
 from standards.dependencies import ReportViewer
 from standards.models import StandardVersion, VersionStatus
 
@@ -120,32 +119,3 @@ def person_overview(
         "reminded": _count(request, "reminded"),
     }
     return render(request, "standards/person_overview.html", context)
-
-
-# ---- panels -----------------------------------------------------------------------------------
-
-
-@person_panels.register_person_panel
-def _standards_person_panel(session: Any, person: Person, viewer: Any) -> home.Panel | None:
-    if person.position is None:
-        return None
-    outstanding = acknowledgments.outstanding_for(session, person=person)
-    applicable = coverage.applicable_count(session, person=person)
-    reminded_today = reminders.standards_reminded_today(session, person_id=id_of(person))
-    context = {
-        "outstanding": outstanding,
-        "progress": coverage.Coverage(applicable, applicable - len(outstanding)),
-        "reminded_today": reminded_today,
-    }
-    return home.Panel("standards/_person_acknowledgments.html", context, order=10)
-
-
-@home.register_panel
-def _reminders_panel(session: Any, user: Any) -> home.Panel | None:
-    person = staff_service.get_person(session, person_id=user.id)
-    if person is None or person.position is None:
-        return None
-    notices = reminders.reminders_for(session, person=person)
-    if not notices:
-        return None
-    return home.Panel("standards/_home_reminders.html", {"notices": notices}, order=5)

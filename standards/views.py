@@ -9,23 +9,20 @@ from fastapi.responses import Response
 from pydantic import Field
 from sqlmodel import Session
 
-from frontline import forms, home, status
+from frontline import forms, status
 from frontline.deps import SessionDep, client_ip
 from frontline.i18n import N_
-from frontline.markdown import render as markdown
 from frontline.models import id_of, utcnow
 from frontline.web import (
     locale_of,
     redirect,
     render,
     render_page_or_fragment,
-    templates,
     translate,
 )
-from staff import service as staff_service
 from staff.dependencies import CurrentUser
-from staff.models import POSITION_LABELS, Person, Position, Role
-from standards import acknowledgments, diff, nav_badge, reading_evidence, service
+from staff.models import POSITION_LABELS, Person, Position
+from standards import acknowledgments, diff, reading_evidence, service
 from standards.acknowledgment_views import router as acknowledgment_router
 from standards.dependencies import AuthorUser, DraftDep, StandardDep, VersionDep, can_author
 from standards.done_messages import DISCARDED, DRAFT_STARTED, PUBLISHED, RETIRED
@@ -39,12 +36,6 @@ from standards.forms import (
 )
 from standards.import_views import router as import_router
 from standards.models import (
-    CATEGORIES_BY_KIND,
-    CATEGORY_LABELS,
-    CHANNEL_LABELS,
-    KIND_LABELS,
-    SEVERITY_LABELS,
-    STATUS_LABELS,
     Category,
     Channel,
     Kind,
@@ -62,18 +53,6 @@ router.include_router(import_router)
 router.include_router(acknowledgment_router)
 router.include_router(supervision_router)
 PAGE_SIZE = 25
-
-templates.env.globals.update(
-    kind_labels=KIND_LABELS,
-    category_labels=CATEGORY_LABELS,
-    channel_labels=CHANNEL_LABELS,
-    severity_labels=SEVERITY_LABELS,
-    status_labels=STATUS_LABELS,
-    categories_by_kind=CATEGORIES_BY_KIND,
-    markdown=markdown,
-    outstanding_count=nav_badge.outstanding_count,
-)
-
 
 # ---- library ----------------------------------------------------------------------------------
 
@@ -466,31 +445,3 @@ def compare_versions(
         "show_all": request.query_params.get("all") == "1",
     }
     return render(request, "standards/diff.html", context)
-
-
-# ---- home page panels -------------------------------------------------------------------------
-
-
-@home.register_panel
-def _acknowledgment_panel(session: Any, user: Any) -> home.Panel | None:
-    person = staff_service.get_person(session, person_id=user.id)
-    if person is None or person.position is None:
-        return None
-    outstanding = acknowledgments.outstanding_for(session, person=person)
-    return home.Panel("standards/_home_acknowledge.html", {"outstanding": outstanding}, order=10)
-
-
-@home.register_panel
-def _author_panel(session: Any, user: Any) -> home.Panel | None:
-    if user.role not in (Role.author, Role.admin):
-        return None
-    return home.Panel(
-        "standards/_home_author.html", {"counts": service.count_by_status(session)}, order=20
-    )
-
-
-@home.register_panel
-def _coverage_panel(session: Any, user: Any) -> home.Panel | None:
-    if user.role not in (Role.supervisor, Role.hr, Role.admin):
-        return None
-    return home.Panel("standards/_home_coverage.html", {}, order=30)
