@@ -115,7 +115,8 @@ class LoginSession(SQLModel, table=True):
 
 
 class LoginAttempt(SQLModel, table=True):
-    """Every password check, kept for throttling and for the audit of failed logins."""
+    """Every password check, for throttling; pruned once older than the throttle window
+    (failed logins are kept in the audit trail)."""
 
     __tablename__ = "login_attempt"
     __table_args__ = (

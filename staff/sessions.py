@@ -6,7 +6,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import delete, update
 from sqlmodel import Session, col, select
 
 from frontline.models import id_of, utcnow
@@ -176,3 +176,23 @@ def seconds_to_wait(session: Session, *, employee_no: str, ip: str) -> int:
 def record_attempt(session: Session, *, employee_no: str, ip: str, succeeded: bool) -> None:
     session.add(LoginAttempt(employee_no=employee_no[:32], ip=ip[:64], succeeded=succeeded))
     session.flush()
+    prune_attempts(session)
+
+
+# Attempts older than WINDOW count for no rule (failed logins stay in the audit trail).
+# Every recorded attempt deletes up to PRUNE_BATCH of them, so the table stays about one
+# window long without a scheduled job, and no login waits on a large delete.
+PRUNE_BATCH = 100
+
+
+def prune_attempts(session: Session, *, limit: int = PRUNE_BATCH) -> None:
+    """Delete attempts that no throttling rule can use any more, among the oldest `limit`.
+
+    Ids grow with time, so the oldest rows by primary key are found without an index on `at`
+    and without reading the rows still in use."""
+    oldest = select(LoginAttempt.id).order_by(col(LoginAttempt.id)).limit(limit)
+    session.execute(
+        delete(LoginAttempt)
+        .where(col(LoginAttempt.id).in_(oldest), col(LoginAttempt.at) <= utcnow() - WINDOW)
+        .execution_options(synchronize_session=False)
+    )
