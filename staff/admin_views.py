@@ -107,26 +107,28 @@ def new_person_page(request: Request, session: SessionDep, _admin: AdminUser) ->
 async def create_person(request: Request, session: SessionDep, admin: AdminUser) -> Response:
     values = dict(await request.form())
     form, errors = forms.parse(PersonForm, values)
-    if form and service.get_by_employee_no(session, employee_no=form.employee_no):
-        errors["employee_no"] = N_("This employee number is already taken.")
     if form and (refused := _refused_role_change(admin, None, form.role, form.active)):
         errors["role"] = refused
-    if form is None or errors:
-        context = {"person": None, "values": values, "errors": errors, **_person_choices(session)}
-        return render(request, "staff/person_form.html", context, status_code=400)
-    person = service.create_person(
-        session,
-        employee_no=form.employee_no,
-        name=form.name,
-        role=form.role,
-        position=form.position,
-        team_id=form.team_id,
-        email=form.email,
-        actor_id=admin.id,
-        ip=client_ip(request),
-    )
-    person.active = form.active
-    return redirect(request, f"/people/{person.id}?created=1")
+    if form and not errors:
+        try:
+            person = service.create_person(
+                session,
+                employee_no=form.employee_no,
+                name=form.name,
+                role=form.role,
+                position=form.position,
+                team_id=form.team_id,
+                email=form.email,
+                active=form.active,
+                actor_id=admin.id,
+                ip=client_ip(request),
+            )
+        except service.PersonRefused as refused_person:
+            errors[refused_person.field] = refused_person.message
+        else:
+            return redirect(request, f"/people/{person.id}?created=1")
+    context = {"person": None, "values": values, "errors": errors, **_person_choices(session)}
+    return render(request, "staff/person_form.html", context, status_code=400)
 
 
 def _person_context(
@@ -174,14 +176,18 @@ async def update_person(
     form, errors = forms.parse(PersonForm, values)
     if form and (refused := _refused_role_change(admin, person, form.role, form.active)):
         errors["role"] = refused
-    if form is None or errors:
-        context = _person_context(session, person, policy, admin, values=values, errors=errors)
-        return render(request, "staff/person.html", context, status_code=400)
-    changes = form.model_dump(exclude={"employee_no"})
-    service.update_person(
-        session, person=person, changes=changes, actor_id=admin.id, ip=client_ip(request)
-    )
-    return redirect(request, f"/people/{person.id}?saved=1")
+    if form and not errors:
+        changes = form.model_dump(exclude={"employee_no"})
+        try:
+            service.update_person(
+                session, person=person, changes=changes, actor_id=admin.id, ip=client_ip(request)
+            )
+        except service.PersonRefused as refused_person:
+            errors[refused_person.field] = refused_person.message
+        else:
+            return redirect(request, f"/people/{person.id}?saved=1")
+    context = _person_context(session, person, policy, admin, values=values, errors=errors)
+    return render(request, "staff/person.html", context, status_code=400)
 
 
 @router.post("/people/{person_id}/deactivate")
@@ -369,6 +375,10 @@ def _team_context(
     }
 
 
+def _whole_numbers(texts: list[str]) -> list[int]:
+    return [int(text) for text in texts if text.isascii() and text.isdigit()]
+
+
 @router.get("/org/teams/new")
 def new_team_page(request: Request, session: SessionDep, _admin: AdminUser) -> Response:
     values = {"active": True, "supervisor_ids": []}
@@ -398,10 +408,10 @@ async def save_team(
         raise HTTPException(status_code=404)
     form_data = await request.form()
     values: dict[str, object] = dict(form_data)
-    values["supervisor_ids"] = [
-        int(v) for v in form_data.getlist("supervisor_ids") if isinstance(v, str) and v.isdigit()
-    ]
-    form, errors = forms.parse(TeamForm, values)
+    ticked = [v for v in form_data.getlist("supervisor_ids") if isinstance(v, str)]
+    form, errors = forms.parse(TeamForm, {**values, "supervisor_ids": ticked})
+    # Shown again on an error: the boxes stay ticked (a forged, non-numeric id is dropped).
+    values["supervisor_ids"] = form.supervisor_ids if form else _whole_numbers(ticked)
     if form:
         if service.get_branch(session, branch_id=form.branch_id) is None:
             errors["branch_id"] = N_("Choose one of the options.")

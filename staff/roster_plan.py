@@ -301,7 +301,7 @@ def _create(
     session: Session, row: PlannedRow, team_id: int | None, *, actor_id: int | None, ip: str
 ) -> None:
     values = row.values
-    person = service.create_person(
+    service.create_person(
         session,
         employee_no=row.employee_no,
         name=row.name,
@@ -309,12 +309,10 @@ def _create(
         position=values.get("position"),  # type: ignore[arg-type]
         team_id=team_id,
         email=values.get("email", ""),  # type: ignore[arg-type]
+        active=values.get("active") is not False,
         actor_id=actor_id,
         ip=ip,
     )
-    if values.get("active") is False:
-        person.active = False
-        session.add(person)
 
 
 def import_roster(

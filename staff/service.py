@@ -70,6 +70,21 @@ def list_people(
     return list(people), total
 
 
+@dataclasses.dataclass
+class PersonRefused(Exception):
+    """A person cannot be saved so; `field` is the form field at fault, `message` a msgid."""
+
+    field: str
+    message: str
+
+
+def _check_team(session: Session, team_id: object) -> None:
+    if team_id is None:
+        return
+    if not isinstance(team_id, int) or get_team(session, team_id=team_id) is None:
+        raise PersonRefused("team_id", N_("Choose one of the options."))
+
+
 def create_person(
     session: Session,
     *,
@@ -81,9 +96,15 @@ def create_person(
     email: str = "",
     password: str | None = None,
     locale: str | None = None,
+    active: bool = True,
     actor_id: int | None = None,
     ip: str = "",
 ) -> Person:
+    """A new person; PersonRefused for a taken employee number or a team that does not exist.
+    Who may give which role is check_may_assign, asked by the caller that knows the actor."""
+    if get_by_employee_no(session, employee_no=employee_no) is not None:
+        raise PersonRefused("employee_no", N_("This employee number is already taken."))
+    _check_team(session, team_id)
     person = Person(
         employee_no=employee_no,
         name=name,
@@ -92,6 +113,7 @@ def create_person(
         team_id=team_id,
         email=email,
         locale=locale,
+        active=active,
         password_hash=passwords.hash_password(password) if password else "",
         password_changed_at=utcnow() if password else None,
     )
@@ -103,7 +125,7 @@ def create_person(
         actor_id=actor_id,
         target_type="person",
         target_id=person.id,
-        detail={"employee_no": employee_no, "role": role.value},
+        detail={"employee_no": employee_no, "role": role.value, "active": active},
         ip=ip,
     )
     return person
@@ -117,7 +139,10 @@ def update_person(
     actor_id: int | None,
     ip: str = "",
 ) -> dict[str, list[object]]:
-    """Apply field changes; returns {field: [old, new]} for what actually changed."""
+    """Apply field changes; returns {field: [old, new]} for what actually changed.
+    PersonRefused for a team that does not exist."""
+    if "team_id" in changes:
+        _check_team(session, changes["team_id"])
     changed: dict[str, list[object]] = {}
     for field, value in changes.items():
         old = getattr(person, field)

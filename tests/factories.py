@@ -57,7 +57,7 @@ def make_person(
 ) -> Person:
     number = next(_seq)
     with db.session() as session:
-        person = service.create_person(
+        return service.create_person(
             session,
             employee_no=employee_no or f"T{number:05d}",
             name=name or f"员工{number}",
@@ -66,11 +66,9 @@ def make_person(
             team_id=team.id if team else None,
             password=password,
             locale=locale,
+            active=active,
             actor_id=None,
         )
-        person.active = active
-        session.add(person)
-        return person
 
 
 def supervise(db: Database, *, supervisor: Person, team: Team) -> None:

@@ -1,0 +1,108 @@
+"""Staff rules live in the services, so the people pages, the roster import, the command line
+and the test factories obey the same ones: each once through the service, once through HTTP."""
+
+import pytest
+from sqlmodel import select
+
+from frontline.audit_trail import AuditTrailEvent
+from staff import service
+from staff.models import Person, Role
+from tests.factories import PASSWORD, make_person, make_team
+
+
+@pytest.fixture
+def admin_client(db, client):
+    admin = make_person(db, role=Role.admin)
+    client.login(admin.employee_no, PASSWORD)
+    return client
+
+
+# ---- creating a person ------------------------------------------------------------------------
+
+
+def test_a_person_is_created_active_or_not_in_one_call(db):
+    with db.session() as session:
+        active = service.create_person(session, employee_no="S0001", name="在职", actor_id=None)
+        resting = service.create_person(
+            session, employee_no="S0002", name="休假", active=False, actor_id=None
+        )
+        assert active.active and not resting.active
+    with db.session() as session:
+        event = session.exec(
+            select(AuditTrailEvent).where(AuditTrailEvent.target_id == str(resting.id))
+        ).one()
+        assert event.action == "person.create" and event.detail["active"] is False
+
+
+def test_the_service_refuses_a_taken_number_or_a_team_that_does_not_exist(db):
+    make_person(db, employee_no="S0003")
+    with db.session() as session:
+        with pytest.raises(service.PersonRefused) as taken:
+            service.create_person(session, employee_no="S0003", name="重复", actor_id=None)
+        assert taken.value.field == "employee_no"
+        with pytest.raises(service.PersonRefused) as no_team:
+            service.create_person(session, employee_no="S0004", name="无组", team_id=987654)
+        assert no_team.value.field == "team_id"
+        person = service.get_by_employee_no(session, employee_no="S0003")
+        assert person is not None
+        with pytest.raises(service.PersonRefused):
+            service.update_person(
+                session, person=person, changes={"team_id": 987654}, actor_id=None
+            )
+    with db.session() as session:
+        assert service.get_by_employee_no(session, employee_no="S0004") is None
+
+
+def test_new_person_page_creates_them_inactive_when_the_box_is_not_ticked(db, admin_client):
+    response = admin_client.submit(
+        "/people/new",
+        {"employee_no": "S0005", "name": "未启用", "role": "employee"},
+        token_page="/",
+    )
+    assert response.status_code == 303
+    with db.session() as session:
+        person = service.get_by_employee_no(session, employee_no="S0005")
+        assert person is not None and not person.active
+
+
+def test_a_team_that_does_not_exist_is_a_field_error_not_a_500(db, admin_client):
+    team = make_team(db)
+    person = make_person(db, team=team, name="调组")
+    created = admin_client.submit(
+        "/people/new",
+        {"employee_no": "S0006", "name": "新人", "role": "employee", "team_id": "987654"},
+        token_page="/",
+    )
+    assert created.status_code == 400
+    assert 'aria-invalid="true"' in created.text and "Choose one of the options." in created.text
+    assert "新人" in created.text  # the form keeps what was typed
+    moved = admin_client.submit(
+        f"/people/{person.id}",
+        {"name": "调组", "role": "employee", "team_id": "987654"},
+        token_page="/",
+    )
+    assert moved.status_code == 400 and "Choose one of the options." in moved.text
+    with db.session() as session:
+        assert session.get(Person, person.id).team_id == team.id
+        assert service.get_by_employee_no(session, employee_no="S0006") is None
+
+
+@pytest.mark.parametrize("forged", ["²", "٣", "1e3", "", "abc"])
+def test_a_supervisor_id_that_is_not_a_number_is_a_400(db, admin_client, forged):
+    supervisor = make_person(db, role=Role.supervisor, name="组长乙")
+    team = make_team(db)
+    response = admin_client.submit(
+        f"/org/teams/{team.id}",
+        {
+            "branch_id": str(team.branch_id),
+            "name": team.name,
+            "active": "on",
+            "supervisor_ids": [str(supervisor.id), forged],
+        },
+        token_page="/",
+    )
+    assert response.status_code == 400
+    assert "Enter a whole number." in response.text
+    assert f'value="{supervisor.id}" checked' in response.text  # still ticked
+    with db.session() as session:
+        assert service.supervisor_ids(session, team_id=team.id) == []
