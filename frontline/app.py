@@ -46,6 +46,7 @@ def create_app(settings: Settings | None = None, *, check_migrations: bool = Tru
         openapi_url=None,
     )
     app.state.settings = settings
+    templates.env.auto_reload = settings.reload_templates
     app.state.database = database
     app.state.secret_key = settings.resolved_secret_key()
     app.add_middleware(SecurityMiddleware, secret_key=app.state.secret_key)

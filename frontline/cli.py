@@ -18,7 +18,7 @@ def _database() -> Database:
     return Database(get_settings().database_url)
 
 
-def _serve(host: str, port: int, workers: int) -> None:
+def _serve(host: str, port: int, workers: int, *, access_log: bool = False) -> None:
     database = _database()
     try:
         ensure_current(database.engine)
@@ -35,6 +35,7 @@ def _serve(host: str, port: int, workers: int) -> None:
         # Off: uvicorn would believe X-Forwarded-For from any local client. The app reads
         # forwarded headers itself, from FRONTLINE_TRUSTED_PROXIES only (frontline.proxies).
         proxy_headers=False,
+        access_log=access_log,
     )
 
 
@@ -42,9 +43,15 @@ def _serve(host: str, port: int, workers: int) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", default=1, show_default=True, type=int)
-def serve(host: str, port: int, workers: int) -> None:
+@click.option(
+    "--access-log/--no-access-log",
+    default=False,
+    show_default=True,
+    help="Log every request to stderr (a proxy in front usually does; costs ~3% a request).",
+)
+def serve(host: str, port: int, workers: int, access_log: bool) -> None:
     """Serve the app (the database must be migrated)."""
-    _serve(host, port, workers)
+    _serve(host, port, workers, access_log=access_log)
 
 
 @main.group()

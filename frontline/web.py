@@ -96,6 +96,9 @@ def _environment() -> Environment:
         extensions=["jinja2.ext.i18n"],
         trim_blocks=True,
         lstrip_blocks=True,
+        # Checking every template file for changes on every render costs a stat() per
+        # template; create_app turns it on for developers (FRONTLINE_RELOAD_TEMPLATES).
+        auto_reload=False,
     )
     env.install_gettext_callables(_jinja_gettext, _jinja_ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.filters["json_text"] = json_text
