@@ -8,11 +8,10 @@ from fastapi.responses import Response
 from frontline import audit_trail, forms, home
 from frontline.access import public
 from frontline.deps import SessionDep, client_ip
-from frontline.i18n import N_, normalize
-from frontline.models import id_of
+from frontline.i18n import normalize
 from frontline.security import LANG_COOKIE, SESSION_COOKIE
 from frontline.web import redirect, render, safe_next, translate
-from staff import passwords, service, sessions
+from staff import accounts, service, sessions
 from staff.admin_views import router as admin_router
 from staff.dependencies import CurrentUser, LoginDep, PolicyDep
 from staff.forms import PasswordChangeForm
@@ -20,6 +19,12 @@ from staff.models import LOCALES
 
 router = APIRouter()
 router.include_router(admin_router)
+
+SIGN_IN_REFUSAL_STATUS = {
+    accounts.SignInRefusal.incomplete: 400,
+    accounts.SignInRefusal.throttled: 429,
+    accounts.SignInRefusal.wrong: 401,
+}
 
 
 @router.get("/login", dependencies=[public])
@@ -38,58 +43,36 @@ def login(
     password: Annotated[str, Form()] = "",
     next: Annotated[str, Form()] = "/",
 ) -> Response:
-    ip = client_ip(request)
-    employee_no = employee_no.strip()[:32]
-    context = {"next": safe_next(next), "employee_no": employee_no, "errors": {}}
-    if not employee_no or not password:
-        context["error"] = translate(request, "Enter your employee number and password.")
-        return render(request, "staff/login.html", context, status_code=400)
-    wait = sessions.seconds_to_wait(session, employee_no=employee_no, ip=ip)
-    if wait:
-        audit_trail.record(
-            session,
-            action="login.throttled",
-            actor_id=None,
-            detail={"employee_no": employee_no},
-            ip=ip,
-        )
-        context["error"] = translate(
-            request, "Too many failed attempts. Try again in %(seconds)s seconds.", seconds=wait
-        )
+    result = accounts.sign_in(
+        session=session,
+        employee_no=employee_no,
+        password=password,
+        policy=policy,
+        ip=client_ip(request),
+        user_agent=request.headers.get("user-agent", ""),
+        previous_token=request.cookies.get(SESSION_COOKIE, ""),
+    )
+    if result.person is None:
+        refusal = result.refusal or accounts.SignInRefusal.wrong
+        message = accounts.REFUSAL_MESSAGES[refusal]
+        context = {
+            "next": safe_next(next),
+            "employee_no": employee_no.strip()[:32],
+            "errors": {},
+            "error": translate(request, message, seconds=result.wait_seconds),
+        }
+        headers = {"Retry-After": str(result.wait_seconds)} if result.wait_seconds else {}
         return render(
             request,
             "staff/login.html",
             context,
-            status_code=429,
-            headers={"Retry-After": str(wait)},
+            status_code=SIGN_IN_REFUSAL_STATUS[refusal],
+            headers=headers,
         )
-    person = service.authenticate(session, employee_no=employee_no, password=password)
-    sessions.record_attempt(session, employee_no=employee_no, ip=ip, succeeded=person is not None)
-    if person is None:
-        audit_trail.record(
-            session,
-            action="login.failed",
-            actor_id=None,
-            detail={"employee_no": employee_no},
-            ip=ip,
-        )
-        context["error"] = translate(request, "The employee number or password is not correct.")
-        return render(request, "staff/login.html", context, status_code=401)
-    old_token = request.cookies.get(SESSION_COOKIE, "")
-    old = sessions.find(session, token=old_token, policy=policy) if old_token else None
-    if old is not None:
-        sessions.end(session, login_id=id_of(old[0]))
-    token = sessions.start(
-        session,
-        person=person,
-        policy=policy,
-        ip=ip,
-        user_agent=request.headers.get("user-agent", ""),
-    )
-    audit_trail.record(session, action="login.succeeded", actor_id=person.id, ip=ip)
+    person = result.person
     target = "/account?must_change=1" if person.must_change_password else safe_next(next)
     response = redirect(request, target)
-    _set_session_cookie(request, response, token, policy)
+    _set_session_cookie(request, response, result.token, policy)
     return response
 
 
@@ -133,39 +116,25 @@ def change_password(
     }
     form, errors = forms.parse(PasswordChangeForm, data)
     if form is not None:
-        ok, _ = passwords.verify(form.current_password, user.password_hash)
-        if not ok:
-            errors["current_password"] = N_("Your current password is not correct.")
-        elif form.new_password != form.confirm_password:
-            errors["confirm_password"] = N_("The two new passwords differ.")
-        elif problem := passwords.policy_problem(form.new_password, employee_no=user.employee_no):
-            errors["new_password"] = problem
-        elif form.new_password == form.current_password:
-            errors["new_password"] = N_("Choose a password different from the current one.")
-    if errors:
-        context = {"errors": errors, "must_change": user.must_change_password}
-        return render(request, "staff/account.html", context, status_code=400)
-    service.set_password(
-        session,
-        person=user,
-        password=new_password,
-        actor_id=user.id,
-        ip=client_ip(request),
-        end_sessions=False,
-    )
-    user.must_change_password = False
-    # Other browsers signed in as this person end; this one carries on.
-    sessions.end_all_for(session, person_id=id_of(user))
-    token = sessions.start(
-        session,
-        person=user,
-        policy=policy,
-        ip=client_ip(request),
-        user_agent=request.headers.get("user-agent", ""),
-    )
-    response = redirect(request, "/account?changed=1")
-    _set_session_cookie(request, response, token, policy)
-    return response
+        try:
+            token = accounts.change_own_password(
+                session=session,
+                person=user,
+                current_password=form.current_password,
+                new_password=form.new_password,
+                confirm_password=form.confirm_password,
+                policy=policy,
+                ip=client_ip(request),
+                user_agent=request.headers.get("user-agent", ""),
+            )
+        except accounts.PasswordChangeRefused as refused:
+            errors[refused.field] = refused.message
+        else:
+            response = redirect(request, "/account?changed=1")
+            _set_session_cookie(request, response, token, policy)
+            return response
+    context = {"errors": errors, "must_change": user.must_change_password}
+    return render(request, "staff/account.html", context, status_code=400)
 
 
 @router.post("/language", dependencies=[public])
