@@ -614,6 +614,39 @@ def test_empty_and_non_mapping_files():
     assert parse_library("format: frontline-standards/1\nstandards: []\n") == ([], [])
 
 
+def test_every_metadata_problem_of_a_version_is_reported_at_its_line():
+    body = library(
+        standard_yaml(
+            versions=[{"version": "'1'", "effective_date": "2025-13-01", "change_note": "[a]"}]
+        ),
+        standard_yaml("GRT-91", versions=[{"status": "draft", "change_note": None}]),
+        standard_yaml("GRT-92", versions=[{"effective_date": None, "change_note": None}]),
+    )
+    _, errors = parse_library(body)
+    item, draft, published = "GRT-90 versions, item 1", "GRT-91 version 1", "GRT-92 version 1"
+    assert [(e.line, e.message) for e in errors] == [
+        (line_of(body, "version: '1'"), f"{item}: version: must be a whole number, not text."),
+        (
+            line_of(body, "2025-13-01"),
+            f"{item}: effective_date: 2025-13-01 is not a date; write it as YYYY-MM-DD.",
+        ),
+        (line_of(body, "change_note: [a]"), f"{item}: change_note: must be text, not a list."),
+        (
+            line_of(body, "2025-03-01"),
+            f"{draft}: effective_date: a draft has no effective date yet (write null); "
+            "it is set when the draft is published.",
+        ),
+        (
+            line_of(body, "- version: 1", 2),
+            f"{published}: the field effective_date is missing; a published version needs it.",
+        ),
+        (
+            line_of(body, "- version: 1", 2),
+            f"{published}: the field change_note is missing; a published version needs it.",
+        ),
+    ]
+
+
 # ---- the command line --------------------------------------------------------------------------
 
 
