@@ -52,6 +52,16 @@ def test_errors_are_shown_in_the_readers_language(db, client):
     assert empty.status_code == 400 and "文件为空。" in empty.text
 
 
+def test_a_version_metadata_problem_reads_in_chinese(db, client):
+    _login(db, client)
+    client.submit("/language", {"locale": "zh_CN", "next": "/standards/import"})
+    body = library(standard_yaml(versions=[{"change_note": None}]))
+    response = _upload(client, body)
+    assert response.status_code == 400
+    assert f"第 {line_of(body, '- version: 1')} 行" in response.text
+    assert "GRT-90 第 1 版：缺少字段 change_note；published 版本须填写该字段。" in response.text
+
+
 def test_the_preview_leads_with_what_changes(db, client):
     _login(db, client)
     for n in range(1, 5):
