@@ -77,6 +77,7 @@ class Domain:
     # Reachable in templates under the domain's name: `{{ standards.status_labels[...] }}`.
     template_globals: Mapping[str, Any] = field(default_factory=dict)
     subscriptions: Sequence[Subscription] = ()
+    stylesheets: Sequence[str] = ()  # linked from every page, after the shell's own
 
 
 class DomainError(RuntimeError):

@@ -1,4 +1,4 @@
-"""The header's links for one request, gathered from every installed domain's declaration."""
+"""What base.html takes from the installed domains: the header's links and the stylesheets."""
 
 from dataclasses import dataclass
 from typing import Any
@@ -41,3 +41,7 @@ def navigation(request: Request) -> Navigation:
         badge = entry.badge if entry.has_badge(user) else None
         links[entry.menu].append(NavLink(entry.label, entry.href, entry.is_current(path), badge))
     return Navigation(links["main"], links["manage"])
+
+
+def stylesheets() -> list[str]:
+    return [href for domain in installed() for href in domain.stylesheets]

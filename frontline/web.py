@@ -16,7 +16,7 @@ from markupsafe import Markup
 from frontline import status
 from frontline.i18n import DEFAULT, LANGUAGE_NAMES, SUPPORTED, translations
 from frontline.markdown import render as markdown
-from frontline.navigation import navigation
+from frontline.navigation import navigation, stylesheets
 from frontline.settings import ROOT
 
 TEMPLATES_DIR = ROOT / "templates"
@@ -109,6 +109,7 @@ def _environment() -> Environment:
         is_htmx=is_htmx,
         status_message=status.message,
         navigation=navigation,
+        domain_stylesheets=stylesheets,
         markdown=markdown,
     )
     return env

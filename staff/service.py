@@ -7,10 +7,11 @@ from typing import Any
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, delete, select
 
-from frontline import audit_trail
+from frontline import audit_trail, events
 from frontline.i18n import N_
 from frontline.models import id_of, utcnow
 from staff import passwords, sessions
+from staff.events import PersonMoved
 from staff.models import Branch, Person, Position, Role, Team, TeamSupervisor
 
 # ---- people ---------------------------------------------------------------------------------
@@ -143,6 +144,7 @@ def update_person(
     PersonRefused for a team that does not exist."""
     if "team_id" in changes:
         _check_team(session, changes["team_id"])
+    moved_from = (person.position, person.team_id)
     changed: dict[str, list[object]] = {}
     for field, value in changes.items():
         old = getattr(person, field)
@@ -167,6 +169,16 @@ def update_person(
         detail=changed,
         ip=ip,
     )
+    if "position" in changed or "team_id" in changed:
+        old_position, old_team_id = moved_from
+        moved = PersonMoved(
+            person_id=id_of(person),
+            old_position=old_position,
+            new_position=person.position,
+            old_team_id=old_team_id,
+            new_team_id=person.team_id,
+        )
+        events.announce(session=session, event=moved)
     return changed
 
 

@@ -72,4 +72,5 @@ domain = Domain(
         "action_labels": ACTION_LABELS,
         "outstanding_count": nav_badge.outstanding_count,
     },
+    stylesheets=("/static/css/standards.css",),
 )

@@ -8,9 +8,10 @@ from sqlalchemy import ColumnElement, and_, func, or_
 from sqlalchemy.orm import load_only
 from sqlmodel import Session, col, delete, select
 
-from frontline import audit_trail
+from frontline import audit_trail, events
 from frontline.i18n import N_
 from frontline.models import id_of, utcnow
+from standards.events import StandardVersionPublished
 from standards.models import (
     CONTENT_FIELDS,
     TEXT_FIELDS,
@@ -360,6 +361,13 @@ def publish(
         },
         ip=ip,
     )
+    published = StandardVersionPublished(
+        standard_id=id_of(standard),
+        version_id=id_of(version),
+        code=standard.code,
+        number=version.number,
+    )
+    events.announce(session=session, event=published)
 
 
 def retire(
