@@ -9,69 +9,46 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from passlib.context import CryptContext
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from frontline.app import create_app
 from frontline.db import Database
 from frontline.migrate import upgrade
 from frontline.settings import Settings
 from staff import passwords
+from tests.cheap_passwords import FAST_CONTEXT, FAST_DUMMY_HASH
 from tests.client import FrontlineClient
+from tests.databases import PG_URL, WORKER, create_database, drop_database
 
-PG_URL = os.environ.get("FRONTLINE_TEST_DATABASE_URL", "")
 IN_CI = os.environ.get("CI") == "true"
-TEMPLATE_DB = "frontline_test_template"
-
-# Cheap argon2 parameters: the suite logs in hundreds of times. The production parameters
-# are checked by their own test.
-FAST_CONTEXT = CryptContext(
-    schemes=["argon2"],
-    deprecated="auto",
-    argon2__memory_cost=1024,
-    argon2__time_cost=1,
-    argon2__parallelism=1,
-)
+TEMPLATE_DB = f"frontline_test_template_{WORKER}"
 
 
 @pytest.fixture(autouse=True)
 def fast_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(passwords, "pwd_context", FAST_CONTEXT)
-    monkeypatch.setattr(passwords, "_DUMMY_HASH", FAST_CONTEXT.hash("dummy-password-1"))
-
-
-def _admin_url(url: str, database: str) -> str:
-    return make_url(url).set(database=database).render_as_string(hide_password=False)
+    monkeypatch.setattr(passwords, "_DUMMY_HASH", FAST_DUMMY_HASH)
 
 
 @pytest.fixture(scope="session")
-def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> str:
+def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A migrated database to copy: a SQLite file path, or a PostgreSQL template name."""
     if PG_URL:
-        admin = create_engine(_admin_url(PG_URL, "postgres"), isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{TEMPLATE_DB}" WITH (FORCE)'))
-            conn.execute(text(f'CREATE DATABASE "{TEMPLATE_DB}"'))
-        admin.dispose()
-        upgrade(_admin_url(PG_URL, TEMPLATE_DB))
-        return TEMPLATE_DB
+        drop_database(TEMPLATE_DB)
+        upgrade(create_database(TEMPLATE_DB))
+        yield TEMPLATE_DB
+        drop_database(TEMPLATE_DB)
+        return
     path = tmp_path_factory.mktemp("template") / "template.db"
     upgrade(f"sqlite:///{path}")
-    return str(path)
+    yield str(path)
 
 
 @pytest.fixture
 def database_url(migrated_template: str, tmp_path: Path) -> Iterator[str]:
     if PG_URL:
         name = f"frontline_test_{uuid.uuid4().hex[:12]}"
-        admin = create_engine(_admin_url(PG_URL, "postgres"), isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{migrated_template}"'))
-        yield _admin_url(PG_URL, name)
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        yield create_database(name, template=migrated_template)
+        drop_database(name)
         return
     path = tmp_path / "frontline.db"
     shutil.copy(migrated_template, path)

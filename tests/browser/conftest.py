@@ -8,19 +8,17 @@ Playwright the tests are skipped locally but fail in CI, where they must really 
 import json
 import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
+import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from staff.demo import DEMO_PASSWORD
+from tests.databases import PG_URL, create_database, drop_database
+from tests.live_server import ServerFailed, environment, run_frontline, serving
 
 REPO = Path(__file__).resolve().parents[2]
 AXE_JS = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
@@ -54,7 +52,6 @@ LOGINS = {
     "employee": "E1001",
 }
 PASSWORD = DEMO_PASSWORD
-SERVER_START_TIMEOUT = 30.0
 
 
 def _unavailable(reason: str) -> None:
@@ -63,79 +60,34 @@ def _unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _frontline_command() -> list[str]:
-    """The installed `frontline` script beside this Python, else `python -c` on the CLI."""
-    script = Path(sys.executable).with_name("frontline")
-    if script.exists():
-        return [str(script)]
-    return [sys.executable, "-c", "from frontline.cli import main; main()"]
-
-
-def _healthy(url: str) -> bool:
+@contextmanager
+def _live_database(workdir: Path) -> Iterator[str]:
+    """The live server's database: a new one on the test PostgreSQL server when
+    FRONTLINE_TEST_DATABASE_URL names one (the CI's PostgreSQL pass), else a SQLite file."""
+    if not PG_URL:
+        yield f"sqlite:///{workdir / 'demo.db'}"
+        return
+    name = f"frontline_browser_{uuid.uuid4().hex[:12]}"
     try:
-        with urllib.request.urlopen(url + "/healthz", timeout=2) as response:  # noqa: S310
-            return bool(response.status == 200)
-    except (urllib.error.URLError, OSError):
-        return False
+        yield create_database(name)
+    finally:
+        drop_database(name)
 
 
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Base URL of the demo bank, served from a fresh SQLite database for this session."""
+    """Base URL of the demo bank, served from a fresh database for this session."""
     workdir = tmp_path_factory.mktemp("live-server")
-    env = {
-        **os.environ,
-        "FRONTLINE_DATABASE_URL": f"sqlite:///{workdir / 'demo.db'}",
-        "FRONTLINE_SECRET_KEY": "browser-tests-secret-key",
-        "PYTHONUNBUFFERED": "1",
-    }
-    command = _frontline_command()
-    demo = subprocess.run(  # noqa: S603 - our own CLI
-        [*command, "demo", "--no-serve"],
-        cwd=workdir,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    if demo.returncode != 0:
-        pytest.fail(f"`frontline demo --no-serve` failed:\n{demo.stdout}\n{demo.stderr}")
-
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    log_path = workdir / "server.log"
-    with log_path.open("w") as log:
-        server = subprocess.Popen(  # noqa: S603 - our own CLI
-            [*command, "serve", "--port", str(port)],
-            cwd=workdir,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        deadline = time.monotonic() + SERVER_START_TIMEOUT
-        while not _healthy(url):
-            if server.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(
-                    f"`frontline serve` did not answer /healthz within {SERVER_START_TIMEOUT}s:\n"
-                    + log_path.read_text()
-                )
-            time.sleep(0.2)
-        yield url
-    finally:
-        server.terminate()
+    with _live_database(workdir) as database_url:
+        env = environment(database_url=database_url, secret_key="browser-tests-secret-key")
+        demo = run_frontline("demo", "--no-serve", env=env, cwd=workdir)
+        if demo.returncode != 0:
+            pytest.fail(f"`frontline demo --no-serve` failed:\n{demo.stdout}\n{demo.stderr}")
         try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+            with serving(env=env, cwd=workdir) as url:
+                yield url
+        except ServerFailed as exc:
+            pytest.fail(str(exc))
 
 
 @pytest.fixture(scope="session")

@@ -2,11 +2,8 @@
 hostile files (huge, NUL, over-long fields) and a server that keeps answering while it parses."""
 
 import http.client
-import os
 import re
 import select
-import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,8 +11,8 @@ import pytest
 from sqlmodel import select as sql_select
 
 from staff.models import Person, Position, Role
-from tests.browser.conftest import _free_port, _frontline_command, _healthy
 from tests.factories import PASSWORD, make_branch, make_person, make_team
+from tests.live_server import environment, serving
 from tests.staff.test_roster import FINGERPRINT_RE, _preview, _upload
 
 HEADER = "employee_no,name,role,position,branch_code,team,email,active\n"
@@ -238,35 +235,9 @@ def test_an_oversized_upload_is_refused_with_a_message(db, hr_client, app):
 def roster_server(db, database_url: str, tmp_path: Path) -> Iterator[str]:
     """`frontline serve` on this test's database, with one HR login (H0001); its base URL."""
     make_person(db, role=Role.hr, employee_no="H0001", name="人力")
-    env = {
-        **os.environ,
-        "FRONTLINE_DATABASE_URL": database_url,
-        "FRONTLINE_SECRET_KEY": "roster-server-test-key",
-    }
-    command = _frontline_command()
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    with (tmp_path / "server.log").open("w") as log:
-        server = subprocess.Popen(  # noqa: S603 - our own CLI
-            [*command, "serve", "--port", str(port)],
-            cwd=tmp_path,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        deadline = time.monotonic() + 30
-        while not _healthy(url):
-            assert server.poll() is None and time.monotonic() < deadline, "server did not start"
-            time.sleep(0.2)
+    env = environment(database_url=database_url, secret_key="roster-server-test-key")
+    with serving(env=env, cwd=tmp_path) as url:
         yield url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 CSRF_RE = re.compile(r'name="csrf-token" content="([^"]+)"')
