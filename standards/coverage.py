@@ -70,6 +70,7 @@ _STILL_APPLIES = and_(
 _CACHE_SIZE = 32
 _cache: OrderedDict[Hashable, "CoverageReport"] = OrderedDict()
 _cache_lock = threading.Lock()
+_compute_lock = threading.Lock()
 
 
 def _fingerprint(session: Session) -> tuple[object, ...]:
@@ -109,11 +110,17 @@ def coverage(session: Session, *, team_ids: Sequence[int] | None) -> CoverageRep
         if report is not None:
             _cache.move_to_end(key)
             return report
-    report = _compute(session, team_ids=team_ids)
-    with _cache_lock:
-        _cache[key] = report
-        while len(_cache) > _CACHE_SIZE:
-            _cache.popitem(last=False)
+    # One computation at a time: under load, twenty requests arriving at once would
+    # otherwise each compute the same report.
+    with _compute_lock:
+        with _cache_lock:
+            report = _cache.get(key)
+        if report is None:
+            report = _compute(session, team_ids=team_ids)
+            with _cache_lock:
+                _cache[key] = report
+                while len(_cache) > _CACHE_SIZE:
+                    _cache.popitem(last=False)
     return report
 
 

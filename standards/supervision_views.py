@@ -2,7 +2,7 @@
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Form, HTTPException, Path, Request
+from fastapi import APIRouter, Form, HTTPException, Path, Query, Request
 from fastapi.responses import Response
 
 from frontline import person_panels
@@ -17,6 +17,9 @@ from standards.models import StandardVersion, VersionStatus
 
 router = APIRouter()
 VersionId = Annotated[int, Path(ge=1)]
+# A whole region holds thousands of people per standard: the list is paged (outstanding
+# first), while the per-team figures above it count everyone.
+PEOPLE_PAGE_SIZE = 100
 
 
 @router.get("/acknowledgments/report")
@@ -41,20 +44,29 @@ def _count(request: Request, name: str) -> int | None:
 
 @router.get("/acknowledgments/report/{version_id}")
 def coverage_detail(
-    request: Request, session: SessionDep, viewer: ReportViewer, version_id: VersionId
+    request: Request,
+    session: SessionDep,
+    viewer: ReportViewer,
+    version_id: VersionId,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
     version = _published_version(session, version_id)
     standard = service.get_standard(session, standard_id=version.standard_id)
     team_ids = staff_service.visible_team_ids(session, person=viewer)
     people = coverage.people_for_version(session, version=version, team_ids=team_ids)
     now = utcnow()
+    pages = max(1, -(-len(people) // PEOPLE_PAGE_SIZE))
+    shown = people[(page - 1) * PEOPLE_PAGE_SIZE : page * PEOPLE_PAGE_SIZE]
     context = {
         "standard": standard,
         "version": version,
-        "people": people,
+        "people": shown,
+        "outstanding_total": sum(1 for s in people if s.acknowledged_at is None),
+        "page": page,
+        "pages": pages,
         "teams": coverage.coverage_by_team(people),
         "may_remind": {
-            s.person.id for s in people if reminders.may_remind(s.last_reminded_at, now=now)
+            s.person.id for s in shown if reminders.may_remind(s.last_reminded_at, now=now)
         },
         "reminded": _count(request, "reminded"),
         "skipped": _count(request, "skipped"),

@@ -1,0 +1,26 @@
+"""A standard's coverage detail pages its people (a region has thousands), outstanding
+first, while the per-team figures above the list count everyone."""
+
+from staff.models import Position, Role
+from tests.factories import PASSWORD, make_person, make_standard, make_team
+
+
+def test_people_are_paged_and_figures_count_everyone(db, client):
+    team = make_team(db)
+    hr = make_person(db, role=Role.hr)
+    for _ in range(103):
+        make_person(db, position=Position.teller, team=team, password=None)
+    _, version = make_standard(db, code="PGD-01", positions=["teller"])
+    client.login(hr.employee_no, PASSWORD)
+
+    first = client.get(f"/acknowledgments/report/{version.id}")
+    assert first.status_code == 200
+    assert first.text.count("/overview") == 100
+    assert "0 of 103 done" in first.text
+    assert "page=2" in first.text
+
+    second = client.get(f"/acknowledgments/report/{version.id}?page=2")
+    assert second.text.count("/overview") == 3
+    assert "page=1" in second.text and "page=3" not in second.text
+
+    assert client.get(f"/acknowledgments/report/{version.id}?page=0").status_code == 400
