@@ -29,12 +29,21 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     """
     database: Database = request.app.state.database
     session = database.open_session(write=request.method in UNSAFE_METHODS)
+    request.state.db_session = session
     try:
         yield session
     except BaseException:
+        request.state.db_session = None
         await run_in_threadpool(database.abort, session)
         raise
+    request.state.db_session = None
     await run_in_threadpool(database.finish, session)
+
+
+def open_request_session(request: Request) -> Session | None:
+    """The request's own session while its transaction is open (templates rendered by a
+    view), else None (error pages render after it rolled back)."""
+    return getattr(request.state, "db_session", None)
 
 
 # scope="function": commit before the response is sent, so a redirect never races the commit.

@@ -1,14 +1,17 @@
 """The count beside "To acknowledge" in the navigation, on every page a signed-in person sees.
 
-base.html is rendered by every domain's pages (and by error pages, after the request's
-transaction has rolled back), so the count is read in a short read-only session of its own:
-one indexed COUNT, only for people with a position, at most once per request.
+base.html is rendered by every domain's pages: the count is read in the request's own
+session (a second session cost a fifth of a small page); error pages render after that
+session rolled back, so they read it in a short read-only session of their own. One indexed
+COUNT, only for people with a position, at most once per request.
 """
 
 from fastapi import Request
 from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session
 
 from frontline.db import Database
+from frontline.deps import open_request_session
 from standards import acknowledgments
 
 
@@ -24,14 +27,20 @@ def outstanding_count(request: Request) -> int:
     user = getattr(request.state, "user", None)
     if user is None or user.position is None:
         return 0
-    database: Database = request.app.state.database
     try:
-        with database.session(write=False) as session:
-            count = acknowledgments.count_outstanding(
-                session, person_id=user.id, position=user.position.value
-            )
+        session = open_request_session(request)
+        if session is not None:
+            count = _count(session, user.id, user.position.value)
+        else:
+            database: Database = request.app.state.database
+            with database.session(write=False) as own_session:
+                count = _count(own_session, user.id, user.position.value)
     except SQLAlchemyError:
         # The navigation must never stop an error page from rendering.
         return 0
     remember_outstanding(request, count)
     return count
+
+
+def _count(session: Session, person_id: int, position: str) -> int:
+    return acknowledgments.count_outstanding(session, person_id=person_id, position=position)
