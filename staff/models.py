@@ -49,8 +49,6 @@ POSITION_LABELS: dict[Position, str] = {
     Position.back_office: N_("Back office"),
 }
 
-LOCALES = ("zh_CN", "en")
-
 
 class Branch(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)

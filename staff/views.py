@@ -8,14 +8,13 @@ from fastapi.responses import Response
 from frontline import audit_trail, forms, home
 from frontline.access import public
 from frontline.deps import SessionDep, client_ip
-from frontline.i18n import normalize
+from frontline.i18n import SUPPORTED, normalize
 from frontline.security import LANG_COOKIE, SESSION_COOKIE
 from frontline.web import redirect, render, safe_next, translate
 from staff import accounts, service, sessions
 from staff.admin_views import router as admin_router
 from staff.dependencies import CurrentUser, LoginDep, PolicyDep
 from staff.forms import PasswordChangeForm
-from staff.models import LOCALES
 
 router = APIRouter()
 router.include_router(admin_router)
@@ -147,7 +146,7 @@ def set_language(
 ) -> Response:
     """Choose the UI language: stored on the account when signed in, else in a cookie."""
     chosen = normalize(locale)
-    if chosen not in LOCALES:
+    if chosen not in SUPPORTED:
         return redirect(request, safe_next(next))
     if login is not None:
         person = login[1]
