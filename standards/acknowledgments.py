@@ -12,6 +12,7 @@ from frontline.i18n import N_
 from frontline.models import id_of, utcnow
 from staff.models import Person
 from standards.models import (
+    CARD_COLUMNS,
     Acknowledgment,
     AcknowledgmentReminder,
     Severity,
@@ -118,6 +119,7 @@ def outstanding_for(
         .outerjoin(Acknowledgment, _not_acknowledged_by(id_of(person)))
         .outerjoin(reminded, reminded.c.version_id == StandardVersion.id)
         .where(*_applicable(person.position.value), col(Acknowledgment.id).is_(None))
+        .options(*CARD_COLUMNS)
         .order_by(
             _SEVERITY_RANK,
             col(StandardVersion.effective_date).is_(None),

@@ -9,6 +9,7 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlalchemy.orm import load_only
 from sqlmodel import Field, SQLModel
 
 from frontline.i18n import N_
@@ -270,3 +271,29 @@ class AcknowledgmentReminder(SQLModel, table=True):
     version_id: int = Field(foreign_key="standard_version.id")
     reminded_by_id: int = Field(foreign_key="person.id")
     reminded_at: datetime = utc_field(default_now=True)
+
+
+# What a list of standards shows (library cards, the list to acknowledge): loading bodies,
+# phrases and search text (up to ~150 KB a version) for a list would cost more than the rest
+# of the page. Anything else a list template reads would be loaded row by row: keep in step.
+CARD_COLUMNS = (
+    load_only(*[getattr(Standard, name) for name in ("id", "code", "kind")]),
+    load_only(
+        *[
+            getattr(StandardVersion, name)
+            for name in (
+                "id",
+                "standard_id",
+                "number",
+                "status",
+                "severity",
+                "category",
+                "channels",
+                "positions",
+                "effective_date",
+                "title_zh",
+                "title_en",
+            )
+        ]
+    ),
+)

@@ -5,7 +5,6 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, or_
-from sqlalchemy.orm import load_only
 from sqlmodel import Session, col, delete, select
 
 from frontline import audit_trail, events
@@ -13,6 +12,7 @@ from frontline.i18n import N_
 from frontline.models import id_of, utcnow
 from standards.events import StandardVersionPublished
 from standards.models import (
+    CARD_COLUMNS,
     CONTENT_FIELDS,
     TEXT_FIELDS,
     Category,
@@ -180,33 +180,8 @@ def search(
             )
         )
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    page = query.options(*_LIST_COLUMNS).order_by(col(Standard.code)).limit(limit).offset(offset)
+    page = query.options(*CARD_COLUMNS).order_by(col(Standard.code)).limit(limit).offset(offset)
     return list(session.exec(page).all()), total
-
-
-# What a list of standards shows: loading bodies, phrases and search text (up to ~150 KB a
-# version) for a page of cards would cost more than the rest of the page.
-_LIST_COLUMNS = (
-    load_only(*[getattr(Standard, name) for name in ("id", "code", "kind")]),
-    load_only(
-        *[
-            getattr(StandardVersion, name)
-            for name in (
-                "id",
-                "standard_id",
-                "number",
-                "status",
-                "severity",
-                "category",
-                "channels",
-                "positions",
-                "effective_date",
-                "title_zh",
-                "title_en",
-            )
-        ]
-    ),
-)
 
 
 def count_by_status(session: Session) -> dict[str, int]:
