@@ -90,7 +90,7 @@ def test_scroll_to_the_end_acknowledge_and_go_on(sized_page: Any, size: str) -> 
     assert _badge(page) == before - 1
     if before > 1:
         next_link = page.locator("#acknowledge a.ack-next")
-        assert next_link.inner_text().startswith(("Next:", "下一条"))
+        assert next_link.inner_text().startswith(("Next:", "下一项"))
         assert page.locator("#acknowledge progress").count() == 1
         _shot(page, "acknowledged", size)
         href = next_link.get_attribute("href")
