@@ -7,6 +7,7 @@ import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -92,6 +93,25 @@ def make_client(app):  # type: ignore[no-untyped-def]
     yield make
     for c in clients:
         c.__exit__(None, None, None)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """Under pytest-xdist (`-n 2`, as CI runs it) work goes out file by file, and the browser
+    tests as one unit: one worker drives them in order against one live server and demo bank
+    while the others run everything else. (xdist_group marks would say the same, but
+    --dist loadgroup ignores them on pytest 9.2: pytest-xdist issue 1386.)"""
+    if config.getvalue("dist") not in ("load", "loadfile"):
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class BrowserTestsTogether(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            if nodeid.startswith("tests/browser/"):
+                return "tests/browser/"
+            return super()._split_scope(nodeid)
+
+    return BrowserTestsTogether(config, log)
 
 
 def pytest_configure(config: pytest.Config) -> None:
