@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import create_engine, func, text
+from sqlalchemy import func
 from sqlmodel import select
 
 from frontline import audit_trail, cli
@@ -28,7 +28,7 @@ from standards.library_file import (
 )
 from standards.models import Kind, Standard, StandardVersion, VersionStatus
 from standards.schemas import VersionContent
-from tests import conftest
+from tests.databases import PG_URL, create_database, drop_database
 
 DEMO_FILE = Path(demo.__file__).with_name("demo_library.yaml")
 
@@ -39,19 +39,12 @@ DEMO_FILE = Path(demo.__file__).with_name("demo_library.yaml")
 @pytest.fixture
 def other_db(migrated_template: str, tmp_path: Path) -> Iterator[Database]:
     """A second, empty migrated database (made like conftest's database_url)."""
-    if conftest.PG_URL:
+    if PG_URL:
         name = f"frontline_test_{uuid.uuid4().hex[:12]}"
-        admin = create_engine(
-            conftest._admin_url(conftest.PG_URL, "postgres"), isolation_level="AUTOCOMMIT"
-        )
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{migrated_template}"'))
-        database = Database(conftest._admin_url(conftest.PG_URL, name))
+        database = Database(create_database(name, template=migrated_template))
         yield database
         database.dispose()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        drop_database(name)
         return
     path = tmp_path / "other.db"
     shutil.copy(migrated_template, path)
