@@ -86,7 +86,15 @@ def _ms(value: str, unit: str) -> float:
 def _wrk(
     url: str, *, cookie: str | None, seconds: int, connections: int
 ) -> tuple[float, float, float, int]:
-    args = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "5s", "--latency"]
+    args = [
+        "wrk",
+        f"-t{min(2, connections)}",
+        f"-c{connections}",
+        f"-d{seconds}s",
+        "--timeout",
+        "5s",
+        "--latency",
+    ]
     if cookie:
         args += ["-H", f"Cookie: {cookie}"]
     out = subprocess.run(  # noqa: S603
