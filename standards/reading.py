@@ -52,6 +52,7 @@ class VersionText:
     forbidden_phrases: list[Text]
     good_practice: Text
     bad_practice: Text
+    veto_checks: list[Text]
 
 
 def _pick(zh: str | None, en: str | None, lang: Lang) -> Text:
@@ -79,6 +80,7 @@ def version_text(version: StandardVersion, *, lang: Lang) -> VersionText:
         ],
         good_practice=_pick(version.good_practice_zh, version.good_practice_en, lang),
         bad_practice=_pick(version.bad_practice_zh, version.bad_practice_en, lang),
+        veto_checks=[_pick(c.get("zh"), c.get("en"), lang) for c in version.veto_checks],
     )
 
 

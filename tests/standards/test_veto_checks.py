@@ -45,7 +45,10 @@ def test_author_writes_veto_checks_and_readers_see_them(db, client):
         assert version.veto_checks == VETO
     page = client.get("/standards/PRV-09/v/1").text
     assert "Veto item" in page and "Veto checks" in page
-    assert "泄露客户信息" in page and "Leaking customer information" in page
+    # In the reader's language like every other field; the other is one tap away.
+    assert "Leaking customer information" in page and "泄露客户信息" not in page
+    in_chinese = client.get("/standards/PRV-09/v/1?lang=zh").text
+    assert "泄露客户信息" in in_chinese and "Leaking customer information" not in in_chinese
     form = client.get("/standards/PRV-09/v/1/edit").text
     assert "未经客户同意代客操作 | Operating on the customer&#39;s behalf without consent" in form
 
