@@ -3,9 +3,10 @@
 import click
 import uvicorn
 
+from frontline.commands import migrated_database
 from frontline.db import Database
 from frontline.domains import installed
-from frontline.migrate import UnmigratedDatabase, ensure_current, upgrade
+from frontline.migrate import upgrade
 from frontline.settings import get_settings
 
 
@@ -19,13 +20,7 @@ def _database() -> Database:
 
 
 def _serve(host: str, port: int, workers: int, *, access_log: bool = False) -> None:
-    database = _database()
-    try:
-        ensure_current(database.engine)
-    except UnmigratedDatabase as exc:
-        raise click.ClickException(str(exc)) from exc
-    finally:
-        database.dispose()
+    migrated_database().dispose()  # refuse an unmigrated database before serving
     uvicorn.run(
         "frontline.app:create_app",
         factory=True,

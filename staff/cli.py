@@ -6,20 +6,8 @@ from pathlib import Path
 
 import click
 
-from frontline.db import Database
-from frontline.migrate import UnmigratedDatabase, ensure_current
-from frontline.settings import get_settings
+from frontline.commands import migrated_database
 from staff.models import Role
-
-
-def _database() -> Database:
-    database = Database(get_settings().database_url)
-    try:
-        ensure_current(database.engine)
-    except UnmigratedDatabase as exc:
-        database.dispose()
-        raise click.ClickException(str(exc)) from exc
-    return database
 
 
 @click.command("create-user")
@@ -39,7 +27,7 @@ def create_user(employee_no: str, name: str, role: str, password: str | None) ->
     password = password or getpass("Password: ")
     if problem := passwords.policy_problem(password, employee_no=employee_no):
         raise click.ClickException(problem)
-    database = _database()
+    database = migrated_database()
     try:
         with database.session() as session:
             if service.get_by_employee_no(session, employee_no=employee_no):
@@ -66,7 +54,7 @@ def import_staff(file: Path) -> None:
         text = decode_text(file.read_bytes())
     except UploadError as refused:
         raise click.ClickException(refused.message % refused.params) from refused
-    database = _database()
+    database = migrated_database()
     try:
         with database.session() as session:
             plan = roster_plan.import_roster(

@@ -7,24 +7,13 @@ from typing import BinaryIO, NoReturn
 
 import click
 
-from frontline.db import Database
-from frontline.migrate import UnmigratedDatabase, ensure_current
+from frontline.commands import migrated_database
 from frontline.settings import get_settings
 
 
 @click.group()
 def standards() -> None:
     """Standards library: import and export as YAML."""
-
-
-def _database() -> Database:
-    database = Database(get_settings().database_url)
-    try:
-        ensure_current(database.engine)
-    except UnmigratedDatabase as exc:
-        database.dispose()
-        raise click.ClickException(str(exc)) from exc
-    return database
 
 
 def _fail(lines: list[str]) -> NoReturn:
@@ -48,7 +37,7 @@ def export_command(file: Path, codes: tuple[str, ...]) -> None:
     from standards.library_file import UnknownStandards, export_library
 
     wanted = [code.strip().upper() for code in codes] or None
-    database = _database()
+    database = migrated_database()
     try:
         with database.session(write=False) as session:
             try:
@@ -94,7 +83,7 @@ def import_command(file: Path, dry_run: bool) -> None:
     from standards.library_file.problems import MORE_PROBLEMS, shown
 
     specs, errors = parse_library(_read(file))
-    database = _database()
+    database = migrated_database()
     try:
         with database.session() as session:
             plan = plan_import(session, specs=specs, errors=errors)
