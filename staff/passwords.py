@@ -9,7 +9,17 @@ from frontline.i18n import N_
 pwd_context = CryptContext(schemes=["argon2"], deprecated="auto")
 
 # Checked against when the employee number is unknown, so the answer takes as long either way.
-_DUMMY_HASH = pwd_context.hash("frontline-dummy-password")
+# Made at first use, not at import: a full-strength hash costs ~0.5 s at every process start
+# (each CLI command, each server worker).
+_DUMMY_HASH: str | None = None
+
+
+def _dummy_hash() -> str:
+    global _DUMMY_HASH
+    if _DUMMY_HASH is None:
+        _DUMMY_HASH = pwd_context.hash("frontline-dummy-password")
+    return _DUMMY_HASH
+
 
 MIN_LENGTH = 10
 POLICY_TEXT = N_("At least 10 characters, with letters and digits, and not your employee number.")
@@ -22,7 +32,7 @@ def hash_password(password: str) -> str:
 def verify(password: str, password_hash: str | None) -> tuple[bool, str | None]:
     """(matches, new hash to store or None). Takes the same time for a missing hash."""
     if not password_hash:
-        pwd_context.verify(password, _DUMMY_HASH)
+        pwd_context.verify(password, _dummy_hash())
         return False, None
     return pwd_context.verify_and_update(password, password_hash)
 
