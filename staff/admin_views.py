@@ -47,15 +47,9 @@ def _person_choices(session: SessionDep, viewer: Person | None = None) -> dict[s
 # ---- people ---------------------------------------------------------------------------------
 
 
-def _refused_role_change(actor: Person, person: Person | None, role: Role, active: bool) -> str:
-    """The service's role rule as a form error ("" when allowed); the roster import obeys it too."""
-    try:
-        service.check_may_assign(
-            actor_role=actor.role, actor_id=actor.id, person=person, new_role=role, active=active
-        )
-    except service.RoleChangeRefused as refused:
-        return refused.message % refused.params if refused.params else refused.message
-    return ""
+def _refusal_text(refused: service.RoleChangeRefused) -> str:
+    """The service's role rule as a form error message."""
+    return refused.message % refused.params if refused.params else refused.message
 
 
 class PeopleQuery(forms.QueryFilters):
@@ -107,8 +101,6 @@ def new_person_page(request: Request, session: SessionDep, _admin: AdminUser) ->
 async def create_person(request: Request, session: SessionDep, admin: AdminUser) -> Response:
     values = dict(await request.form())
     form, errors = forms.parse(PersonForm, values)
-    if form and (refused := _refused_role_change(admin, None, form.role, form.active)):
-        errors["role"] = refused
     if form and not errors:
         try:
             person = service.create_person(
@@ -121,10 +113,13 @@ async def create_person(request: Request, session: SessionDep, admin: AdminUser)
                 email=form.email,
                 active=form.active,
                 actor_id=admin.id,
+                acting_as=admin.role,
                 ip=client_ip(request),
             )
         except service.PersonRefused as refused_person:
             errors[refused_person.field] = refused_person.message
+        except service.RoleChangeRefused as refused:
+            errors["role"] = _refusal_text(refused)
         else:
             return redirect(request, f"/people/{person.id}?created=1")
     context = {"person": None, "values": values, "errors": errors, **_person_choices(session)}
@@ -174,16 +169,21 @@ async def update_person(
     # Deactivating asks for a reason, so it has its own form; this one keeps the state.
     values["active"] = "on" if person.active else ""
     form, errors = forms.parse(PersonForm, values)
-    if form and (refused := _refused_role_change(admin, person, form.role, form.active)):
-        errors["role"] = refused
     if form and not errors:
         changes = form.model_dump(exclude={"employee_no"})
         try:
             service.update_person(
-                session, person=person, changes=changes, actor_id=admin.id, ip=client_ip(request)
+                session,
+                person=person,
+                changes=changes,
+                actor_id=admin.id,
+                acting_as=admin.role,
+                ip=client_ip(request),
             )
         except service.PersonRefused as refused_person:
             errors[refused_person.field] = refused_person.message
+        except service.RoleChangeRefused as refused:
+            errors["role"] = _refusal_text(refused)
         else:
             return redirect(request, f"/people/{person.id}?saved=1")
     context = _person_context(session, person, policy, admin, values=values, errors=errors)
@@ -200,18 +200,25 @@ async def deactivate_person(
 ) -> Response:
     values = dict(await request.form())
     form, errors = forms.parse(DeactivateForm, values)
-    if form and (refused := _refused_role_change(admin, person, person.role, False)):
-        errors["reason"] = refused
-    if form and not person.active:
-        errors["reason"] = N_("This person is already inactive.")
+    if form is not None:
+        try:
+            service.deactivate_person(
+                session,
+                person=person,
+                reason=form.reason,
+                actor_id=admin.id,
+                acting_as=admin.role,
+                ip=client_ip(request),
+            )
+        except service.PersonRefused as refused_person:
+            errors["reason"] = refused_person.message
+        except service.RoleChangeRefused as refused:
+            errors["reason"] = _refusal_text(refused)
     if form is None or errors:
         context = _person_context(
             session, person, policy, admin, deactivate_errors=errors, deactivate_values=values
         )
         return render(request, "staff/person.html", context, status_code=400)
-    service.deactivate_person(
-        session, person=person, reason=form.reason, actor_id=admin.id, ip=client_ip(request)
-    )
     done = {"name": person.name, "no": person.employee_no}
     return redirect(request, status.url_with(request, f"/people/{person.id}", DEACTIVATED, **done))
 
@@ -221,7 +228,9 @@ def reactivate_person(
     request: Request, session: SessionDep, person: PersonInScope, admin: AdminUser
 ) -> Response:
     if not person.active:
-        service.reactivate_person(session, person=person, actor_id=admin.id, ip=client_ip(request))
+        service.reactivate_person(
+            session, person=person, actor_id=admin.id, acting_as=admin.role, ip=client_ip(request)
+        )
     done = {"name": person.name, "no": person.employee_no}
     return redirect(request, status.url_with(request, f"/people/{person.id}", REACTIVATED, **done))
 

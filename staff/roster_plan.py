@@ -72,6 +72,8 @@ class RosterPlan:
     errors: list[RowError] = field(default_factory=list)
     warnings: list[RowError] = field(default_factory=list)
     new_teams: list[TeamKey] = field(default_factory=list)
+    # Whose rights the file is imported with: every write is checked against them again.
+    actor_role: Role | None = None
 
     @property
     def ok(self) -> bool:
@@ -112,7 +114,7 @@ def plan_import(
     The actor's role limits which roles the file may give and whose accounts it may change,
     exactly as on the people pages (service.check_may_assign)."""
     parsed = roster.parse(text)
-    plan = RosterPlan(errors=parsed.errors, warnings=parsed.warnings)
+    plan = RosterPlan(errors=parsed.errors, warnings=parsed.warnings, actor_role=actor_role)
     branches = {b.code: b for b in session.exec(select(Branch))}
     teams = _teams(session)
     team_names = {team.id: f"{code} {team.name}" for (code, _), team in teams.items()}
@@ -274,14 +276,19 @@ def apply_import(session: Session, *, plan: RosterPlan, actor_id: int | None, ip
     for row in plan.rows:
         team_id = team_ids[row.team] if row.team else None
         if row.action == Action.create:
-            _create(session, row, team_id, actor_id=actor_id, ip=ip)
+            _create(session, row, team_id, actor_id=actor_id, acting_as=plan.actor_role, ip=ip)
         elif row.action == Action.update:
             assert row.person is not None
             changes = dict(row.values)
             if row.moves_team:
                 changes["team_id"] = team_id
             service.update_person(
-                session, person=row.person, changes=changes, actor_id=actor_id, ip=ip
+                session,
+                person=row.person,
+                changes=changes,
+                actor_id=actor_id,
+                acting_as=plan.actor_role,
+                ip=ip,
             )
     audit_trail.record(
         session,
@@ -298,7 +305,13 @@ def apply_import(session: Session, *, plan: RosterPlan, actor_id: int | None, ip
 
 
 def _create(
-    session: Session, row: PlannedRow, team_id: int | None, *, actor_id: int | None, ip: str
+    session: Session,
+    row: PlannedRow,
+    team_id: int | None,
+    *,
+    actor_id: int | None,
+    acting_as: Role | None,
+    ip: str,
 ) -> None:
     values = row.values
     service.create_person(
@@ -311,6 +324,7 @@ def _create(
         email=values.get("email", ""),  # type: ignore[arg-type]
         active=values.get("active") is not False,
         actor_id=actor_id,
+        acting_as=acting_as,
         ip=ip,
     )
 

@@ -2,7 +2,7 @@
 
 import dataclasses
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, delete, select
@@ -99,10 +99,13 @@ def create_person(
     locale: str | None = None,
     active: bool = True,
     actor_id: int | None = None,
+    acting_as: Role | None = None,
     ip: str = "",
 ) -> Person:
-    """A new person; PersonRefused for a taken employee number or a team that does not exist.
-    Who may give which role is check_may_assign, asked by the caller that knows the actor."""
+    """A new person; PersonRefused for a taken employee number or a team that does not exist,
+    RoleChangeRefused for a role `acting_as` may not give (None: the system itself, as the
+    demo, a test or the operator's shell)."""
+    _check_allowed(acting_as, actor_id, person=None, new_role=role, active=active)
     if get_by_employee_no(session, employee_no=employee_no) is not None:
         raise PersonRefused("employee_no", N_("This employee number is already taken."))
     _check_team(session, team_id)
@@ -138,10 +141,16 @@ def update_person(
     person: Person,
     changes: dict[str, object],
     actor_id: int | None,
+    acting_as: Role | None = None,
     ip: str = "",
 ) -> dict[str, list[object]]:
     """Apply field changes; returns {field: [old, new]} for what actually changed.
-    PersonRefused for a team that does not exist."""
+    PersonRefused for a team that does not exist, RoleChangeRefused for a change `acting_as`
+    may not make (None: the system, or a person changing their own settings)."""
+    if any(getattr(person, field) != value for field, value in changes.items()):
+        new_role = cast(Role, changes.get("role", person.role))
+        new_active = bool(changes.get("active", person.active))
+        _check_allowed(acting_as, actor_id, person=person, new_role=new_role, active=new_active)
     if "team_id" in changes:
         _check_team(session, changes["team_id"])
     moved_from = (person.position, person.team_id)
@@ -190,8 +199,8 @@ def _plain(value: object) -> object:
 
 # The roles each role may give, and so the accounts it may change: HR manages staff below
 # itself; only an administrator grants or removes HR or administrator, or touches their
-# accounts. Every entry point that creates or changes a person (people pages, roster import,
-# CLI) asks check_may_assign, so no path grants more than this table.
+# accounts. The functions that create or change a person check it themselves for the role the
+# caller acts as (people pages, roster import), so no path grants more than this table.
 ASSIGNABLE_ROLES: dict[Role, frozenset[Role]] = {
     Role.admin: frozenset(Role),
     Role.hr: frozenset({Role.employee, Role.supervisor, Role.author}),
@@ -232,10 +241,34 @@ def check_may_assign(
         )
 
 
-def deactivate_person(
-    session: Session, *, person: Person, reason: str, actor_id: int | None, ip: str = ""
+def _check_allowed(
+    acting_as: Role | None,
+    actor_id: int | None,
+    *,
+    person: Person | None,
+    new_role: Role,
+    active: bool,
 ) -> None:
-    """Stop someone logging in (their sessions end now); the reason goes to the audit trail."""
+    if acting_as is not None:
+        check_may_assign(
+            actor_role=acting_as, actor_id=actor_id, person=person, new_role=new_role, active=active
+        )
+
+
+def deactivate_person(
+    session: Session,
+    *,
+    person: Person,
+    reason: str,
+    actor_id: int | None,
+    acting_as: Role | None = None,
+    ip: str = "",
+) -> None:
+    """Stop someone logging in (their sessions end now); the reason goes to the audit trail.
+    PersonRefused if they are inactive already, RoleChangeRefused as for update_person."""
+    if not person.active:
+        raise PersonRefused("reason", N_("This person is already inactive."))
+    _check_allowed(acting_as, actor_id, person=person, new_role=person.role, active=False)
     person.active = False
     person.updated_at = utcnow()
     session.add(person)
@@ -252,8 +285,14 @@ def deactivate_person(
 
 
 def reactivate_person(
-    session: Session, *, person: Person, actor_id: int | None, ip: str = ""
+    session: Session,
+    *,
+    person: Person,
+    actor_id: int | None,
+    acting_as: Role | None = None,
+    ip: str = "",
 ) -> None:
+    _check_allowed(acting_as, actor_id, person=person, new_role=person.role, active=True)
     person.active = True
     person.updated_at = utcnow()
     session.add(person)

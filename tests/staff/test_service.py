@@ -106,3 +106,31 @@ def test_a_supervisor_id_that_is_not_a_number_is_a_400(db, admin_client, forged)
     assert f'value="{supervisor.id}" checked' in response.text  # still ticked
     with db.session() as session:
         assert service.supervisor_ids(session, team_id=team.id) == []
+
+
+def test_the_role_rule_is_enforced_by_the_writes_themselves(db):
+    """Not only by the pages that ask first: any caller acting as HR is held to it."""
+    admin = make_person(db, role=Role.admin)
+    with db.session() as session:
+        with pytest.raises(service.RoleChangeRefused):
+            service.create_person(
+                session, employee_no="R0001", name="新管理员", role=Role.admin, acting_as=Role.hr
+            )
+        target = service.get_person(session, person_id=admin.id)
+        assert target is not None
+        with pytest.raises(service.RoleChangeRefused):
+            service.update_person(
+                session, person=target, changes={"name": "改名"}, actor_id=None, acting_as=Role.hr
+            )
+        with pytest.raises(service.RoleChangeRefused):
+            service.deactivate_person(
+                session, person=target, reason="离职", actor_id=None, acting_as=Role.hr
+            )
+        assert target.active and target.name != "改名"
+        # The system itself (demo, operator's shell) and an administrator may.
+        service.update_person(
+            session, person=target, changes={"name": "改名"}, actor_id=None, acting_as=Role.admin
+        )
+        gone = service.create_person(session, employee_no="R0002", name="已离职", active=False)
+        with pytest.raises(service.PersonRefused):
+            service.deactivate_person(session, person=gone, reason="再次", actor_id=None)
