@@ -26,7 +26,7 @@ FRONTLINE_COMMAND = [
 
 
 class ServerFailed(RuntimeError):
-    pass
+    """The server did not start, or its command failed; the message carries its output."""
 
 
 def free_port() -> int:
