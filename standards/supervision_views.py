@@ -26,7 +26,13 @@ PEOPLE_PAGE_SIZE = 100
 def coverage_report(request: Request, session: SessionDep, viewer: ReportViewer) -> Response:
     team_ids = staff_service.visible_team_ids(session, person=viewer)
     report = coverage.coverage(session, team_ids=team_ids)
-    context = {"rows": report.by_version, "teams": report.by_team, "scoped": team_ids is not None}
+    context = {
+        "rows": report.by_version,
+        "teams": report.by_team,
+        "scoped": team_ids is not None,
+        # Branch · team: every branch has its 柜面一组, so a team name alone is ambiguous.
+        "team_labels": staff_service.team_labels(session, team_ids=team_ids),
+    }
     return render(request, "standards/coverage.html", context)
 
 
@@ -65,6 +71,7 @@ def coverage_detail(
         "page": page,
         "pages": pages,
         "teams": coverage.coverage_by_team(people),
+        "team_labels": staff_service.team_labels(session, team_ids=team_ids),
         "may_remind": {
             s.person.id for s in shown if reminders.may_remind(s.last_reminded_at, now=now)
         },

@@ -316,7 +316,9 @@ def standard_page(
     if version is None:
         version = service.draft_of(session, standard=standard)
     assert version is not None
-    return redirect(request, f"/standards/{standard.code}/v/{version.number}")
+    # The reading language (?lang=) rides along.
+    query = f"?{request.url.query}" if request.url.query else ""
+    return redirect(request, f"/standards/{standard.code}/v/{version.number}{query}")
 
 
 def _version_page(

@@ -2,7 +2,7 @@
 first, while the per-team figures above the list count everyone."""
 
 from staff.models import Position, Role
-from tests.factories import PASSWORD, make_person, make_standard, make_team
+from tests.factories import PASSWORD, make_branch, make_person, make_standard, make_team
 
 
 def test_people_are_paged_and_figures_count_everyone(db, client):
@@ -24,3 +24,22 @@ def test_people_are_paged_and_figures_count_everyone(db, client):
     assert "page=1" in second.text and "page=3" not in second.text
 
     assert client.get(f"/acknowledgments/report/{version.id}?page=0").status_code == 400
+
+
+def test_teams_of_the_same_name_are_told_apart_by_their_branch(db, client):
+    hr = make_person(db, role=Role.hr)
+    for branch_name in ("朝阳支行", "海淀支行"):
+        team = make_team(db, branch=make_branch(db, name=branch_name), name="柜面一组")
+        make_person(db, position=Position.teller, team=team, password=None)
+    _, version = make_standard(db, code="PGD-02", positions=["teller"])
+    client.login(hr.employee_no, PASSWORD)
+    for page in ("/acknowledgments/report", f"/acknowledgments/report/{version.id}"):
+        text = client.get(page).text
+        assert "朝阳支行 · 柜面一组" in text and "海淀支行 · 柜面一组" in text, page
+
+
+def test_the_reading_language_survives_the_standards_redirect(db, client):
+    make_standard(db, code="PGD-03")
+    client.login(make_person(db, role=Role.hr).employee_no, PASSWORD)
+    response = client.get("/standards/PGD-03?lang=zh")
+    assert response.headers["location"] == "/standards/PGD-03/v/1?lang=zh"
