@@ -2,7 +2,7 @@
 
 import dataclasses
 from collections.abc import Sequence
-from typing import Any, cast
+from typing import cast
 
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, delete, select
@@ -13,6 +13,12 @@ from frontline.models import id_of, utcnow
 from staff import passwords, sessions
 from staff.events import PersonMoved
 from staff.models import Branch, Person, Position, Role, Team, TeamSupervisor
+from staff.role_rules import (  # noqa: F401 - part of this service's interface
+    ASSIGNABLE_ROLES,
+    RoleChangeRefused,
+    check_allowed,
+    check_may_assign,
+)
 
 # ---- people ---------------------------------------------------------------------------------
 
@@ -105,7 +111,7 @@ def create_person(
     """A new person; PersonRefused for a taken employee number or a team that does not exist,
     RoleChangeRefused for a role `acting_as` may not give (None: the system itself, as the
     demo, a test or the operator's shell)."""
-    _check_allowed(acting_as, actor_id, person=None, new_role=role, active=active)
+    check_allowed(acting_as, actor_id, person=None, new_role=role, active=active)
     if get_by_employee_no(session, employee_no=employee_no) is not None:
         raise PersonRefused("employee_no", N_("This employee number is already taken."))
     _check_team(session, team_id)
@@ -150,7 +156,7 @@ def update_person(
     if any(getattr(person, field) != value for field, value in changes.items()):
         new_role = cast(Role, changes.get("role", person.role))
         new_active = bool(changes.get("active", person.active))
-        _check_allowed(acting_as, actor_id, person=person, new_role=new_role, active=new_active)
+        check_allowed(acting_as, actor_id, person=person, new_role=new_role, active=new_active)
     if "team_id" in changes:
         _check_team(session, changes["team_id"])
     moved_from = (person.position, person.team_id)
@@ -195,66 +201,6 @@ def _plain(value: object) -> object:
     return value.value if isinstance(value, Role | Position) else value
 
 
-# ---- who may give which role ----------------------------------------------------------------
-
-# The roles each role may give, and so the accounts it may change: HR manages staff below
-# itself; only an administrator grants or removes HR or administrator, or touches their
-# accounts. The functions that create or change a person check it themselves for the role the
-# caller acts as (people pages, roster import), so no path grants more than this table.
-ASSIGNABLE_ROLES: dict[Role, frozenset[Role]] = {
-    Role.admin: frozenset(Role),
-    Role.hr: frozenset({Role.employee, Role.supervisor, Role.author}),
-}
-
-
-@dataclasses.dataclass
-class RoleChangeRefused(Exception):
-    """A change the actor may not make; `message` is a msgid, `params` fill it."""
-
-    message: str
-    params: dict[str, Any] = dataclasses.field(default_factory=dict)
-
-
-def check_may_assign(
-    *,
-    actor_role: Role,
-    actor_id: int | None,
-    person: Person | None,
-    new_role: Role,
-    active: bool = True,
-) -> None:
-    """Raise RoleChangeRefused unless the actor may create or change `person` (None: a new
-    person) to hold `new_role` and this active state. Ask it only when something changes."""
-    allowed = ASSIGNABLE_ROLES.get(actor_role, frozenset())
-    if person is not None and person.role not in allowed:
-        raise RoleChangeRefused(
-            N_("Only an administrator can change the account of %(no)s (role: %(role)s)."),
-            {"no": person.employee_no, "role": person.role.value},
-        )
-    if new_role not in allowed:
-        raise RoleChangeRefused(
-            N_("Only an administrator can give the role %(role)s."), {"role": new_role.value}
-        )
-    if person is not None and person.id == actor_id and (new_role != person.role or not active):
-        raise RoleChangeRefused(
-            N_("You cannot remove your own administrator role or deactivate yourself.")
-        )
-
-
-def _check_allowed(
-    acting_as: Role | None,
-    actor_id: int | None,
-    *,
-    person: Person | None,
-    new_role: Role,
-    active: bool,
-) -> None:
-    if acting_as is not None:
-        check_may_assign(
-            actor_role=acting_as, actor_id=actor_id, person=person, new_role=new_role, active=active
-        )
-
-
 def deactivate_person(
     session: Session,
     *,
@@ -268,7 +214,7 @@ def deactivate_person(
     PersonRefused if they are inactive already, RoleChangeRefused as for update_person."""
     if not person.active:
         raise PersonRefused("reason", N_("This person is already inactive."))
-    _check_allowed(acting_as, actor_id, person=person, new_role=person.role, active=False)
+    check_allowed(acting_as, actor_id, person=person, new_role=person.role, active=False)
     person.active = False
     person.updated_at = utcnow()
     session.add(person)
@@ -292,7 +238,7 @@ def reactivate_person(
     acting_as: Role | None = None,
     ip: str = "",
 ) -> None:
-    _check_allowed(acting_as, actor_id, person=person, new_role=person.role, active=True)
+    check_allowed(acting_as, actor_id, person=person, new_role=person.role, active=True)
     person.active = True
     person.updated_at = utcnow()
     session.add(person)
