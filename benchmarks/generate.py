@@ -4,10 +4,13 @@ plus generated standards, and a realistic share of acknowledgments.
     python -m benchmarks.generate --url sqlite:///bench.db --staff 5000
 
 Rows are inserted in bulk (Core inserts), not through the services, so a 5,000-person
-region loads in seconds; the schema comes from the real migrations.
+region loads in seconds; the schema comes from the real migrations. Each domain after
+standards adds its own months of data from `benchmarks/data_<domain>.py` (a
+`generate(session, rng) -> dict[str, int]` there), in the registry's dependency order.
 """
 
 import argparse
+import importlib.util
 import random
 import time
 from datetime import UTC, date, datetime
@@ -15,6 +18,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import insert, select
 
 from frontline.db import Database
+from frontline.domains import DOMAINS
 from frontline.migrate import upgrade
 from staff.models import Branch, Person, Position, Role, Team, TeamSupervisor
 from standards import demo as standards_demo
@@ -136,14 +140,19 @@ def generate(
         ]
         for start in range(0, len(acks), 20_000):
             session.execute(insert(Acknowledgment), acks[start : start + 20_000])
+        counts = {
+            "branches": branches,
+            "teams": len(team_ids),
+            "people": staff,
+            "published_versions": len(published),
+            "acknowledgments": len(acks),
+        }
+        for name in DOMAINS:
+            if importlib.util.find_spec(f"benchmarks.data_{name}") is not None:
+                module = importlib.import_module(f"benchmarks.data_{name}")
+                counts |= module.generate(session, rng)
     database.dispose()
-    return {
-        "branches": branches,
-        "teams": len(team_ids),
-        "people": staff,
-        "published_versions": len(published),
-        "acknowledgments": len(acks),
-    }
+    return counts
 
 
 def main() -> None:

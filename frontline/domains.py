@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from fastapi import APIRouter
 
 # Dependency order: a domain may use those before it, never those after it.
-DOMAINS: tuple[str, ...] = ("staff", "standards")
+DOMAINS: tuple[str, ...] = ("staff", "standards", "quizzes", "training", "audits", "scorecards")
 
 PanelSource = Callable[[Session, Any], Panel | None]
 """(session, signed-in person) → a panel on their home page, or None."""

@@ -1,0 +1,3 @@
+"""Training: modules built on the standards, assignments that follow people, progress,
+certificates and refreshers.
+"""
