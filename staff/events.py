@@ -15,3 +15,12 @@ class PersonMoved(Event):
     new_position: Position | None
     old_team_id: int | None
     new_team_id: int | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class PersonJoined(Event):
+    """A person was created (by a page, the roster import or the CLI): training enrolls them."""
+
+    person_id: int
+    position: Position | None
+    team_id: int | None

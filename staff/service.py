@@ -11,7 +11,7 @@ from frontline import audit_trail, events
 from frontline.i18n import N_
 from frontline.models import id_of, utcnow
 from staff import passwords, sessions
-from staff.events import PersonMoved
+from staff.events import PersonJoined, PersonMoved
 from staff.models import Branch, Person, Position, Role, Team, TeamSupervisor
 from staff.role_rules import (  # noqa: F401 - part of this service's interface
     ASSIGNABLE_ROLES,
@@ -138,6 +138,8 @@ def create_person(
         detail={"employee_no": employee_no, "role": role.value, "active": active},
         ip=ip,
     )
+    joined = PersonJoined(person_id=id_of(person), position=position, team_id=team_id)
+    events.announce(session=session, event=joined)
     return person
 
 
