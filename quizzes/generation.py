@@ -49,7 +49,7 @@ class DraftQuestion:
     explanation_en: str
     standard_code: str
     tags: tuple[str, ...] = ()
-    difficulty: int = 2
+    difficulty: str = "medium"  # a quizzes.models.Difficulty value
     origin: str = field(default="", compare=False)  # what part of the standard it came from
 
 
@@ -82,7 +82,7 @@ def ordering_question(code: str, content: dict[str, Any]) -> DraftQuestion | Non
         explanation_en=f"This is the order standard {code} (“{title_en}”) sets.",
         standard_code=code,
         tags=_tags(code, content),
-        difficulty=3 if len(steps) > 5 else 2,
+        difficulty="hard" if len(steps) > 5 else "medium",
         origin="steps",
     )
 
@@ -118,7 +118,7 @@ def forbidden_question(code: str, content: dict[str, Any]) -> DraftQuestion | No
     options = options[::2] + options[1::2]
     several = len(forbidden) > 1
     return DraftQuestion(
-        kind="multiple_choice" if several else "single_choice",
+        kind="multiple" if several else "single",
         stem_zh=(
             f"「{title_zh}」中,以下哪些话不能对客户说?(多选)"
             if several
@@ -136,7 +136,7 @@ def forbidden_question(code: str, content: dict[str, Any]) -> DraftQuestion | No
         + ", ".join(f"“{p.get('en') or p['text']}”" for p in forbidden),
         standard_code=code,
         tags=_tags(code, content),
-        difficulty=1 if not several else 2,
+        difficulty="medium" if several else "easy",
         origin="forbidden_phrases",
     )
 
@@ -172,7 +172,7 @@ def script_choice_questions(code: str, content: dict[str, Any]) -> list[DraftQue
                 explanation_en=f"Standard {code} requires: “{phrase.get('en') or phrase['text']}”",
                 standard_code=code,
                 tags=_tags(code, content),
-                difficulty=1,
+                difficulty="easy",
                 origin=f"required_phrases.{index + 1}",
             )
         )
@@ -195,7 +195,7 @@ def script_response_question(code: str, content: dict[str, Any]) -> DraftQuestio
         + " ".join(str(p.get("en") or p["text"]) for p in required),
         standard_code=code,
         tags=_tags(code, content),
-        difficulty=3,
+        difficulty="hard",
         origin="script_response",
     )
 

@@ -65,7 +65,7 @@ def test_ordering_needs_three_steps_and_keeps_at_most_eight() -> None:
 def test_forbidden_phrases_make_a_multiple_choice_with_every_forbidden_phrase_correct() -> None:
     question = forbidden_question("GRT-01", content())
     assert question is not None
-    assert question.kind == "multiple_choice"
+    assert question.kind == "multiple"
     correct = {o.text_zh for o in question.options if o.correct}
     assert correct == {"没看见我忙吗?", "急啥,等等。"}
     wrong = {o.text_zh for o in question.options if not o.correct}
@@ -78,7 +78,7 @@ def test_forbidden_phrases_make_a_multiple_choice_with_every_forbidden_phrase_co
 def test_one_forbidden_phrase_makes_a_single_choice_and_none_makes_no_question() -> None:
     one = content(forbidden_phrases=[{"text": "喂,到你了。", "en": "Hey, you're up."}])
     question = forbidden_question("GRT-01", one)
-    assert question is not None and question.kind == "single_choice"
+    assert question is not None and question.kind == "single"
     assert sum(o.correct for o in question.options) == 1
     assert forbidden_question("GRT-01", content(forbidden_phrases=[])) is None
     assert forbidden_question("GRT-01", content(required_phrases=[])) is None
@@ -127,7 +127,7 @@ def test_draft_questions_is_stable_and_covers_every_source() -> None:
     drafts = draft_questions(code="GRT-01", content=content())
     assert [d.kind for d in drafts] == [
         "ordering",
-        "multiple_choice",
+        "multiple",
         "script_choice",
         "script_choice",
         "script_response",
