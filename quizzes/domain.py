@@ -2,4 +2,4 @@
 
 from frontline.domains import Domain
 
-domain = Domain(name="quizzes")
+domain = Domain(name="quizzes", model_modules=("quizzes.models",))
