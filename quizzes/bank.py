@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import exists, func, or_
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, delete, select
 
 from frontline import audit_trail
@@ -65,15 +66,15 @@ def search(
     session: Session, *, filters: BankFilters, limit: int = 50, offset: int = 0
 ) -> tuple[list[Any], int]:
     """Questions (their current versions) matching the filters, by code; and how many match."""
-    query = select(*LIST_COLUMNS).join(
+    query = sa_select(*LIST_COLUMNS).join(
         QuestionVersion, col(QuestionVersion.id) == Question.current_version_id
     )
     if filters.type is not None:
-        query = query.where(QuestionVersion.type == filters.type)
+        query = query.where(col(QuestionVersion.type) == filters.type)
     if filters.status is not None:
-        query = query.where(Question.status == filters.status)
+        query = query.where(col(Question.status) == filters.status)
     if filters.standard_code:
-        query = query.where(QuestionVersion.standard_code == filters.standard_code)
+        query = query.where(col(QuestionVersion.standard_code) == filters.standard_code)
     if filters.tag:
         query = query.where(
             col(QuestionVersion.id).in_(
@@ -91,7 +92,7 @@ def search(
             )
         )
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    rows = session.exec(query.order_by(col(Question.code)).limit(limit).offset(offset)).all()
+    rows = session.execute(query.order_by(col(Question.code)).limit(limit).offset(offset)).all()
     return list(rows), total
 
 
@@ -190,14 +191,12 @@ def _write_version(session: Session, version: QuestionVersion, data: dict[str, A
 
 def next_code(session: Session, *, prefix: str = "Q") -> str:
     """The next free code such as Q-GRT-01-03 (prefix Q-GRT-01) or Q-0042."""
-    taken = set(
-        session.exec(select(Question.code).where(col(Question.code).startswith(prefix + "-")))
-    )
+    taken = session.exec(
+        select(Question.code).where(col(Question.code).startswith(prefix + "-"))
+    ).all()
+    numbers = [int(rest) for rest in (c[len(prefix) + 1 :] for c in taken) if rest.isdigit()]
     width = 2 if prefix != "Q" else 4
-    number = len(taken) + 1
-    while f"{prefix}-{number:0{width}d}" in taken:
-        number += 1
-    return f"{prefix}-{number:0{width}d}"
+    return f"{prefix}-{max(numbers, default=0) + 1:0{width}d}"
 
 
 def create_question(
