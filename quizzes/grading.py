@@ -57,7 +57,7 @@ def grade(question: Gradable, answer: Mapping[str, Any] | None, rule: ScoringRul
     """The credit an answer earns under a scoring rule, with what was right and wrong."""
     if not answer:
         return UNANSWERED
-    if question.type is QuestionType.script_response:
+    if question.type == QuestionType.script_response:
         return grade_script_response(
             str(answer.get("text") or ""),
             question.required_phrases,
@@ -67,10 +67,10 @@ def grade(question: Gradable, answer: Mapping[str, Any] | None, rule: ScoringRul
     keys = _keys(answer)
     if keys is None or not keys:
         return UNANSWERED
-    if question.type is QuestionType.ordering:
+    if question.type == QuestionType.ordering:
         return grade_ordering(keys, question.correct, rule)
     option_keys = [str(o.get("key")) for o in question.options]
-    if question.type is QuestionType.multiple:
+    if question.type == QuestionType.multiple:
         return grade_multiple(keys, question.correct, option_keys, rule)
     return grade_one_pick(keys, question.correct)
 
@@ -99,7 +99,7 @@ def grade_multiple(
         "wrong": sorted(wrong),
         "missed": sorted(set(correct) - picked),
     }
-    if rule is ScoringRule.all_or_nothing or not correct:
+    if rule == ScoringRule.all_or_nothing or not correct:
         return Graded(1.0 if picked == set(correct) else 0.0, detail)
     wrong_options = len(set(option_keys) - set(correct))
     penalty = len(wrong) / wrong_options if wrong_options else 0.0
@@ -112,11 +112,11 @@ def grade_ordering(keys: Sequence[str], correct: Sequence[str], rule: ScoringRul
         return Graded(0.0, {"invalid": True})
     in_place = [i for i, key in enumerate(keys) if correct[i] == key]
     detail = {"in_place": in_place}
-    if rule is ScoringRule.all_or_nothing or len(correct) < 2:
+    if rule == ScoringRule.all_or_nothing or len(correct) < 2:
         return Graded(1.0 if list(keys) == list(correct) else 0.0, detail)
     wanted = set(pairwise(correct))
     kept = set(pairwise(keys)) & wanted
-    return Graded(len(kept) / len(wanted), detail)
+    return Graded(_clamp(len(kept) / len(wanted)), detail)
 
 
 def normalise(text: str) -> str:
@@ -146,7 +146,7 @@ def grade_script_response(
     missed = [i for i in range(len(required)) if i not in met]
     heard = [i for i, p in enumerate(forbidden) if any(f in said for f in phrase_forms(p))]
     detail = {"met": met, "missed": missed, "forbidden": heard}
-    if rule is ScoringRule.all_or_nothing or not required:
+    if rule == ScoringRule.all_or_nothing or not required:
         return Graded(1.0 if not missed and not heard else 0.0, detail)
     return Graded(_clamp((len(met) - len(heard)) / len(required)), detail)
 
@@ -154,12 +154,12 @@ def grade_script_response(
 def chosen_text(question_type: QuestionType, answer: Mapping[str, Any] | None) -> str | None:
     """The picked keys as one string SQL can count: ",A,C," (sorted) for choices, "B,A,C" for
     an ordering, None for a script response or no answer."""
-    if not answer or question_type is QuestionType.script_response:
+    if not answer or question_type == QuestionType.script_response:
         return None
     keys = _keys(answer)
     if not keys:
         return None
-    if question_type is QuestionType.ordering:
+    if question_type == QuestionType.ordering:
         return ",".join(keys)
     return "," + ",".join(sorted(set(keys))) + ","
 

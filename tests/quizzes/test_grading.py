@@ -108,9 +108,9 @@ def test_multiple_thirds_round():
     ("keys", "aon", "partial"),
     [
         (["A", "B", "C", "D"], 1.0, 1.0),
-        (["B", "C", "D", "A"], 0.0, 2 / 3),  # BC and CD kept
+        (["B", "C", "D", "A"], 0.0, 0.6667),  # BC and CD kept
         (["D", "C", "B", "A"], 0.0, 0.0),
-        (["A", "B", "D", "C"], 0.0, 1 / 3),
+        (["A", "B", "D", "C"], 0.0, 0.3333),
         (["A", "B", "C"], 0.0, 0.0),  # a step left out
         (["A", "B", "C", "C"], 0.0, 0.0),  # a step twice
         (["A", "B", "C", "E"], 0.0, 0.0),  # a step not shown
