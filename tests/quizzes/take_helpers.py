@@ -49,7 +49,13 @@ def multiple(code: str, **extra: Any) -> dict[str, Any]:
 
 def ordering(code: str, **extra: Any) -> dict[str, Any]:
     steps = [{"key": k, "zh": f"步骤{k}"} for k in "ABCD"]
-    return {"type": "ordering", "stem_zh": f"排序 {code}", "options": steps, "correct": list("ABCD"), **extra}
+    return {
+        "type": "ordering",
+        "stem_zh": f"排序 {code}",
+        "options": steps,
+        "correct": list("ABCD"),
+        **extra,
+    }
 
 
 def make_question(db: Database, code: str, content: dict[str, Any], *, publish: bool = True) -> int:
@@ -85,14 +91,20 @@ def start(client: Any, quiz_id: int) -> int:
     return int(response.headers["location"].rsplit("/", 1)[1])
 
 
-def save(client: Any, attempt_id: int, position: int, data: dict[str, Any], htmx: bool = True) -> Any:
+def save(
+    client: Any, attempt_id: int, position: int, data: dict[str, Any], htmx: bool = True
+) -> Any:
     headers = {"HX-Request": "true"} if htmx else {}
     page = f"/quizzes/attempts/{attempt_id}"
-    return client.submit(f"{page}/items/{position}", data, token_page="/quizzes/practice", headers=headers)
+    return client.submit(
+        f"{page}/items/{position}", data, token_page="/quizzes/practice", headers=headers
+    )
 
 
 def submit(client: Any, attempt_id: int, data: dict[str, Any] | None = None) -> Any:
-    return client.submit(f"/quizzes/attempts/{attempt_id}/submit", data or {}, token_page="/quizzes/practice")
+    return client.submit(
+        f"/quizzes/attempts/{attempt_id}/submit", data or {}, token_page="/quizzes/practice"
+    )
 
 
 def items(db: Database, attempt_id: int) -> list[Any]:

@@ -83,7 +83,9 @@ def test_partial_credit_rule_applies_to_multiple_and_ordering(app, db, signed_in
 def test_plain_form_goes_to_the_next_question(app, db, signed_in):
     Clock(app)
     attempt_id = start(signed_in, _three_questions(db))
-    response = save(signed_in, attempt_id, 1, {**pick(db, attempt_id, 1, "B"), "go": "next"}, htmx=False)
+    response = save(
+        signed_in, attempt_id, 1, {**pick(db, attempt_id, 1, "B"), "go": "next"}, htmx=False
+    )
     assert response.headers["location"] == f"/quizzes/attempts/{attempt_id}?q=2"
     page = signed_in.get(f"/quizzes/attempts/{attempt_id}")
     assert "Question 2 of 3" in page.text  # resumes at the first unanswered question
@@ -223,4 +225,7 @@ def test_practice_needs_a_published_practice_quiz_for_the_position(app, db, make
     assert refused.status_code == 409
     assert "Counter quiz" not in other.get("/quizzes/practice").text
     draft = make_quiz(db, "QZ-DRAFT", publish=False, questions=[{"code": "Q-0001"}])
-    assert other.submit(f"/quizzes/practice/{draft}/start", token_page="/quizzes/practice").status_code == 409
+    assert (
+        other.submit(f"/quizzes/practice/{draft}/start", token_page="/quizzes/practice").status_code
+        == 409
+    )
