@@ -38,6 +38,14 @@ class Action(StrEnum):
     unchanged = "unchanged"
 
 
+ACTION_LABELS = {
+    Action.create.value: N_("Create"),
+    Action.update.value: N_("Update"),
+    Action.new_version.value: N_("New version"),
+    Action.unchanged.value: N_("Unchanged"),
+}
+
+
 @dataclass
 class ItemPlan:
     kind: str  # "question" or "quiz"
