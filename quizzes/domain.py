@@ -4,7 +4,7 @@ from typing import Any
 
 from frontline.domains import Domain, NavEntry
 from frontline.i18n import N_
-from quizzes import panels
+from quizzes import demo, panels
 from quizzes.analysis import FLAG_LABELS
 from quizzes.bank_views import router as bank_router
 from quizzes.builder_views import router as builder_router
@@ -34,6 +34,7 @@ domain = Domain(
     name="quizzes",
     model_modules=("quizzes.models",),
     cli_commands=(quizzes_group,),
+    demo=demo.load,
     # Fixed paths (/quizzes/practice, /quizzes/daily, ...) before any /quizzes/{code}.
     # The import page's fixed paths before the bank's /quizzes/bank/{question_id}.
     routers=(take_router, practice_router, import_router, bank_router, builder_router),
