@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import insert, select, update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from quizzes.models import (
     Attempt,
@@ -48,7 +48,7 @@ def generate(session: Session, rng: random.Random) -> dict[str, int]:
     people = [
         (pid, position)
         for pid, position in session.execute(
-            select(Person.id, Person.position).where(Person.role == Role.employee)
+            select(col(Person.id), col(Person.position)).where(col(Person.role) == Role.employee)
         )
     ]
     attempts, items = _attempts(session, rng, people, quizzes, versions, now)
@@ -128,7 +128,7 @@ def _questions(
     session.execute(insert(Question), questions)
     session.execute(insert(QuestionVersion), versions)
     session.execute(insert(QuestionTag), tags)
-    session.execute(update(Question).values(current_version_id=Question.id))  # type: ignore[arg-type]
+    session.execute(update(Question).values(current_version_id=Question.id))
     return by_id
 
 
@@ -211,46 +211,22 @@ def _attempts(
     numbers: dict[tuple[int, int], int] = {}
     attempts: list[dict[str, Any]] = []
     items: list[dict[str, Any]] = []
-    item_id = total_items = 0
+    total_items = 0
     for attempt_id in range(1, ATTEMPTS + 1):
         quiz = quizzes[attempt_id % len(quizzes)]
         person = rng.choice(by_position.get(quiz["position"]) or [pid for pid, _ in people])
-        number = numbers[(quiz["id"], person)] = numbers.get((quiz["id"], person), 0) + 1
+        numbers[(quiz["id"], person)] = numbers.get((quiz["id"], person), 0) + 1
         started = now - timedelta(days=365 * rng.random())
-        earned = 0.0
-        for position, question_id in enumerate(quiz["question_ids"], start=1):
-            version = versions[question_id]
-            keys, correct = _answer(rng, version, ability[person])
-            earned += correct
-            item_id += 1
-            chosen = (
-                ",".join(keys)
-                if version["type"] == "ordering"
-                else "," + ",".join(sorted(keys)) + ","
-            )
-            items.append(
-                {
-                    "id": item_id,
-                    "attempt_id": attempt_id,
-                    "position": position,
-                    "question_version_id": question_id,
-                    "points": 1,
-                    "option_order": [o["key"] for o in version["options"]],
-                    "answer": {"keys": keys},
-                    "chosen": chosen,
-                    "saved_at": started + timedelta(minutes=position),
-                    "credit": float(correct),
-                    "correct": correct,
-                    "detail": None,
-                }
-            )
-        score = round(100 * earned / len(quiz["question_ids"]), 2)
+        answered = _items(rng, attempt_id, quiz, versions, ability[person], started)
+        items.extend(answered)
+        earned = sum(item["credit"] for item in answered)
+        score = round(100 * earned / len(answered), 2)
         attempts.append(
             {
                 "id": attempt_id,
                 "quiz_id": quiz["id"],
                 "person_id": person,
-                "number": number,
+                "number": numbers[(quiz["id"], person)],
                 "exam": not quiz["practice"],
                 "seed": rng.randrange(2**31 - 1),
                 "started_at": started,
@@ -258,7 +234,7 @@ def _attempts(
                 "submitted_at": started + timedelta(minutes=12),
                 "closed_reason": "submitted",
                 "points_earned": earned,
-                "points_possible": float(len(quiz["question_ids"])),
+                "points_possible": float(len(answered)),
                 "score": score,
                 "passed": score >= 60,
                 "pass_mark": 60,
@@ -270,6 +246,39 @@ def _attempts(
             total_items += _flush(session, attempts, items)
     total_items += _flush(session, attempts, items)
     return ATTEMPTS, total_items
+
+
+def _items(
+    rng: random.Random,
+    attempt_id: int,
+    quiz: dict[str, Any],
+    versions: dict[int, dict[str, Any]],
+    ability: float,
+    started: datetime,
+) -> list[dict[str, Any]]:
+    rows = []
+    for place, question_id in enumerate(quiz["question_ids"], start=1):
+        version = versions[question_id]
+        keys, correct = _answer(rng, version, ability)
+        ordered = version["type"] == "ordering"
+        rows.append(
+            {
+                # Item ids follow from the attempt's: ten a quiz.
+                "id": (attempt_id - 1) * ITEMS_PER_QUIZ + place,
+                "attempt_id": attempt_id,
+                "position": place,
+                "question_version_id": question_id,
+                "points": 1,
+                "option_order": [o["key"] for o in version["options"]],
+                "answer": {"keys": keys},
+                "chosen": ",".join(keys) if ordered else "," + ",".join(sorted(keys)) + ",",
+                "saved_at": started + timedelta(minutes=place),
+                "credit": float(correct),
+                "correct": correct,
+                "detail": None,
+            }
+        )
+    return rows
 
 
 def _flush(session: Session, attempts: list[dict[str, Any]], items: list[dict[str, Any]]) -> int:
