@@ -142,17 +142,8 @@ def _answer_keys(answer: str) -> list[str]:
     return [ch for ch in answer.upper() if ch in OPTION_KEYS]
 
 
-def _row_data(values: dict[str, str]) -> tuple[dict[str, Any], list[str]]:
-    """The row as question content, and what cannot be read (msgids for the row)."""
-    errors: list[str] = []
-    kind = _choice(values.get("type", ""), TYPES)
-    if kind is None:
-        errors.append(
-            N_(
-                "Column 题型 (type): use 单选, 多选, 判断, 话术选择, 排序 or 话术应答 (single, "
-                "multiple, true_false, script_choice, ordering, script_response)."
-            )
-        )
+def _options(values: dict[str, str]) -> list[dict[str, str]]:
+    """The filled-in option cells, lettered in order, with their feedback."""
     options = []
     for key in OPTION_KEYS:
         cell = values.get(f"option_{key}", "").strip()
@@ -168,6 +159,21 @@ def _row_data(values: dict[str, str]) -> tuple[dict[str, Any], list[str]]:
                     "feedback_en": feedback_en,
                 }
             )
+    return options
+
+
+def _row_data(values: dict[str, str]) -> tuple[dict[str, Any], list[str]]:
+    """The row as question content, and what cannot be read (msgids for the row)."""
+    errors: list[str] = []
+    kind = _choice(values.get("type", ""), TYPES)
+    if kind is None:
+        errors.append(
+            N_(
+                "Column 题型 (type): use 单选, 多选, 判断, 话术选择, 排序 or 话术应答 (single, "
+                "multiple, true_false, script_choice, ordering, script_response)."
+            )
+        )
+    options = _options(values)
     answer = values.get("answer", "").strip()
     correct: list[str] = []
     if kind == "true_false":
