@@ -27,7 +27,7 @@ def _is_author(person: Person) -> bool:
 
 @router.get("/quizzes/manage")
 def quizzes_page(request: Request, session: SessionDep, viewer: QuizViewer) -> Response:
-    context = {"quizzes": quiz_builder.list_quizzes(session), "is_author": _is_author(viewer)}
+    context = {"quiz_list": quiz_builder.list_quizzes(session), "is_author": _is_author(viewer)}
     return render(request, "quizzes/manage/list.html", context)
 
 
