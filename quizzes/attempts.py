@@ -235,8 +235,8 @@ def _parse_ranks(
     option_order: list[str], form: dict[str, list[str]], prefix: str
 ) -> dict[str, Any] | None:
     ranks = [(form.get(f"{prefix}rank-{i}") or [""])[-1] for i in range(len(option_order))]
-    if not any(ranks):
-        return None
+    if not all(ranks):
+        return None  # not every step has its place yet: not an answer
     numbers = [_place(rank, len(option_order) + 1) for rank in ranks]
     if sorted(numbers) != list(range(1, len(option_order) + 1)):
         raise AnswerRejected("each step needs its own place")
