@@ -20,7 +20,7 @@ from frontline.i18n import N_
 from quizzes.bank_schemas import OPTION_KEYS
 from quizzes.models import Attempt, AttemptItem, Question, QuestionType, QuestionVersion
 
-CHOICE_KEYS = (*OPTION_KEYS, "T", "F")
+CHOICE_KEYS = (*OPTION_KEYS, "T")  # F is an option key too
 # Below this many answers the figures say little; nothing is flagged.
 MIN_ANSWERS = 10
 TOO_HARD = 0.2
@@ -229,7 +229,10 @@ def flags_of(figures: ItemFigures) -> list[str]:
         flags.append("negative")
     elif r is not None and r < WEAK_DISCRIMINATION:
         flags.append("weak")
+    # A distractor nobody picks says something only once enough people answered wrong.
     picking = figures.type not in (QuestionType.ordering, QuestionType.script_response)
-    if picking and any(not o["correct"] and o["picked"] == 0 for o in figures.options):
+    wrong = sum(o["picked"] for o in figures.options if not o["correct"])
+    dead = any(not o["correct"] and o["picked"] == 0 for o in figures.options)
+    if picking and wrong >= MIN_ANSWERS and dead:
         flags.append("dead_option")
     return flags

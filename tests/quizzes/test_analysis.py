@@ -121,9 +121,48 @@ def test_item_figures_match_the_hand_computed_ones(db, data, monkeypatch) -> Non
     monkeypatch.setattr(analysis, "MIN_ANSWERS", 5)
     with db.session() as session:
         items = analysis.item_analysis(session, quiz_id=data["quiz_id"])
-    assert items[0].flags == ["negative", "dead_option"]
-    assert items[1].flags == ["weak", "dead_option"]
-    assert items[2].flags == ["dead_option"]  # facility 0.2 is not below 0.2
+    assert items[0].flags == ["negative"]
+    assert items[1].flags == ["weak"]
+    assert items[2].flags == []  # facility 0.2 is not below 0.2; too few wrong answers
+
+
+def _figures(**overrides):
+    values = {
+        "question_id": 1,
+        "code": "Q-1",
+        "type": "single",
+        "stem_zh": "",
+        "stem_en": "",
+        "answered": 40,
+        "facility": 0.5,
+        "discrimination": 0.3,
+        "options": [
+            {"key": "A", "correct": True, "picked": 20},
+            {"key": "B", "correct": False, "picked": 12},
+            {"key": "C", "correct": False, "picked": 8},
+        ],
+    }
+    values.update(overrides)
+    return analysis.ItemFigures(**values)
+
+
+def test_flags_of_each_kind() -> None:
+    assert analysis.flags_of(_figures()) == []
+    assert analysis.flags_of(_figures(facility=0.1)) == ["too_hard"]
+    assert analysis.flags_of(_figures(facility=0.97)) == ["too_easy"]
+    assert analysis.flags_of(_figures(discrimination=0.05)) == ["weak"]
+    assert analysis.flags_of(_figures(discrimination=-0.2)) == ["negative"]
+    dead = [
+        {"key": "A", "correct": True, "picked": 20},
+        {"key": "B", "correct": False, "picked": 20},
+        {"key": "C", "correct": False, "picked": 0},
+    ]
+    assert analysis.flags_of(_figures(options=dead)) == ["dead_option"]
+    assert analysis.flags_of(_figures(options=dead, answered=9)) == []  # too few answers
+    few_wrong = [dict(dead[0], picked=35), dict(dead[1], picked=5), dead[2]]
+    assert analysis.flags_of(_figures(options=few_wrong)) == []
+    ordering = _figures(type="ordering", options=dead)
+    assert analysis.flags_of(ordering) == []
 
 
 def test_one_question_across_quizzes_and_a_period(db, data) -> None:
