@@ -240,3 +240,43 @@ def test_scorecard_figures_per_person_in_the_banks_days(db, data) -> None:
             )
             == {}
         )
+
+
+def test_a_newly_graded_attempt_shows_at_once(db, data) -> None:
+    """The figures are cached per worker, keyed by the graded attempts: never stale."""
+    with db.session() as session:
+        before = analysis.item_analysis(session, quiz_id=data["quiz_id"])
+        assert analysis.summary(session, quiz_id=data["quiz_id"]).attempts == 5
+        first = session.get(Attempt, 1)
+        again = Attempt(
+            quiz_id=data["quiz_id"],
+            person_id=first.person_id,
+            number=2,
+            seed=1,
+            pass_mark=60,
+            scoring_rule="all_or_nothing",
+            submitted_at=datetime(2026, 11, 11, tzinfo=UTC),
+            points_earned=0,
+            points_possible=3,
+            score=0,
+            passed=False,
+        )
+        session.add(again)
+        session.flush()
+        session.add(
+            AttemptItem(
+                attempt_id=again.id,
+                position=1,
+                question_version_id=session.exec(
+                    sa_select(AttemptItem.question_version_id).where(AttemptItem.attempt_id == 1)
+                ).first()[0],
+                chosen=",C,",
+                credit=0,
+                correct=False,
+            )
+        )
+    with db.session() as session:
+        after = analysis.item_analysis(session, quiz_id=data["quiz_id"])
+        assert after[0].answered == before[0].answered + 1
+        assert after[0].options[2]["picked"] == before[0].options[2]["picked"] + 1
+        assert analysis.summary(session, quiz_id=data["quiz_id"]).attempts == 6
