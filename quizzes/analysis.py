@@ -8,9 +8,6 @@ the formula needs, one row per question; Python finishes the formula on those fe
 """
 
 import math
-import threading
-from collections import OrderedDict
-from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -21,6 +18,7 @@ from sqlmodel import Session, col, select
 
 from frontline.i18n import N_
 from frontline.models import id_of
+from quizzes import figure_cache
 from quizzes.models import Attempt, AttemptItem, Question, QuestionType, QuestionVersion
 
 # Below this many answers the figures say little; nothing is flagged.
@@ -105,10 +103,9 @@ def summary(
     session: Session, *, quiz_id: int, start: datetime | None = None, end: datetime | None = None
 ) -> QuizSummary:
     """Attempts, people, average score and pass rate (cached like the item figures)."""
-    key = ("summary", quiz_id, start, end)
-    return _cached(
-        session, key, quiz_id, start, end, lambda: _summary(session, quiz_id, start, end)
-    )
+    fingerprint = figure_cache.attempts_fingerprint(session, quiz_id, start, end)
+    key = ("summary", quiz_id, start, end, fingerprint)
+    return figure_cache.cached(session, key, lambda: _summary(session, quiz_id, start, end))
 
 
 def _summary(
@@ -197,32 +194,6 @@ def _sums_query(conditions: list[Any]) -> Any:
     )
 
 
-# Item analysis of a quiz reads every graded item of it (37,500 in a busy region quiz: about
-# 0.2 s on SQLite), yet changes only when an attempt is graded. Each worker keeps the last few
-# results, keyed by the database, the request and a fingerprint of the graded attempts that
-# one indexed query reads (count and latest grading time).
-_CACHE_SIZE = 64
-_cache: OrderedDict[Hashable, Any] = OrderedDict()
-_cache_lock = threading.Lock()
-
-
-def _fingerprint(
-    session: Session, quiz_id: int | None, start: datetime | None, end: datetime | None
-) -> Any:
-    """Attempts are graded once, when submitted_at is set: their count and the latest time
-    change whenever the figures can (read from the (quiz_id, submitted_at) index)."""
-    query = sa_select(func.count(), func.max(Attempt.submitted_at)).where(
-        col(Attempt.submitted_at).is_not(None)
-    )
-    if quiz_id is not None:
-        query = query.where(col(Attempt.quiz_id) == quiz_id)
-    if start is not None:
-        query = query.where(col(Attempt.submitted_at) >= start)
-    if end is not None:
-        query = query.where(col(Attempt.submitted_at) < end)
-    return tuple(session.execute(query).one())
-
-
 def item_analysis(
     session: Session,
     *,
@@ -237,35 +208,13 @@ def item_analysis(
     The sums behind it are cached per worker until another attempt is graded.
     """
     conditions = _graded(quiz_id, start, end)
-    key = ("items", quiz_id, question_id, start, end, _versions_fingerprint(session))
-    figures: list[ItemFigures] = _cached(
-        session, key, quiz_id, start, end, lambda: _compute(session, conditions, question_id)
+    fingerprint = figure_cache.attempts_fingerprint(session, quiz_id, start, end)
+    key = ("items", quiz_id, question_id, start, end, fingerprint, _versions_fingerprint(session))
+    figures: list[ItemFigures] = figure_cache.cached(
+        session, key, lambda: _compute(session, conditions, question_id)
     )
     # Flags follow the thresholds of the moment, on copies: cached figures are shared.
     return [replace(f, flags=flags_of(f)) for f in figures]
-
-
-def _cached(
-    session: Session,
-    key: tuple[Any, ...],
-    quiz_id: int | None,
-    start: datetime | None,
-    end: datetime | None,
-    compute: Callable[[], Any],
-) -> Any:
-    bind = session.get_bind()
-    full_key = (id(bind), str(bind.engine.url), *key, _fingerprint(session, quiz_id, start, end))
-    with _cache_lock:
-        value = _cache.get(full_key)
-        if value is not None:
-            _cache.move_to_end(full_key)
-            return value
-    value = compute()
-    with _cache_lock:
-        _cache[full_key] = value
-        while len(_cache) > _CACHE_SIZE:
-            _cache.popitem(last=False)
-    return value
 
 
 def _versions_fingerprint(session: Session) -> Any:

@@ -280,3 +280,17 @@ def test_a_newly_graded_attempt_shows_at_once(db, data) -> None:
         assert after[0].answered == before[0].answered + 1
         assert after[0].options[2]["picked"] == before[0].options[2]["picked"] + 1
         assert analysis.summary(session, quiz_id=data["quiz_id"]).attempts == 6
+
+
+def test_results_follow_a_person_who_moves_team(db, data) -> None:
+    _team_a, team_b = data["teams"]
+    with db.session() as session:
+        before = results.group_results(session, quiz_id=data["quiz_id"], by="team", team_ids=None)
+        assert [g.people for g in before] == [3, 2]
+        p1 = session.get(Person, data["people"]["P1"].id)
+        p1.team_id = team_b.id
+        p1.updated_at = datetime.now(UTC)  # as every change through the staff service does
+        session.add(p1)
+    with db.session() as session:
+        after = results.group_results(session, quiz_id=data["quiz_id"], by="team", team_ids=None)
+        assert [g.people for g in after] == [2, 3]
