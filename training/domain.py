@@ -2,4 +2,4 @@
 
 from frontline.domains import Domain
 
-domain = Domain(name="training")
+domain = Domain(name="training", model_modules=("training.models",))
