@@ -60,11 +60,6 @@ TARGET_KIND_LABELS = {
 }
 
 
-class DueKind(StrEnum):
-    fixed = "fixed"  # everyone by due_on
-    relative = "relative"  # due_days after each person is enrolled
-
-
 # The fields of a version that make up its content: what YAML carries and what publishing
 # freezes (lessons are content too, in their own table).
 CONTENT_FIELDS = (
@@ -185,64 +180,70 @@ class Assignment(SQLModel, table=True):
     __tablename__ = "training_assignment"
     __table_args__ = (
         Index("ix_training_assignment_target", "target_kind", "target_id"),
-        Index("ix_training_assignment_target_value", "target_kind", "target_value"),
+        Index("ix_training_assignment_target_position", "target_position"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     module_id: int = Field(foreign_key="training_module.id", index=True)
     target_kind: TargetKind = Field(sa_type=string_enum(TargetKind))
     target_id: int | None = None  # person, team or branch id
-    target_value: str | None = Field(default=None, max_length=32)  # position value
-    due_kind: DueKind = Field(sa_type=string_enum(DueKind))
-    due_on: date | None = None  # fixed
-    due_days: int | None = None  # relative
-    note: str = Field(default="", max_length=2000)
+    target_position: str | None = Field(default=None, max_length=32)  # a Position value
+    # Exactly one of: a fixed date for everyone, or N days after each person is enrolled.
+    due_date: date | None = None
+    due_days: int | None = None
+    reason: str = Field(default="", max_length=2000)
     created_at: datetime = utc_field(default_now=True)
     created_by_id: int = Field(foreign_key="person.id", index=True)
     updated_at: datetime = utc_field(default_now=True)
-    updated_by_id: int | None = Field(default=None, foreign_key="person.id")
     withdrawn_at: datetime | None = utc_field(nullable=True)
     withdrawn_by_id: int | None = Field(default=None, foreign_key="person.id")
-    withdrawn_reason: str | None = Field(default=None, max_length=2000)
+    withdraw_reason: str | None = Field(default=None, max_length=2000)
 
 
 class Enrollment(SQLModel, table=True):
-    """One person's duty to take one module once (a recertification is a new enrollment)."""
+    """One person's duty to take one module: one row per person and module, the current
+    cycle. A recertification or a retake starts a new cycle in the same row (started_at moves
+    on; the completion fields stay until the person completes again); certificates keep the
+    history of every completion."""
 
     __tablename__ = "training_enrollment"
     __table_args__ = (
-        Index("ix_training_enrollment_person_module", "person_id", "module_id"),
-        Index("ix_training_enrollment_module_person", "module_id", "person_id"),
+        UniqueConstraint("person_id", "module_id"),
+        Index("ix_training_enrollment_module_withdrawn", "module_id", "withdrawn_at"),
         Index("ix_training_enrollment_due", "due_on"),
-        Index("ix_training_enrollment_completed", "completed_at"),
         Index("ix_training_enrollment_expires", "expires_on"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     person_id: int = Field(foreign_key="person.id")
     module_id: int = Field(foreign_key="training_module.id")
+    # The rule that enrolled them; None once no rule covers them any more.
     assignment_id: int | None = Field(
         default=None, foreign_key="training_assignment.id", index=True
     )
     enrolled_at: datetime = utc_field(default_now=True)
-    due_on: date
-    # The version the person is taking (set when they start) and so the one they completed.
-    version_id: int | None = Field(
+    due_on: date  # in the bank's time zone
+    # The current cycle: when it started and the version being taken (set when they open the
+    # module). Lessons read before started_at belong to an earlier cycle and do not count.
+    started_at: datetime | None = utc_field(nullable=True)
+    version_id: int | None = Field(default=None, foreign_key="training_module_version.id")
+    # The last completion: "late" is completed_on > due_on, "expired" expires_on <= today,
+    # both plain column comparisons (completed_on is the bank's date of completed_at).
+    completed_at: datetime | None = utc_field(nullable=True)
+    completed_on: date | None = None
+    completed_version_id: int | None = Field(
         default=None, foreign_key="training_module_version.id", index=True
     )
-    started_at: datetime | None = utc_field(nullable=True)
-    completed_at: datetime | None = utc_field(nullable=True)
-    # Completion date + the version's recert_months, set on completion (None: never expires).
     expires_on: date | None = None
-    # The graded quiz attempt that completed it, and its score (quizzes' ids, no foreign key).
+    # The best quiz result as last read from quizzes (quizzes' ids: no foreign key).
     quiz_attempt_id: int | None = None
     quiz_score: float | None = None
-    # Set when the duty ends without completion: the assignment was withdrawn or the person
-    # left its target. What they finished is kept.
-    ended_at: datetime | None = utc_field(nullable=True)
-    ended_reason: str | None = Field(default=None, max_length=2000)
-    # The enrollment this one recertifies (its completion expired) or retakes (refresher).
-    renews_id: int | None = Field(default=None, foreign_key="training_enrollment.id")
+    quiz_passed: bool | None = None
+    # The assignment was withdrawn or the person left its target: it no longer counts as
+    # assigned and never falls due again; what they completed stays.
+    withdrawn_at: datetime | None = utc_field(nullable=True)
+    withdrawn_reason: str | None = Field(default=None, max_length=2000)
+    updated_at: datetime = utc_field(default_now=True)
 
 
 class LessonProgress(SQLModel, table=True):
@@ -264,7 +265,7 @@ class Certificate(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     # Public and unguessable enough to be shown on paper: what /certificates/{number} looks up.
     number: str = Field(max_length=32, unique=True)
-    enrollment_id: int = Field(foreign_key="training_enrollment.id", unique=True)
+    enrollment_id: int = Field(foreign_key="training_enrollment.id", index=True)
     person_id: int = Field(foreign_key="person.id", index=True)
     module_id: int = Field(foreign_key="training_module.id", index=True)
     version_id: int = Field(foreign_key="training_module_version.id")
@@ -275,8 +276,25 @@ class Certificate(SQLModel, table=True):
     revoked_reason: str | None = Field(default=None, max_length=2000)
 
 
+class StandardChange(SQLModel, table=True):
+    """A new version of a standard a module covers, as the module's author judges it: read
+    and confirm (the default, from the version's refresher policy) or retake the module."""
+
+    __tablename__ = "training_standard_change"
+    __table_args__ = (UniqueConstraint("module_id", "standard_version_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    module_id: int = Field(foreign_key="training_module.id")
+    standard_version_id: int = Field(foreign_key="standard_version.id", index=True)
+    retake: bool = False
+    marked_by_id: int | None = Field(default=None, foreign_key="person.id")
+    marked_at: datetime | None = utc_field(nullable=True)
+    created_at: datetime = utc_field(default_now=True)
+
+
 class RefresherFlag(SQLModel, table=True):
-    """A completer of a module, asked to catch up on a new version of a standard it covers."""
+    """A completer of a module, asked to catch up on a new version of a standard it covers.
+    Refresher due is derived: confirmed_at IS NULL, and for a retake no completion since."""
 
     __tablename__ = "training_refresher"
     __table_args__ = (
@@ -287,19 +305,23 @@ class RefresherFlag(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     person_id: int = Field(foreign_key="person.id")
     module_id: int = Field(foreign_key="training_module.id", index=True)
-    enrollment_id: int = Field(foreign_key="training_enrollment.id")  # the completion
+    enrollment_id: int = Field(foreign_key="training_enrollment.id")
+    standard_id: int = Field(foreign_key="standard.id")
     standard_version_id: int = Field(foreign_key="standard_version.id", index=True)
     standard_code: str = Field(max_length=16)
-    flagged_at: datetime = utc_field(default_now=True)
+    flagged_at: datetime = utc_field()  # the standard version's publication
     retake: bool = False  # the author marked the change as needing the module again
     confirmed_at: datetime | None = utc_field(nullable=True)
 
 
 class Reminder(SQLModel, table=True):
     __tablename__ = "training_reminder"
+    __table_args__ = (
+        Index("ix_training_reminder_person_module", "person_id", "module_id", "reminded_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
-    enrollment_id: int = Field(foreign_key="training_enrollment.id", index=True)
-    person_id: int = Field(foreign_key="person.id", index=True)
+    person_id: int = Field(foreign_key="person.id")
+    module_id: int = Field(foreign_key="training_module.id")
     reminded_by_id: int = Field(foreign_key="person.id")
     reminded_at: datetime = utc_field(default_now=True)

@@ -156,18 +156,16 @@ def upgrade() -> None:
         sa.Column("module_id", sa.Integer(), nullable=False),
         sa.Column("target_kind", sa.String(length=32), nullable=False),
         sa.Column("target_id", sa.Integer(), nullable=True),
-        sa.Column("target_value", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
-        sa.Column("due_kind", sa.String(length=32), nullable=False),
-        sa.Column("due_on", sa.Date(), nullable=True),
+        sa.Column("target_position", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
+        sa.Column("due_date", sa.Date(), nullable=True),
         sa.Column("due_days", sa.Integer(), nullable=True),
-        sa.Column("note", sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
+        sa.Column("reason", sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("created_by_id", sa.Integer(), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_by_id", sa.Integer(), nullable=True),
         sa.Column("withdrawn_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("withdrawn_by_id", sa.Integer(), nullable=True),
-        sa.Column("withdrawn_reason", sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=True),
+        sa.Column("withdraw_reason", sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=True),
         sa.ForeignKeyConstraint(
             ["created_by_id"],
             ["person.id"],
@@ -175,10 +173,6 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["module_id"],
             ["training_module.id"],
-        ),
-        sa.ForeignKeyConstraint(
-            ["updated_by_id"],
-            ["person.id"],
         ),
         sa.ForeignKeyConstraint(
             ["withdrawn_by_id"],
@@ -197,7 +191,7 @@ def upgrade() -> None:
             "ix_training_assignment_target", ["target_kind", "target_id"], unique=False
         )
         batch_op.create_index(
-            "ix_training_assignment_target_value", ["target_kind", "target_value"], unique=False
+            "ix_training_assignment_target_position", ["target_position"], unique=False
         )
 
     op.create_table(
@@ -230,6 +224,65 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "training_reminder",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=False),
+        sa.Column("module_id", sa.Integer(), nullable=False),
+        sa.Column("reminded_by_id", sa.Integer(), nullable=False),
+        sa.Column("reminded_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["module_id"],
+            ["training_module.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["person_id"],
+            ["person.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["reminded_by_id"],
+            ["person.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("training_reminder", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_training_reminder_person_module",
+            ["person_id", "module_id", "reminded_at"],
+            unique=False,
+        )
+
+    op.create_table(
+        "training_standard_change",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("module_id", sa.Integer(), nullable=False),
+        sa.Column("standard_version_id", sa.Integer(), nullable=False),
+        sa.Column("retake", sa.Boolean(), nullable=False),
+        sa.Column("marked_by_id", sa.Integer(), nullable=True),
+        sa.Column("marked_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["marked_by_id"],
+            ["person.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["module_id"],
+            ["training_module.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["standard_version_id"],
+            ["standard_version.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("module_id", "standard_version_id"),
+    )
+    with op.batch_alter_table("training_standard_change", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_training_standard_change_standard_version_id"),
+            ["standard_version_id"],
+            unique=False,
+        )
+
+    op.create_table(
         "training_enrollment",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("person_id", sa.Integer(), nullable=False),
@@ -237,18 +290,25 @@ def upgrade() -> None:
         sa.Column("assignment_id", sa.Integer(), nullable=True),
         sa.Column("enrolled_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("due_on", sa.Date(), nullable=False),
-        sa.Column("version_id", sa.Integer(), nullable=True),
         sa.Column("started_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("version_id", sa.Integer(), nullable=True),
         sa.Column("completed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("completed_on", sa.Date(), nullable=True),
+        sa.Column("completed_version_id", sa.Integer(), nullable=True),
         sa.Column("expires_on", sa.Date(), nullable=True),
         sa.Column("quiz_attempt_id", sa.Integer(), nullable=True),
         sa.Column("quiz_score", sa.Float(), nullable=True),
-        sa.Column("ended_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("ended_reason", sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=True),
-        sa.Column("renews_id", sa.Integer(), nullable=True),
+        sa.Column("quiz_passed", sa.Boolean(), nullable=True),
+        sa.Column("withdrawn_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("withdrawn_reason", sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=True),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["assignment_id"],
             ["training_assignment.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["completed_version_id"],
+            ["training_module_version.id"],
         ),
         sa.ForeignKeyConstraint(
             ["module_id"],
@@ -259,30 +319,25 @@ def upgrade() -> None:
             ["person.id"],
         ),
         sa.ForeignKeyConstraint(
-            ["renews_id"],
-            ["training_enrollment.id"],
-        ),
-        sa.ForeignKeyConstraint(
             ["version_id"],
             ["training_module_version.id"],
         ),
         sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("person_id", "module_id"),
     )
     with op.batch_alter_table("training_enrollment", schema=None) as batch_op:
         batch_op.create_index(
             batch_op.f("ix_training_enrollment_assignment_id"), ["assignment_id"], unique=False
         )
-        batch_op.create_index("ix_training_enrollment_completed", ["completed_at"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_training_enrollment_completed_version_id"),
+            ["completed_version_id"],
+            unique=False,
+        )
         batch_op.create_index("ix_training_enrollment_due", ["due_on"], unique=False)
         batch_op.create_index("ix_training_enrollment_expires", ["expires_on"], unique=False)
         batch_op.create_index(
-            "ix_training_enrollment_module_person", ["module_id", "person_id"], unique=False
-        )
-        batch_op.create_index(
-            "ix_training_enrollment_person_module", ["person_id", "module_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_training_enrollment_version_id"), ["version_id"], unique=False
+            "ix_training_enrollment_module_withdrawn", ["module_id", "withdrawn_at"], unique=False
         )
 
     op.create_table(
@@ -319,10 +374,12 @@ def upgrade() -> None:
             ["training_module_version.id"],
         ),
         sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("enrollment_id"),
         sa.UniqueConstraint("number"),
     )
     with op.batch_alter_table("training_certificate", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_training_certificate_enrollment_id"), ["enrollment_id"], unique=False
+        )
         batch_op.create_index(
             batch_op.f("ix_training_certificate_module_id"), ["module_id"], unique=False
         )
@@ -366,6 +423,7 @@ def upgrade() -> None:
         sa.Column("person_id", sa.Integer(), nullable=False),
         sa.Column("module_id", sa.Integer(), nullable=False),
         sa.Column("enrollment_id", sa.Integer(), nullable=False),
+        sa.Column("standard_id", sa.Integer(), nullable=False),
         sa.Column("standard_version_id", sa.Integer(), nullable=False),
         sa.Column("standard_code", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
         sa.Column("flagged_at", sa.DateTime(timezone=True), nullable=False),
@@ -382,6 +440,10 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["person_id"],
             ["person.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["standard_id"],
+            ["standard.id"],
         ),
         sa.ForeignKeyConstraint(
             ["standard_version_id"],
@@ -402,36 +464,6 @@ def upgrade() -> None:
             ["standard_version_id"],
             unique=False,
         )
-
-    op.create_table(
-        "training_reminder",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("enrollment_id", sa.Integer(), nullable=False),
-        sa.Column("person_id", sa.Integer(), nullable=False),
-        sa.Column("reminded_by_id", sa.Integer(), nullable=False),
-        sa.Column("reminded_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["enrollment_id"],
-            ["training_enrollment.id"],
-        ),
-        sa.ForeignKeyConstraint(
-            ["person_id"],
-            ["person.id"],
-        ),
-        sa.ForeignKeyConstraint(
-            ["reminded_by_id"],
-            ["person.id"],
-        ),
-        sa.PrimaryKeyConstraint("id"),
-    )
-    with op.batch_alter_table("training_reminder", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_training_reminder_enrollment_id"), ["enrollment_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_training_reminder_person_id"), ["person_id"], unique=False
-        )
-
     _link_current_version()
     _protect_published_versions()
 
@@ -440,11 +472,6 @@ def downgrade() -> None:
     _unprotect_published_versions()
     with op.batch_alter_table("training_module", schema=None) as batch_op:
         batch_op.drop_constraint("fk_training_module_current_version_id", type_="foreignkey")
-    with op.batch_alter_table("training_reminder", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_training_reminder_person_id"))
-        batch_op.drop_index(batch_op.f("ix_training_reminder_enrollment_id"))
-
-    op.drop_table("training_reminder")
     with op.batch_alter_table("training_refresher", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_training_refresher_standard_version_id"))
         batch_op.drop_index("ix_training_refresher_person_confirmed")
@@ -459,24 +486,31 @@ def downgrade() -> None:
     with op.batch_alter_table("training_certificate", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_training_certificate_person_id"))
         batch_op.drop_index(batch_op.f("ix_training_certificate_module_id"))
+        batch_op.drop_index(batch_op.f("ix_training_certificate_enrollment_id"))
 
     op.drop_table("training_certificate")
     with op.batch_alter_table("training_enrollment", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_training_enrollment_version_id"))
-        batch_op.drop_index("ix_training_enrollment_person_module")
-        batch_op.drop_index("ix_training_enrollment_module_person")
+        batch_op.drop_index("ix_training_enrollment_module_withdrawn")
         batch_op.drop_index("ix_training_enrollment_expires")
         batch_op.drop_index("ix_training_enrollment_due")
-        batch_op.drop_index("ix_training_enrollment_completed")
+        batch_op.drop_index(batch_op.f("ix_training_enrollment_completed_version_id"))
         batch_op.drop_index(batch_op.f("ix_training_enrollment_assignment_id"))
 
     op.drop_table("training_enrollment")
+    with op.batch_alter_table("training_standard_change", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_training_standard_change_standard_version_id"))
+
+    op.drop_table("training_standard_change")
+    with op.batch_alter_table("training_reminder", schema=None) as batch_op:
+        batch_op.drop_index("ix_training_reminder_person_module")
+
+    op.drop_table("training_reminder")
     with op.batch_alter_table("training_image", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_training_image_module_id"))
 
     op.drop_table("training_image")
     with op.batch_alter_table("training_assignment", schema=None) as batch_op:
-        batch_op.drop_index("ix_training_assignment_target_value")
+        batch_op.drop_index("ix_training_assignment_target_position")
         batch_op.drop_index("ix_training_assignment_target")
         batch_op.drop_index(batch_op.f("ix_training_assignment_module_id"))
         batch_op.drop_index(batch_op.f("ix_training_assignment_created_by_id"))
