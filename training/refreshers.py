@@ -89,7 +89,7 @@ def on_standard_version_published(session: Session, event: StandardVersionPublis
             literal(published_at, type_=UTCDateTime()),
             literal(retake),
         ).where(
-            Enrollment.module_id == module_id,
+            col(Enrollment.module_id) == module_id,
             col(Enrollment.withdrawn_at).is_(None),
             col(Enrollment.completed_at) < published_at,
         )

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, tzinfo
 from sqlmodel import Session, col, select
 
 from frontline.models import utcnow
+from staff.models import Person
 from training.models import Lesson, Module, ModuleVersion, VersionStandard, VersionStatus
 
 
@@ -128,3 +129,21 @@ def published_modules(session: Session) -> list[tuple[Module, ModuleVersion]]:
         .order_by(col(Module.code))
     ).all()
     return [(m, v) for m, v in rows]
+
+
+def assign_module_to_person(
+    session: Session,
+    *,
+    module_id: int,
+    person_id: int,
+    due_on: date,
+    actor: Person,
+    reason: str,
+) -> None:
+    """One person, one module, by a date (audits' coaching actions); who may assign to whom
+    applies as on the assignment pages (training.assignments.AssignmentRefused if not)."""
+    from training import assignments  # assignments reads modules through this module
+
+    assignments.assign_module_to_person(
+        session, module_id=module_id, person_id=person_id, due_on=due_on, actor=actor, reason=reason
+    )
