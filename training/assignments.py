@@ -57,7 +57,7 @@ class Target:
 class Due:
     """Exactly one of: a date for everyone, or a number of days after each enrollment."""
 
-    date: date | None = None
+    on: date | None = None
     days: int | None = None
 
 
@@ -193,12 +193,12 @@ def _check_due(version: ModuleVersion, due: Due, *, today: date) -> Due:
     if version.exam_closes_on is not None:
         if version.exam_closes_on < today:
             raise AssignmentRefused(N_("This exam has closed."), field="module_id")
-        return Due(date=version.exam_closes_on)
-    if (due.date is None) == (due.days is None):
+        return Due(on=version.exam_closes_on)
+    if (due.on is None) == (due.days is None):
         raise AssignmentRefused(
             N_("Give either a due date or a number of days, not both."), field="due_date"
         )
-    if due.date is not None and due.date < today:
+    if due.on is not None and due.on < today:
         raise AssignmentRefused(N_("The due date has passed."), field="due_date")
     if due.days is not None and not 1 <= due.days <= MAX_DUE_DAYS:
         raise AssignmentRefused(
@@ -251,7 +251,7 @@ def create_assignment(
         target_kind=target.kind,
         target_id=target.id if target.kind != TargetKind.position else None,
         target_position=target.position.value if target.position else None,
-        due_date=due.date,
+        due_date=due.on,
         due_days=due.days,
         reason=reason,
         created_by_id=id_of(actor),
@@ -271,7 +271,7 @@ def create_assignment(
         detail={
             "module_id": module_id,
             "target": f"{target.kind.value}: {label}",
-            "due": str(due.date) if due.date else f"+{due.days}d",
+            "due": str(due.on) if due.on else f"+{due.days}d",
             "reason": reason,
             "enrolled": enrolled,
         },
@@ -290,7 +290,7 @@ def update_due(
     version = _published_version(session, module_id=assignment.module_id)
     due = _check_due(version, due, today=enrollment.bank_today())
     old = str(assignment.due_date) if assignment.due_date else f"+{assignment.due_days}d"
-    assignment.due_date, assignment.due_days = due.date, due.days
+    assignment.due_date, assignment.due_days = due.on, due.days
     assignment.updated_at = utcnow()
     session.add(assignment)
     open_duties = session.exec(
@@ -302,7 +302,7 @@ def update_due(
     ).all()
     for duty in open_duties:
         enrolled_on = enrollment.bank_today(duty.enrolled_at)
-        duty.due_on = due.date or enrolled_on + timedelta(days=due.days or 0)
+        duty.due_on = due.on or enrolled_on + timedelta(days=due.days or 0)
         duty.updated_at = assignment.updated_at
         session.add(duty)
     session.flush()
@@ -313,7 +313,7 @@ def update_due(
         target_type="training_assignment",
         target_id=assignment.id,
         detail={
-            "due": [old, str(due.date) if due.date else f"+{due.days}d"],
+            "due": [old, str(due.on) if due.on else f"+{due.days}d"],
             "reason": reason,
             "moved": len(open_duties),
         },
@@ -386,7 +386,7 @@ def assign_module_to_person(
         session,
         module_id=module_id,
         target=Target(kind=TargetKind.person, id=person_id),
-        due=Due(date=due_on),
+        due=Due(on=due_on),
         reason=reason,
         actor=actor,
     )

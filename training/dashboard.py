@@ -1,0 +1,349 @@
+"""Completion dashboards: per module, team, branch or position, how far the duties are.
+
+Each table is one grouped query over the enrollments (status computed by the database as of
+today, refresher due joined from the open flags), so no page loads enrollments into Python;
+the drill-down pages its people. HR sees everyone, a supervisor their teams.
+"""
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, func
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, select
+
+from frontline.i18n import N_
+from staff import service as staff_service
+from staff.models import Person, Position, Team
+from training import enrollment
+from training.enrollment import Status
+from training.models import Enrollment, Module, ModuleVersion, Reminder
+
+PEOPLE_PAGE_SIZE = 100
+
+
+class Group(StrEnum):
+    module = "module"
+    team = "team"
+    branch = "branch"
+    position = "position"
+
+
+GROUP_LABELS = {
+    Group.module: N_("Module"),
+    Group.team: N_("Team"),
+    Group.branch: N_("Branch"),
+    Group.position: N_("Position"),
+}
+
+
+@dataclass(frozen=True)
+class Filters:
+    module_id: int | None = None
+    branch_id: int | None = None
+    team_id: int | None = None
+    position: Position | None = None
+    status: Status | None = None
+    refresher_due: bool = False
+    assignment_id: int | None = None
+
+    def query(self) -> dict[str, str]:
+        """As query parameters, for links that keep the filters."""
+        values: dict[str, Any] = {
+            "module": self.module_id,
+            "branch": self.branch_id,
+            "team": self.team_id,
+            "position": self.position.value if self.position else None,
+            "status": self.status.value if self.status else None,
+            "refresher": "1" if self.refresher_due else None,
+            "assignment": self.assignment_id,
+        }
+        return {k: str(v) for k, v in values.items() if v is not None}
+
+
+@dataclass
+class Figures:
+    counts: dict[Status, int] = field(default_factory=dict)
+    refresher_due: int = 0
+    score_total: float = 0.0
+    scored: int = 0
+
+    @property
+    def assigned(self) -> int:
+        return sum(self.counts.values())
+
+    def __getitem__(self, status: str) -> int:
+        return self.counts.get(Status(status), 0)
+
+    @property
+    def completed(self) -> int:
+        return self[Status.completed_on_time] + self[Status.completed_late]
+
+    @property
+    def percent_done(self) -> int:
+        return round(100 * self.completed / self.assigned) if self.assigned else 100
+
+    @property
+    def average_score(self) -> float | None:
+        return round(self.score_total / self.scored, 1) if self.scored else None
+
+    def add(self, status: Status, refresher: bool, n: int, score: float, scored: int) -> None:
+        self.counts[status] = self.counts.get(status, 0) + n
+        self.refresher_due += n if refresher else 0
+        self.score_total += score
+        self.scored += scored
+
+
+@dataclass
+class Row:
+    key: Any
+    label: str
+    figures: Figures
+
+
+@dataclass
+class Report:
+    group: Group
+    rows: list[Row]
+    total: Figures
+
+
+def _scope(
+    filters: Filters, team_ids: Sequence[int] | None, *, with_status: bool, today: date
+) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = [enrollment.IS_DUTY, col(Person.active).is_(True)]
+    if team_ids is not None:
+        conditions.append(col(Person.team_id).in_(list(team_ids)))
+    if filters.module_id:
+        conditions.append(col(Enrollment.module_id) == filters.module_id)
+    if filters.team_id:
+        conditions.append(col(Person.team_id) == filters.team_id)
+    if filters.branch_id:
+        teams = select(Team.id).where(Team.branch_id == filters.branch_id)
+        conditions.append(col(Person.team_id).in_(teams))
+    if filters.position:
+        conditions.append(col(Person.position) == filters.position)
+    if filters.assignment_id:
+        conditions.append(col(Enrollment.assignment_id) == filters.assignment_id)
+    if with_status and filters.status:
+        conditions.append(enrollment.status_expression(today) == filters.status.value)
+    return conditions
+
+
+def _key_column(group: Group) -> Any:
+    return {
+        Group.module: col(Enrollment.module_id),
+        Group.team: col(Person.team_id),
+        Group.branch: col(Team.branch_id),
+        Group.position: col(Person.position),
+    }[group]
+
+
+def report(
+    session: Session,
+    *,
+    group: Group,
+    filters: Filters,
+    team_ids: Sequence[int] | None,
+    today: date,
+) -> Report:
+    """One row per module, team, branch or position with its figures, and the total."""
+    status = enrollment.status_expression(today)
+    pending = enrollment.pending_refreshers()
+    refresher = enrollment.refresher_due_expression(pending)
+    key = _key_column(group)
+    query = (
+        sa_select(
+            key,
+            status,
+            func.coalesce(refresher, False),
+            func.count(),
+            func.coalesce(func.sum(Enrollment.quiz_score), 0.0),
+            func.count(col(Enrollment.quiz_score)),
+        )
+        .select_from(Enrollment)
+        .join(Person, col(Person.id) == Enrollment.person_id)
+        .where(*_scope(filters, team_ids, with_status=False, today=today))
+        .group_by(key, status, func.coalesce(refresher, False))
+    )
+    if group == Group.branch:
+        query = query.outerjoin(Team, col(Team.id) == Person.team_id)
+    query = enrollment.join_pending(query, pending)
+    by_key: dict[Any, Figures] = {}
+    total = Figures()
+    for k, s, r, n, score, scored in session.execute(query).all():
+        k = getattr(k, "value", k)
+        by_key.setdefault(k, Figures()).add(Status(s), bool(r), n, float(score), scored)
+        total.add(Status(s), bool(r), n, float(score), scored)
+    labels = _labels(session, group=group, keys=set(by_key), team_ids=team_ids)
+    rows = [Row(k, labels.get(k, "—"), figures) for k, figures in by_key.items()]
+    rows.sort(key=lambda r: (r.figures.percent_done, r.label))
+    return Report(group=group, rows=rows, total=total)
+
+
+def _labels(
+    session: Session, *, group: Group, keys: set[Any], team_ids: Sequence[int] | None
+) -> dict[Any, str]:
+    if group == Group.module:
+        return {m.id: f"{m.code} {v.title_zh}" for m, v in module_choices(session, ids=keys)}
+    if group == Group.team:
+        return dict(staff_service.team_labels(session, team_ids=team_ids))
+    if group == Group.branch:
+        return {b.id: b.name for b in staff_service.list_branches(session)}
+    return {k: k for k in keys}
+
+
+def module_choices(
+    session: Session, *, ids: set[Any] | None = None
+) -> list[tuple[Module, ModuleVersion]]:
+    """Modules with their version in force (published or archived), by code."""
+    query = (
+        select(Module, ModuleVersion)
+        .join(ModuleVersion, col(ModuleVersion.id) == Module.current_version_id)
+        .order_by(col(Module.code))
+    )
+    if ids is not None:
+        query = query.where(col(Module.id).in_([i for i in ids if i is not None]))
+    return [(m, v) for m, v in session.exec(query).all()]
+
+
+# ---- people -----------------------------------------------------------------------------------
+
+
+@dataclass
+class PersonRow:
+    enrollment_id: int
+    person_id: int
+    employee_no: str
+    name: str
+    team_id: int | None
+    position: str | None
+    module_id: int
+    module_code: str
+    title_zh: str
+    title_en: str
+    due_on: date
+    completed_at: datetime | None
+    expires_on: date | None
+    quiz_score: float | None
+    status: Status
+    refresher_due: bool
+    last_reminded_at: datetime | None
+
+
+def people_query(filters: Filters, team_ids: Sequence[int] | None, today: date) -> Any:
+    status = enrollment.status_expression(today)
+    pending = enrollment.pending_refreshers()
+    refresher = func.coalesce(enrollment.refresher_due_expression(pending), False)
+    reminded = (
+        select(
+            Reminder.person_id,
+            Reminder.module_id,
+            func.max(Reminder.reminded_at).label("last"),
+        )
+        .group_by(col(Reminder.person_id), col(Reminder.module_id))
+        .subquery("reminded")
+    )
+    columns: list[Any] = [
+        col(Enrollment.id).label("enrollment_id"),
+        col(Person.id).label("person_id"),
+        Person.employee_no,
+        Person.name,
+        Person.team_id,
+        Person.position,
+        Enrollment.module_id,
+        Module.code,
+        ModuleVersion.title_zh,
+        ModuleVersion.title_en,
+        Enrollment.due_on,
+        Enrollment.completed_at,
+        Enrollment.expires_on,
+        Enrollment.quiz_score,
+        status.label("status"),
+        refresher.label("refresher_due"),
+        reminded.c.last,
+    ]
+    query = (
+        sa_select(*columns)
+        .select_from(Enrollment)
+        .join(Person, col(Person.id) == Enrollment.person_id)
+        .join(Module, col(Module.id) == Enrollment.module_id)
+        .join(ModuleVersion, col(ModuleVersion.id) == Module.current_version_id)
+        .outerjoin(
+            reminded,
+            and_(
+                reminded.c.person_id == Enrollment.person_id,
+                reminded.c.module_id == Enrollment.module_id,
+            ),
+        )
+        .where(*_scope(filters, team_ids, with_status=True, today=today))
+    )
+    query = enrollment.join_pending(query, pending)
+    if filters.refresher_due:
+        query = query.where(refresher)
+    return query
+
+
+def people(
+    session: Session,
+    *,
+    filters: Filters,
+    team_ids: Sequence[int] | None,
+    today: date,
+    page: int = 1,
+) -> tuple[list[PersonRow], int]:
+    """A page of duties (person × module) matching the filters, most urgent first; the total."""
+    query = people_query(filters, team_ids, today)
+    total = session.execute(sa_select(func.count()).select_from(query.subquery())).scalar_one()
+    ordered = query.order_by(col(Enrollment.completed_at).is_not(None), col(Enrollment.due_on))
+    ordered = ordered.order_by(col(Person.employee_no), col(Module.code))
+    rows = session.execute(ordered.limit(PEOPLE_PAGE_SIZE).offset((page - 1) * PEOPLE_PAGE_SIZE))
+    return [_person_row(r) for r in rows.all()], total
+
+
+def _person_row(r: Any) -> PersonRow:
+    return PersonRow(
+        enrollment_id=r[0],
+        person_id=r[1],
+        employee_no=r[2],
+        name=r[3],
+        team_id=r[4],
+        position=getattr(r[5], "value", r[5]),
+        module_id=r[6],
+        module_code=r[7],
+        title_zh=r[8],
+        title_en=r[9],
+        due_on=r[10],
+        completed_at=r[11],
+        expires_on=r[12],
+        quiz_score=r[13],
+        status=Status(r[14]),
+        refresher_due=bool(r[15]),
+        last_reminded_at=r[16],
+    )
+
+
+def iter_people(
+    session: Session, *, filters: Filters, team_ids: Sequence[int] | None, today: date
+) -> Iterator[PersonRow]:
+    """Every matching duty, in chunks (the CSV export streams them)."""
+    query = people_query(filters, team_ids, today).order_by(col(Enrollment.id))
+    last = 0
+    while True:
+        rows = session.execute(query.where(col(Enrollment.id) > last).limit(2000)).all()
+        if not rows:
+            return
+        for r in rows:
+            yield _person_row(r)
+        last = rows[-1][0]
+
+
+def person_duties(session: Session, *, person_id: int, today: date) -> list[PersonRow]:
+    """One person's duties (their page, a supervisor's page about them)."""
+    filters = Filters()
+    query = people_query(filters, None, today).where(col(Enrollment.person_id) == person_id)
+    rows = session.execute(query.order_by(col(Enrollment.due_on))).all()
+    return [_person_row(r) for r in rows]
