@@ -476,13 +476,13 @@ def list_assignments(
             )
         )
     rows = session.exec(query.limit(500)).all()
-    counts = _duty_counts(session, ids=[id_of(a) for a, *_ in rows])
+    counts = duty_counts(session, ids=[id_of(a) for a, *_ in rows])
     return [
         AssignmentRow(a, code, zh, en, *counts.get(id_of(a), (0, 0))) for a, code, zh, en in rows
     ]
 
 
-def _duty_counts(session: Session, *, ids: Sequence[int]) -> dict[int, tuple[int, int]]:
+def duty_counts(session: Session, *, ids: Sequence[int]) -> dict[int, tuple[int, int]]:
     if not ids:
         return {}
     rows = session.exec(
