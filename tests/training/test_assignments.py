@@ -144,7 +144,9 @@ def test_only_published_modules_and_sensible_due_dates(db, org):
 def test_an_exam_is_due_when_its_window_closes(db, org):
     closes = TODAY + timedelta(days=20)
     exam = make_module(db, code="EXAM-Q1", exam=(TODAY, closes))
-    assignment, _ = _assign(db, org["hr"], exam, Target(TargetKind.position, position=Position.teller))
+    assignment, _ = _assign(
+        db, org["hr"], exam, Target(TargetKind.position, position=Position.teller)
+    )
     assert assignment.due_date == closes
     assert duties(db, person_id=org["tellers"][0].id)[exam.id].due_on == closes
 

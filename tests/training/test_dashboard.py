@@ -156,3 +156,23 @@ def test_csv_export_lists_every_duty_safely(client, bank, db):
     rows = list(csv.reader(io.StringIO(response.text)))
     assert len(rows) == 1 + 12
     assert any(r[1] == "'=HYPERLINK(1)" for r in rows)
+
+
+def test_reporting_figures_per_person_for_scorecards(bank, db):
+    from sqlmodel import col, select
+
+    from staff.models import Person
+    from training import reporting
+
+    people = select(Person.id).where(col(Person.team_id) == bank["team_a"].id).subquery()
+    with db.session() as session:
+        figures = reporting.figures(
+            session, people=people, start=TODAY - timedelta(days=30), end=TODAY
+        )
+    t = bank["tellers"]
+    assert figures[t[0].id].assigned == 2
+    assert figures[t[0].id].completed_on_time == 2 and figures[t[0].id].expired == 1
+    assert figures[t[3].id].overdue == 1
+    assert figures[t[4].id].in_progress == 1
+    assert figures[t[2].id].completed_late == 0  # completed after the period's end
+    assert bank["lobby"][0].id not in figures
