@@ -147,3 +147,21 @@ def assign_module_to_person(
     assignments.assign_module_to_person(
         session, module_id=module_id, person_id=person_id, due_on=due_on, actor=actor, reason=reason
     )
+
+
+def catalogue(session: Session, *, drafts: bool) -> list[tuple[Module, ModuleVersion]]:
+    """Modules in force (published or archived), by code; or the modules with a draft."""
+    if not drafts:
+        rows = session.exec(
+            select(Module, ModuleVersion)
+            .join(ModuleVersion, col(ModuleVersion.id) == Module.current_version_id)
+            .order_by(col(Module.code))
+        ).all()
+    else:
+        rows = session.exec(
+            select(Module, ModuleVersion)
+            .join(ModuleVersion, col(ModuleVersion.module_id) == Module.id)
+            .where(ModuleVersion.status == VersionStatus.draft)
+            .order_by(col(Module.code))
+        ).all()
+    return [(m, v) for m, v in rows]
