@@ -49,6 +49,7 @@ class Filters:
     status: Status | None = None
     refresher_due: bool = False
     assignment_id: int | None = None
+    person_id: int | None = None
 
     def query(self) -> dict[str, str]:
         """As query parameters, for links that keep the filters."""
@@ -60,6 +61,7 @@ class Filters:
             "status": self.status.value if self.status else None,
             "refresher": "1" if self.refresher_due else None,
             "assignment": self.assignment_id,
+            "person": self.person_id,
         }
         return {k: str(v) for k, v in values.items() if v is not None}
 
@@ -128,6 +130,8 @@ def _scope(
         conditions.append(col(Person.position) == filters.position)
     if filters.assignment_id:
         conditions.append(col(Enrollment.assignment_id) == filters.assignment_id)
+    if filters.person_id:
+        conditions.append(col(Enrollment.person_id) == filters.person_id)
     if with_status and filters.status:
         conditions.append(enrollment.status_expression(today) == filters.status.value)
     return conditions
@@ -342,8 +346,7 @@ def iter_people(
 
 
 def person_duties(session: Session, *, person_id: int, today: date) -> list[PersonRow]:
-    """One person's duties (their page, a supervisor's page about them)."""
-    filters = Filters()
-    query = people_query(filters, None, today).where(col(Enrollment.person_id) == person_id)
+    """One person's duties (their home page, a supervisor's page about them)."""
+    query = people_query(Filters(person_id=person_id), None, today)
     rows = session.execute(query.order_by(col(Enrollment.due_on))).all()
     return [_person_row(r) for r in rows]

@@ -7,7 +7,7 @@ the audit trail with the people it reached.
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, exists, insert, or_
 from sqlalchemy import select as sa_select
@@ -87,7 +87,7 @@ def remind_outstanding(
 class Notice:
     module_id: int
     reminded_by: str
-    reminded_at: object
+    reminded_at: datetime
 
 
 def reminders_for(session: Session, *, person_id: int) -> dict[int, Notice]:

@@ -41,6 +41,7 @@ class DashboardQuery(forms.QueryFilters):
     status: Status | None = None
     refresher: bool = False
     assignment: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    person: int | None = Field(default=None, ge=1, le=2**31 - 1)
     page: int = Field(default=1, ge=1, le=100_000)
 
     def filters(self) -> Filters:
@@ -52,6 +53,7 @@ class DashboardQuery(forms.QueryFilters):
             status=self.status,
             refresher_due=self.refresher,
             assignment_id=self.assignment,
+            person_id=self.person,
         )
 
 

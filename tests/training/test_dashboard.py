@@ -176,3 +176,37 @@ def test_reporting_figures_per_person_for_scorecards(bank, db):
     assert figures[t[4].id].in_progress == 1
     assert figures[t[2].id].completed_late == 0  # completed after the period's end
     assert bank["lobby"][0].id not in figures
+
+
+def test_home_panels_due_soon_and_overdue_in_my_teams(client, bank, make_client):
+    overdue_teller = bank["tellers"][3]
+    employee = make_client()
+    employee.login(overdue_teller.employee_no, PASSWORD)
+    home = employee.get("/").text
+    assert "CTR-101" in home and "Overdue" in home
+    client.login("S9001", PASSWORD)
+    home = client.get("/").text
+    assert "Overdue training" in home and overdue_teller.name in home
+
+
+def test_person_overview_shows_their_training_and_reminds_one_module(client, bank, db):
+    teller = bank["tellers"][4]
+    client.login("S9001", PASSWORD)
+    page = f"/people/{teller.id}/overview"
+    html = client.get(page).text
+    assert "CTR-101" in html and "In progress" in html
+    url = f"/training/dashboard/remind?person={teller.id}&module={bank['module'].id}"
+    assert client.submit(url, token_page=page).status_code == 303
+    from sqlmodel import select
+
+    from training.models import Reminder
+
+    with db.session() as session:
+        sent = session.exec(select(Reminder)).all()
+    assert [(r.person_id, r.module_id) for r in sent] == [(teller.id, bank["module"].id)]
+    lobby = bank["lobby"][0]
+    assert client.get(f"/people/{lobby.id}/overview").status_code == 404
+    # The filters are scoped: naming someone outside the supervisor's teams reminds nobody.
+    client.submit(f"/training/dashboard/remind?person={lobby.id}", token_page=page)
+    with db.session() as session:
+        assert len(session.exec(select(Reminder)).all()) == 1
