@@ -20,7 +20,7 @@ from frontline.web import redirect, render, translate
 from staff import service as staff_service
 from staff.dependencies import StaffViewer
 from staff.models import Position
-from training import dashboard, dashboard_reminders, enrollment
+from training import dashboard, dashboard_reminders, enrollment, exams
 from training.dashboard import Filters, Group
 from training.enrollment import STATUS_LABELS, Status
 
@@ -212,3 +212,16 @@ def _csv_rows(
             yield buffer.getvalue()
             buffer.seek(0)
             buffer.truncate()
+
+
+@router.get("/training/exams")
+def exams_page(request: Request, session: SessionDep, viewer: StaffViewer) -> Response:
+    """Exams with their windows and results; per team, branch and person one click away."""
+    today = enrollment.bank_today()
+    team_ids = staff_service.visible_team_ids(session, person=viewer)
+    context = {
+        "rows": exams.exams(session, team_ids=team_ids, today=today),
+        "scoped": team_ids is not None,
+        "today": today,
+    }
+    return render(request, "training/exams.html", context)

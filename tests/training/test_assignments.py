@@ -209,3 +209,28 @@ def test_assign_module_to_person_as_audits_use_it(db, org):
                 reason="not my team",
             )
     assert module.id in duties(db, person_id=org["tellers"][0].id)
+
+
+def test_exam_results_per_person_team_and_branch(client, db, org):
+    from tests.factories import PASSWORD
+
+    closes = TODAY + timedelta(days=20)
+    exam = make_module(db, code="EXAM-Q4", exam=(TODAY - timedelta(days=1), closes))
+    _assign(db, org["hr"], exam, Target(TargetKind.team, org["team_a"].id))
+    tellers = org["tellers"]
+    complete(db, person_id=tellers[0].id, module_id=exam.id, at=datetime.now(UTC), score=95.0)
+    complete(db, person_id=tellers[1].id, module_id=exam.id, at=datetime.now(UTC), score=85.0)
+    client.login(org["hr"].employee_no, PASSWORD)
+    html = client.get("/training/exams").text
+    row = html[html.index('<th scope="row">EXAM-Q4') :]
+    row = row[: row.index("</tr>")]
+    cells = [c.split(">")[-1] for c in row.split("</td>")]
+    assert "Open now" in row
+    assert cells[1:5] == ["4", "2", "2", "90.0"]  # assigned, passed, not yet, average
+    by_team = client.get(f"/training/dashboard?group=team&module={exam.id}").text
+    assert "柜面一组" in by_team
+    assert client.get(f"/training/dashboard?group=branch&module={exam.id}").status_code == 200
+    employee = client.__class__(client.app)
+    with employee:
+        employee.login(tellers[0].employee_no, PASSWORD)
+        assert employee.get("/training/exams").status_code == 403
