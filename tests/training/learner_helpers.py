@@ -53,7 +53,10 @@ def make_learning_module(
                 module=module,
                 version=version,
                 content=LessonContent(
-                    title_zh=f"第{n}课", title_en=f"Lesson {n}", body_zh=body, body_en=f"Body {n}."
+                    title_zh=f"第{n}课",
+                    title_en=f"Lesson {n}",
+                    body_zh=body,
+                    body_en=body if bodies else f"Body {n}.",
                 ),
                 actor_id=None,
             )
