@@ -58,6 +58,7 @@ def bank(db):  # type: ignore[no-untyped-def]
                 row.started_at = NOW  # in progress
             if row.person_id == t[2]:
                 row.completed_on = row.due_on + timedelta(days=2)
+            row.updated_at = datetime.now(UTC)
             session.add(row)
     return {"hr": hr, "boss": boss, "tellers": tellers, "lobby": lobby, "module": module,
             "recert": recert, "team_a": team_a, "team_b": team_b}  # fmt: skip
