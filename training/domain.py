@@ -10,6 +10,7 @@ from standards.events import StandardVersionPublished
 from training import assignments, dashboard_panels, refreshers, views
 from training.assignments_views import router as assignments_router
 from training.certificates import VALIDITY_LABELS
+from training.cli import training as training_group
 from training.dashboard_views import router as dashboard_router
 from training.enrollment import STATUS_LABELS as ENROLLMENT_STATUS_LABELS
 from training.models import REFRESHER_POLICY_LABELS, STATUS_LABELS
@@ -20,6 +21,7 @@ domain = Domain(
     # Fixed paths (/training/dashboard, /training/assignments) before T1's /training/{code}.
     routers=(dashboard_router, assignments_router, refreshers_router, views.router),
     model_modules=("training.models",),
+    cli_commands=(training_group,),
     nav=(
         NavEntry(label=N_("My training"), href="/training", order=25, current="exact"),
         NavEntry(
