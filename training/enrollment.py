@@ -10,9 +10,8 @@ withdrawn, or the person left its target) keeps what the person finished. Every 
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
-from typing import Any
 
-from sqlalchemy import ColumnElement, Subquery, and_, case, func, or_
+from sqlalchemy import ColumnElement, and_, case, exists, or_
 from sqlmodel import Session, col, select
 
 from frontline.i18n import N_
@@ -80,48 +79,42 @@ def status_expression(today: date) -> ColumnElement[str]:
     )
 
 
-def pending_refreshers() -> Subquery:
-    """Per person and module, the refresher flags still open: a subquery to outer-join.
+def refresher_due() -> ColumnElement[bool]:
+    """True for an enrollment whose person has an open refresher on its module: a flag not
+    confirmed that asks for a confirmation, or a retake not followed by a completion.
 
-    `to_confirm` counts flags that ask for a confirmation; `retake_after` is the latest
-    publication after which a retake is asked (resolved by a completion after it)."""
-    return (
-        select(
-            RefresherFlag.person_id,
-            RefresherFlag.module_id,
-            func.sum(case((col(RefresherFlag.retake).is_(False), 1), else_=0)).label("to_confirm"),
-            func.max(case((col(RefresherFlag.retake).is_(True), RefresherFlag.flagged_at))).label(
-                "retake_after"
-            ),
-        )
-        .where(col(RefresherFlag.confirmed_at).is_(None))
-        .group_by(col(RefresherFlag.person_id), col(RefresherFlag.module_id))
-        .subquery("pending_refreshers")
-    )
-
-
-def refresher_due_expression(pending: Subquery) -> ColumnElement[bool]:
-    """True for an enrollment whose person has an open refresher on its module."""
-    return or_(
-        pending.c.to_confirm > 0,
-        and_(
-            pending.c.retake_after.is_not(None),
-            or_(
-                col(Enrollment.completed_at).is_(None),
-                col(Enrollment.completed_at) < pending.c.retake_after,
-            ),
+    Correlated, so a page about a few people probes the (person, confirmed) index a few times
+    instead of grouping every flag of the bank."""
+    return exists().where(
+        col(RefresherFlag.person_id) == Enrollment.person_id,
+        col(RefresherFlag.confirmed_at).is_(None),
+        col(RefresherFlag.module_id) == Enrollment.module_id,
+        or_(
+            col(RefresherFlag.retake).is_(False),
+            col(Enrollment.completed_at).is_(None),
+            col(Enrollment.completed_at) < RefresherFlag.flagged_at,
         ),
     )
 
 
-def join_pending(query: Any, pending: Subquery) -> Any:
-    return query.outerjoin(
-        pending,
-        and_(
-            pending.c.person_id == Enrollment.person_id,
-            pending.c.module_id == Enrollment.module_id,
+def status_is(status: Status, today: date) -> ColumnElement[bool]:
+    """The same as `status_expression(today) == status`, written so indexes can serve it."""
+    completed = col(Enrollment.completed_at).is_not(None)
+    not_expired = or_(col(Enrollment.expires_on).is_(None), col(Enrollment.expires_on) > today)
+    late = col(Enrollment.completed_on) > col(Enrollment.due_on)
+    open_ = col(Enrollment.completed_at).is_(None)
+    return {
+        Status.expired: and_(completed, col(Enrollment.expires_on) <= today),
+        Status.completed_late: and_(completed, not_expired, late),
+        Status.completed_on_time: and_(completed, not_expired, ~late),
+        Status.overdue: and_(open_, col(Enrollment.due_on) < today),
+        Status.in_progress: and_(
+            open_, col(Enrollment.due_on) >= today, col(Enrollment.started_at).is_not(None)
         ),
-    )
+        Status.not_started: and_(
+            open_, col(Enrollment.due_on) >= today, col(Enrollment.started_at).is_(None)
+        ),
+    }[status]
 
 
 def enrollment_of(session: Session, *, person_id: int, module_id: int) -> Enrollment | None:

@@ -40,7 +40,6 @@ def figures(session: Session, *, people: Any, start: date, end: date) -> dict[in
     completed_on = col(Enrollment.completed_on)
     in_period = and_(completed_on >= start, completed_on <= end)
     open_at_end = or_(completed_on.is_(None), completed_on > end)
-    pending = enrollment.pending_refreshers()
     query = (
         sa_select(
             col(Enrollment.person_id),
@@ -49,7 +48,7 @@ def figures(session: Session, *, people: Any, start: date, end: date) -> dict[in
             _count(and_(in_period, completed_on > col(Enrollment.due_on))),
             _count(and_(open_at_end, col(Enrollment.due_on) < end)),
             _count(and_(completed_on <= end, col(Enrollment.expires_on) <= end)),
-            _count(enrollment.refresher_due_expression(pending)),
+            _count(enrollment.refresher_due()),
             _count(
                 and_(
                     open_at_end,
@@ -66,7 +65,6 @@ def figures(session: Session, *, people: Any, start: date, end: date) -> dict[in
         )
         .group_by(col(Enrollment.person_id))
     )
-    query = enrollment.join_pending(query, pending)
     return {
         person_id: TrainingFigures(*(int(v or 0) for v in values))
         for person_id, *values in session.execute(query).all()

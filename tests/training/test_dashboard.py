@@ -211,3 +211,16 @@ def test_person_overview_shows_their_training_and_reminds_one_module(client, ban
     client.submit(f"/training/dashboard/remind?person={lobby.id}", token_page=page)
     with db.session() as session:
         assert len(session.exec(select(Reminder)).all()) == 1
+
+
+def test_every_status_filter_agrees_with_the_figures(bank, db):
+    from training.dashboard import Filters, Group, people, report
+    from training.enrollment import Status
+
+    with db.session() as session:
+        total = report(session, group=Group.module, filters=Filters(), team_ids=None, today=TODAY)
+        for status in Status:
+            _, n = people(session, filters=Filters(status=status), team_ids=None, today=TODAY)
+            assert n == total.total[status], status
+        _, due = people(session, filters=Filters(refresher_due=True), team_ids=None, today=TODAY)
+        assert due == total.total.refresher_due
