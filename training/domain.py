@@ -7,7 +7,7 @@ from frontline.i18n import N_
 from staff.events import PersonJoined, PersonMoved
 from staff.models import Role
 from standards.events import StandardVersionPublished
-from training import assignments, dashboard_panels, refreshers, views
+from training import assignments, dashboard_panels, demo, refreshers, views
 from training.assignments_views import router as assignments_router
 from training.certificates import VALIDITY_LABELS
 from training.cli import training as training_group
@@ -21,6 +21,7 @@ domain = Domain(
     # Fixed paths (/training/dashboard, /training/assignments) before T1's /training/{code}.
     routers=(dashboard_router, assignments_router, refreshers_router, views.router),
     model_modules=("training.models",),
+    demo=demo.load,
     cli_commands=(training_group,),
     nav=(
         NavEntry(label=N_("My training"), href="/training", order=25, current="exact"),

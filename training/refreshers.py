@@ -70,6 +70,8 @@ def on_standard_version_published(session: Session, event: StandardVersionPublis
         .where(
             VersionStandard.standard_code == event.code,
             ModuleVersion.status == VersionStatus.published,
+            # An exam tests what was known in its window; a later change asks nothing of it.
+            col(ModuleVersion.exam_opens_on).is_(None),
         )
     ).all()
     for module_id, policy in modules:
