@@ -7,7 +7,7 @@ from frontline.i18n import N_
 from staff.events import PersonJoined, PersonMoved
 from staff.models import Role
 from standards.events import StandardVersionPublished
-from training import assignments, dashboard_panels, demo, refreshers, views
+from training import assignments_events, dashboard_panels, demo, refreshers, views
 from training.assignments_views import router as assignments_router
 from training.certificates import VALIDITY_LABELS
 from training.cli import training as training_group
@@ -48,8 +48,8 @@ domain = Domain(
     },
     stylesheets=("/static/css/training.css",),
     subscriptions=(
-        subscription(PersonJoined, assignments.on_person_joined),
-        subscription(PersonMoved, assignments.on_person_moved),
+        subscription(PersonJoined, assignments_events.on_person_joined),
+        subscription(PersonMoved, assignments_events.on_person_moved),
         subscription(StandardVersionPublished, refreshers.on_standard_version_published),
     ),
 )
