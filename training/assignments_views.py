@@ -35,10 +35,17 @@ WITHDRAWN = status.define(
 
 class DueForm(BaseModel):
     due_date: date | None = None
-    due_days: int | None = Field(default=None, ge=1, le=assignments.MAX_DUE_DAYS)
+    due_days: int | None = None
     reason: str = Field(min_length=1, max_length=2000)
 
     _blank = field_validator("due_date", "due_days", mode="before")(forms.blank_to_none)
+
+    @field_validator("due_days")
+    @classmethod
+    def _days_in_range(cls, days: int | None) -> int | None:
+        if days is not None and not 1 <= days <= assignments.MAX_DUE_DAYS:
+            raise ValueError(N_("Give between 1 and 366 days."))
+        return days
 
     def due(self) -> Due:
         return Due(on=self.due_date, days=self.due_days)
