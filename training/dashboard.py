@@ -198,8 +198,25 @@ def report(
         found = _cache.get(key)
         if found is not None:
             _cache.move_to_end(key)
-            return found
-    with _compute_lock:  # many requests missing together compute it once
+    if found is None:
+        found = _compute_once(session, key, group, filters, team_ids, today)
+    # Names are read fresh (a team renamed changes no figure); the figures are shared.
+    labels = _labels(session, group=group, keys={row.key for row in found.rows}, team_ids=team_ids)
+    rows = [Row(row.key, labels.get(row.key, "—"), row.figures) for row in found.rows]
+    rows.sort(key=lambda r: (r.figures.percent_done, r.label))
+    return Report(group=group, rows=rows, total=found.total)
+
+
+def _compute_once(
+    session: Session,
+    key: Hashable,
+    group: Group,
+    filters: Filters,
+    team_ids: Sequence[int] | None,
+    today: date,
+) -> Report:
+    """Compute and keep a report; many requests missing together compute it once."""
+    with _compute_lock:
         with _cache_lock:
             found = _cache.get(key)
         if found is None:
@@ -208,11 +225,7 @@ def report(
                 _cache[key] = found
                 while len(_cache) > _CACHE_SIZE:
                     _cache.popitem(last=False)
-    # Names are read fresh (a team renamed changes no figure); the figures are shared.
-    labels = _labels(session, group=group, keys={row.key for row in found.rows}, team_ids=team_ids)
-    rows = [Row(row.key, labels.get(row.key, "—"), row.figures) for row in found.rows]
-    rows.sort(key=lambda r: (r.figures.percent_done, r.label))
-    return Report(group=group, rows=rows, total=found.total)
+    return found
 
 
 def _compute(

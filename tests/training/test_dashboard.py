@@ -224,3 +224,20 @@ def test_every_status_filter_agrees_with_the_figures(bank, db):
             assert n == total.total[status], status
         _, due = people(session, filters=Filters(refresher_due=True), team_ids=None, today=TODAY)
         assert due == total.total.refresher_due
+
+
+def test_a_cached_report_still_names_its_rows_and_sees_changes(bank, db):
+    from training.dashboard import Filters, Group, report
+
+    def figures():  # type: ignore[no-untyped-def]
+        with db.session() as session:
+            return report(
+                session, group=Group.module, filters=Filters(), team_ids=None, today=TODAY
+            )
+
+    first, again = figures(), figures()
+    assert [r.label for r in first.rows] == [r.label for r in again.rows]
+    assert all(r.label.startswith(("CTR-101", "AML-201")) for r in again.rows)
+    assert again.rows[0].figures is first.rows[0].figures  # served from the cache
+    complete(db, person_id=bank["tellers"][4].id, module_id=bank["module"].id, at=NOW)
+    assert figures().total["completed_on_time"] == first.total["completed_on_time"] + 1
