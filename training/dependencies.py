@@ -1,9 +1,12 @@
 """Loading modules, versions, lessons and a learner's enrollment for a route, and who may see
 or change them."""
 
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Path, Request
+from sqlalchemy import and_, func
+from sqlmodel import col, select
 
 from frontline.deps import SessionDep
 from frontline.i18n import N_
@@ -11,7 +14,6 @@ from frontline.web import translate
 from staff.dependencies import CurrentUser, require_role
 from staff.models import Person, Role
 from training import service
-from training.enrollment import enrollment_of
 from training.models import STATUS_LABELS, Enrollment, Lesson, Module, ModuleVersion, VersionStatus
 
 AuthorUser = Annotated[Person, require_role(Role.author)]
@@ -79,15 +81,37 @@ def lesson_from_path(
 LessonDep = Annotated[Lesson, Depends(lesson_from_path)]
 
 
-def my_enrollment(module: ModuleDep, session: SessionDep, user: CurrentUser) -> Enrollment:
-    """The signed-in person's own enrollment in this module: nobody reads another's progress.
-    A withdrawn duty stays visible only when it was completed."""
-    enrollment = enrollment_of(session, person_id=user.id or 0, module_id=module.id or 0)
-    if enrollment is None or (
-        enrollment.withdrawn_at is not None and enrollment.completed_at is None
-    ):
+@dataclass(frozen=True)
+class Learning:
+    """What a learner's page needs: the module, their own enrollment, and the version they
+    take (before they start, the one in force)."""
+
+    module: Module
+    enrollment: Enrollment
+    version: ModuleVersion
+
+
+def my_learning(
+    code: Annotated[str, Path(pattern=CODE_PATH)], session: SessionDep, user: CurrentUser
+) -> Learning:
+    """One query for the module, the signed-in person's enrollment and the version: nobody
+    reads another's progress, and a withdrawn duty stays visible only when completed."""
+    shown = func.coalesce(Enrollment.version_id, Module.current_version_id)
+    row = session.exec(
+        select(Module, Enrollment, ModuleVersion)
+        .join(
+            Enrollment,
+            and_(col(Enrollment.module_id) == Module.id, col(Enrollment.person_id) == user.id),
+        )
+        .join(ModuleVersion, col(ModuleVersion.id) == shown)
+        .where(Module.code == code)
+    ).first()
+    if row is None:
         raise HTTPException(status_code=404)
-    return enrollment
+    module, enrollment, version = row
+    if enrollment.withdrawn_at is not None and enrollment.completed_at is None:
+        raise HTTPException(status_code=404)
+    return Learning(module=module, enrollment=enrollment, version=version)
 
 
-EnrollmentDep = Annotated[Enrollment, Depends(my_enrollment)]
+LearningDep = Annotated[Learning, Depends(my_learning)]

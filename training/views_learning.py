@@ -1,12 +1,12 @@
 """An employee's training: My training, a module lesson by lesson, its quiz, completion.
 
-Everything here is the signed-in person's own (EnrollmentDep): nobody reads another's
+Everything here is the signed-in person's own (LearningDep): nobody reads another's
 progress through these pages.
 """
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
+from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.responses import Response
 from sqlmodel import Session
 
@@ -17,11 +17,11 @@ from frontline.web import locale_of, redirect, render, translate
 from staff.dependencies import CurrentUser
 from standards.reading import Lang, reading_language
 from training import certificates, learning, service
-from training.dependencies import EnrollmentDep, ModuleDep
+from training.dependencies import Learning, LearningDep
 from training.done_messages import COMPLETED
 from training.enrollment import bank_today
 from training.lesson_text import lesson_parts
-from training.models import Enrollment, Lesson, ModuleVersion
+from training.models import Lesson
 from training.my_training import my_training
 from training.reading import module_text
 
@@ -36,31 +36,16 @@ def my_training_page(request: Request, session: SessionDep, user: CurrentUser) -
     return render(request, "training/my_training.html", {"mine": mine, "today": today})
 
 
-def taken_version(
-    session: SessionDep, module: ModuleDep, enrollment: EnrollmentDep
-) -> ModuleVersion:
-    """The version this person is taking (or took); before they start, the one in force."""
-    version_id = enrollment.version_id or module.current_version_id
-    version = service.get_version_by_id(session, version_id=version_id or 0)
-    if version is None:
-        raise HTTPException(status_code=404)
-    return version
-
-
-TakenVersion = Annotated[ModuleVersion, Depends(taken_version)]
-
-
 def _module_page(
     request: Request,
     session: Session,
     *,
-    module: ModuleDep,
-    enrollment: Enrollment,
-    version: ModuleVersion,
+    learning_: Learning,
     lang: Lang | None,
     error: str | None = None,
     status_code: int = 200,
 ) -> Response:
+    module, enrollment, version = learning_.module, learning_.enrollment, learning_.version
     reading_lang = reading_language(locale=locale_of(request), requested=lang)
     today = bank_today()
     lessons = service.lessons_of(session, version_id=id_of(version))
@@ -93,14 +78,10 @@ def _module_page(
 def learn_page(
     request: Request,
     session: SessionDep,
-    module: ModuleDep,
-    enrollment: EnrollmentDep,
-    version: TakenVersion,
+    learning_: LearningDep,
     lang: Annotated[Lang | None, Query()] = None,
 ) -> Response:
-    return _module_page(
-        request, session, module=module, enrollment=enrollment, version=version, lang=lang
-    )
+    return _module_page(request, session, learning_=learning_, lang=lang)
 
 
 def _refused(request: Request, refused: Exception) -> HTTPException:
@@ -109,12 +90,9 @@ def _refused(request: Request, refused: Exception) -> HTTPException:
 
 @router.post("/training/learn/{code}/start")
 def start_module(
-    request: Request,
-    session: SessionDep,
-    module: ModuleDep,
-    enrollment: EnrollmentDep,
-    user: CurrentUser,
+    request: Request, session: SessionDep, learning_: LearningDep, user: CurrentUser
 ) -> Response:
+    module, enrollment = learning_.module, learning_.enrollment
     try:
         learning.start(
             session, module=module, enrollment=enrollment, person=user, ip=client_ip(request)
@@ -127,36 +105,32 @@ def start_module(
     return redirect(request, f"/training/learn/{module.code}")
 
 
-def my_lesson(
-    position: Annotated[int, Path(ge=1, le=1000)],
-    session: SessionDep,
-    enrollment: EnrollmentDep,
-) -> Lesson:
+def _lesson_at(session: Session, learning_: Learning, position: int) -> tuple[Lesson, list[Lesson]]:
     """A lesson of the version this person is taking, once they have started it."""
-    if enrollment.started_at is None or enrollment.version_id is None:
+    if learning_.enrollment.started_at is None or learning_.enrollment.version_id is None:
         raise HTTPException(status_code=404)
-    for lesson in service.lessons_of(session, version_id=enrollment.version_id):
+    lessons = service.lessons_of(session, version_id=id_of(learning_.version))
+    for lesson in lessons:
         if lesson.position == position:
-            return lesson
+            return lesson, lessons
     raise HTTPException(status_code=404)
 
 
-MyLesson = Annotated[Lesson, Depends(my_lesson)]
+Position = Annotated[int, Path(ge=1, le=1000)]
 
 
 @router.get("/training/learn/{code}/lessons/{position}")
 def lesson_page(
     request: Request,
     session: SessionDep,
-    module: ModuleDep,
-    enrollment: EnrollmentDep,
-    version: TakenVersion,
-    lesson: MyLesson,
+    learning_: LearningDep,
+    position: Position,
     lang: Annotated[Lang | None, Query()] = None,
 ) -> Response:
+    module, enrollment, version = learning_.module, learning_.enrollment, learning_.version
+    lesson, lessons = _lesson_at(session, learning_, position)
     reading_lang = reading_language(locale=locale_of(request), requested=lang)
     text = module_text(lesson, lang=reading_lang)
-    lessons = service.lessons_of(session, version_id=id_of(version))
     read = learning.read_lesson_ids(session, enrollment=enrollment)
     context = {
         "module": module,
@@ -175,16 +149,13 @@ def lesson_page(
 
 @router.post("/training/learn/{code}/lessons/{position}/read")
 def read_lesson(
-    request: Request,
-    session: SessionDep,
-    module: ModuleDep,
-    enrollment: EnrollmentDep,
-    version: TakenVersion,
-    lesson: MyLesson,
+    request: Request, session: SessionDep, learning_: LearningDep, position: Position
 ) -> Response:
     """Saved at once, so the next device picks up here; then on to the next lesson."""
-    learning.mark_read(session, enrollment=enrollment, lesson=lesson)
-    count = len(service.lessons_of(session, version_id=id_of(version)))
+    module = learning_.module
+    lesson, lessons = _lesson_at(session, learning_, position)
+    learning.mark_read(session, enrollment=learning_.enrollment, lesson=lesson)
+    count = len(lessons)
     if lesson.position < count:
         return redirect(request, f"/training/learn/{module.code}/lessons/{lesson.position + 1}")
     return redirect(request, f"/training/learn/{module.code}#finish")
@@ -192,13 +163,9 @@ def read_lesson(
 
 @router.post("/training/learn/{code}/quiz")
 def take_quiz(
-    request: Request,
-    session: SessionDep,
-    module: ModuleDep,
-    enrollment: EnrollmentDep,
-    version: TakenVersion,
-    user: CurrentUser,
+    request: Request, session: SessionDep, learning_: LearningDep, user: CurrentUser
 ) -> Response:
+    module, enrollment, version = learning_.module, learning_.enrollment, learning_.version
     lessons = service.lessons_of(session, version_id=id_of(version))
     read = learning.read_lesson_ids(session, enrollment=enrollment)
     try:
@@ -217,9 +184,7 @@ def take_quiz(
         return _module_page(
             request,
             session,
-            module=module,
-            enrollment=enrollment,
-            version=version,
+            learning_=learning_,
             lang=None,
             error=translate(request, str(getattr(refused, "message", refused))),
             status_code=409,
@@ -229,13 +194,9 @@ def take_quiz(
 
 @router.post("/training/learn/{code}/complete")
 def complete_module(
-    request: Request,
-    session: SessionDep,
-    module: ModuleDep,
-    enrollment: EnrollmentDep,
-    version: TakenVersion,
-    user: CurrentUser,
+    request: Request, session: SessionDep, learning_: LearningDep, user: CurrentUser
 ) -> Response:
+    module, enrollment, version = learning_.module, learning_.enrollment, learning_.version
     try:
         certificate = learning.complete(
             session,
