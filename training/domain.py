@@ -46,7 +46,7 @@ domain = Domain(
         "refresher_policy_labels": REFRESHER_POLICY_LABELS,
         "validity_labels": VALIDITY_LABELS,
     },
-    stylesheets=("/static/css/training.css",),
+    stylesheets=("/static/css/training.css", "/static/css/training_dashboard.css"),
     subscriptions=(
         subscription(PersonJoined, assignments_events.on_person_joined),
         subscription(PersonMoved, assignments_events.on_person_moved),
