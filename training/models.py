@@ -212,6 +212,10 @@ class Enrollment(SQLModel, table=True):
         Index("ix_training_enrollment_module_withdrawn", "module_id", "withdrawn_at"),
         Index("ix_training_enrollment_due", "due_on"),
         Index("ix_training_enrollment_expires", "expires_on"),
+        # Overdue is completed_at IS NULL AND due_on < today.
+        Index("ix_training_enrollment_open_due", "completed_at", "due_on"),
+        # The dashboards' cache fingerprint reads max(updated_at).
+        Index("ix_training_enrollment_updated", "updated_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -339,6 +339,10 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_training_enrollment_module_withdrawn", ["module_id", "withdrawn_at"], unique=False
         )
+        batch_op.create_index(
+            "ix_training_enrollment_open_due", ["completed_at", "due_on"], unique=False
+        )
+        batch_op.create_index("ix_training_enrollment_updated", ["updated_at"], unique=False)
 
     op.create_table(
         "training_certificate",
@@ -490,6 +494,8 @@ def downgrade() -> None:
 
     op.drop_table("training_certificate")
     with op.batch_alter_table("training_enrollment", schema=None) as batch_op:
+        batch_op.drop_index("ix_training_enrollment_updated")
+        batch_op.drop_index("ix_training_enrollment_open_due")
         batch_op.drop_index("ix_training_enrollment_module_withdrawn")
         batch_op.drop_index("ix_training_enrollment_expires")
         batch_op.drop_index("ix_training_enrollment_due")
