@@ -113,6 +113,7 @@ class Row:
     key: Any
     label: str
     figures: Figures
+    label_en: str = ""  # modules: the English title, for English readers
 
 
 @dataclass
@@ -201,8 +202,17 @@ def report(
     if found is None:
         found = _compute_once(session, key, group, filters, team_ids, today)
     # Names are read fresh (a team renamed changes no figure); the figures are shared.
-    labels = _labels(session, group=group, keys={row.key for row in found.rows}, team_ids=team_ids)
-    rows = [Row(row.key, labels.get(row.key, "—"), row.figures) for row in found.rows]
+    keys = {row.key for row in found.rows}
+    labels = _labels(session, group=group, keys=keys, team_ids=team_ids)
+    english = (
+        {m.id: f"{m.code} {v.title_en or v.title_zh}" for m, v in module_choices(session, ids=keys)}
+        if group == Group.module
+        else {}
+    )
+    rows = [
+        Row(row.key, labels.get(row.key, "—"), row.figures, english.get(row.key, ""))
+        for row in found.rows
+    ]
     rows.sort(key=lambda r: (r.figures.percent_done, r.label))
     return Report(group=group, rows=rows, total=found.total)
 
