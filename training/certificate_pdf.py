@@ -17,7 +17,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen.canvas import Canvas
 
-FONT = "STSong-Light"
+FONT = "STSong-Light"  # Chinese; its Latin glyphs are spaced for CJK text, so Latin uses
+LATIN = "Helvetica"  # one of PDF's standard fonts
 pdfmetrics.registerFont(UnicodeCIDFont(FONT))
 INK = HexColor("#1f2a44")
 ACCENT = HexColor("#9a1b1b")
@@ -38,10 +39,35 @@ class CertificateText:
     status_line: str = ""  # e.g. "已撤销 Revoked" on a revoked certificate's copy
 
 
-def _centred(canvas: Canvas, y: float, text: str, size: float, color: object = INK) -> None:
+def _runs(text: str) -> list[tuple[str, str]]:
+    """The text cut into runs of one font: Chinese (and full-width) in STSong, the rest Latin."""
+    runs: list[tuple[str, str]] = []
+    for char in text:
+        font = LATIN if ord(char) < 0x2E80 and char != "·" else FONT
+        char = "-" if char == "·" else char  # STSong has no middle dot
+        if runs and runs[-1][1] == font:
+            runs[-1] = (runs[-1][0] + char, font)
+        else:
+            runs.append((char, font))
+    return runs
+
+
+def _width(text: str, size: float) -> float:
+    return sum(pdfmetrics.stringWidth(run, font, size) for run, font in _runs(text))
+
+
+def _line(canvas: Canvas, x: float, y: float, text: str, size: float, color: object = INK) -> None:
+    """One line in mixed fonts, as one text object so readers copy it as one line."""
     canvas.setFillColor(color)
-    canvas.setFont(FONT, size)
-    canvas.drawCentredString(A4[1] / 2, y, text)
+    line = canvas.beginText(x, y)
+    for run, font in _runs(text):
+        line.setFont(font, size)
+        line.textOut(run)
+    canvas.drawText(line)
+
+
+def _centred(canvas: Canvas, y: float, text: str, size: float, color: object = INK) -> None:
+    _line(canvas, (A4[1] - _width(text, size)) / 2, y, text, size, color)
 
 
 def _qr(canvas: Canvas, data: str, x: float, y: float, size: float) -> None:
@@ -85,17 +111,15 @@ def render(text: CertificateText) -> bytes:
     _centred(
         canvas,
         height - 360,
-        f"{text.module_code} · 第 {text.version} 版 Version {text.version}",
+        f"{text.module_code} - 第 {text.version} 版 Version {text.version}",
         12,
     )
-    canvas.setFont(FONT, 12)
-    canvas.setFillColor(INK)
     left = 80
-    canvas.drawString(left, 150, f"证书编号 Certificate no.: {text.number}")
-    canvas.drawString(left, 128, f"发证日期 Issued: {text.issued_on.isoformat()}")
+    _line(canvas, left, 150, f"证书编号 Certificate no.: {text.number}", 12)
+    _line(canvas, left, 128, f"发证日期 Issued: {text.issued_on.isoformat()}", 12)
     expiry = text.expires_on.isoformat() if text.expires_on else "长期有效 No expiry"
-    canvas.drawString(left, 106, f"有效期至 Valid until: {expiry}")
-    canvas.drawString(left, 84, f"验证 Verify: {text.verify_url}")
+    _line(canvas, left, 106, f"有效期至 Valid until: {expiry}", 12)
+    _line(canvas, left, 84, f"验证 Verify: {text.verify_url}", 12)
     if text.status_line:
         _centred(canvas, 190, text.status_line, 20, ACCENT)
     _qr(canvas, text.verify_url, width - 80 - 110, 70, 110)
