@@ -17,7 +17,7 @@ from staff.dependencies import require_role
 from staff.models import POSITION_LABELS, Person, Position, Role
 from training import assignments, dashboard
 from training.assignments import AssignmentRefused, Due, Target
-from training.models import TARGET_KIND_LABELS, Assignment, TargetKind
+from training.models import TARGET_KIND_LABELS, Assignment, TargetKind, VersionStatus
 
 router = APIRouter()
 Assigner = Annotated[Person, require_role(Role.supervisor, Role.hr)]
@@ -84,9 +84,9 @@ def _form_context(session: SessionDep, viewer: Person) -> dict[str, Any]:
     kinds = {k: v for k, v in TARGET_KIND_LABELS.items() if hr or k in ("person", "team")}
     return {
         "modules": {
-            m.id: f"{m.code} {v.title_zh}"
-            for m, v in dashboard.module_choices(session)
-            if v.status.value == "published"
+            m.id: f"{m.code} {m.title_zh}"
+            for m in dashboard.module_choices(session)
+            if m.status == VersionStatus.published
         },
         "kinds": kinds,
         "teams": staff_service.team_labels(session, team_ids=team_ids),

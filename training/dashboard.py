@@ -29,6 +29,7 @@ from training.models import (
     RefresherFlag,
     Reminder,
     StandardChange,
+    VersionStatus,
 )
 
 PEOPLE_PAGE_SIZE = 100
@@ -205,7 +206,7 @@ def report(
     keys = {row.key for row in found.rows}
     labels = _labels(session, group=group, keys=keys, team_ids=team_ids)
     english = (
-        {m.id: f"{m.code} {v.title_en or v.title_zh}" for m, v in module_choices(session, ids=keys)}
+        {m.id: f"{m.code} {m.title('en')}" for m in module_choices(session, ids=keys)}
         if group == Group.module
         else {}
     )
@@ -278,7 +279,7 @@ def _labels(
     session: Session, *, group: Group, keys: set[Any], team_ids: Sequence[int] | None
 ) -> dict[Any, str]:
     if group == Group.module:
-        return {m.id: f"{m.code} {v.title_zh}" for m, v in module_choices(session, ids=keys)}
+        return {m.id: f"{m.code} {m.title_zh}" for m in module_choices(session, ids=keys)}
     if group == Group.team:
         return dict(staff_service.team_labels(session, team_ids=team_ids))
     if group == Group.branch:
@@ -286,18 +287,36 @@ def _labels(
     return {k: k for k in keys}
 
 
-def module_choices(
-    session: Session, *, ids: set[Any] | None = None
-) -> list[tuple[Module, ModuleVersion]]:
+@dataclass(frozen=True)
+class ModuleChoice:
+    """A module in force, as pickers and row names show it (columns only, no content)."""
+
+    id: int
+    code: str
+    title_zh: str
+    title_en: str
+    status: VersionStatus
+
+    def title(self, locale: str) -> str:
+        return self.title_zh if locale == "zh_CN" or not self.title_en else self.title_en
+
+
+def module_choices(session: Session, *, ids: set[Any] | None = None) -> list[ModuleChoice]:
     """Modules with their version in force (published or archived), by code."""
     query = (
-        select(Module, ModuleVersion)
+        sa_select(
+            col(Module.id),
+            col(Module.code),
+            col(ModuleVersion.title_zh),
+            col(ModuleVersion.title_en),
+            col(ModuleVersion.status),
+        )
         .join(ModuleVersion, col(ModuleVersion.id) == Module.current_version_id)
         .order_by(col(Module.code))
     )
     if ids is not None:
         query = query.where(col(Module.id).in_([i for i in ids if i is not None]))
-    return [(m, v) for m, v in session.exec(query).all()]
+    return [ModuleChoice(*row) for row in session.execute(query).all()]
 
 
 # ---- people -----------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from sqlmodel import Session
 from frontline import forms, status
 from frontline.deps import DatabaseDep, SessionDep, client_ip
 from frontline.i18n import N_
+from frontline.models import id_of
 from frontline.spreadsheet import safe_row
 from frontline.web import redirect, render, translate
 from staff import service as staff_service
@@ -65,8 +66,18 @@ def _query(request: Request) -> DashboardQuery:
     return parsed
 
 
-def _choices(session: SessionDep, team_ids: list[int] | None) -> dict[str, object]:
-    teams = staff_service.team_labels(session, team_ids=team_ids)
+def _choices(
+    session: SessionDep, team_ids: list[int] | None, query: DashboardQuery
+) -> dict[str, object]:
+    """The filters' options. HR picks a branch before its teams: a region's 200 teams in one
+    list help nobody and cost every page their names."""
+    if team_ids is not None:
+        teams = staff_service.team_labels(session, team_ids=team_ids)
+    elif query.branch:
+        found = staff_service.list_teams(session, branch_id=query.branch, include_inactive=False)
+        teams = {id_of(team): team.name for team, _branch in found}
+    else:
+        teams = {}
     branches = staff_service.list_branches(session, include_inactive=False)
     return {
         "modules": dashboard.module_choices(session),
@@ -93,7 +104,7 @@ def dashboard_page(request: Request, session: SessionDep, viewer: StaffViewer) -
         "today": today,
         "status_labels": STATUS_LABELS,
         "group_labels": dashboard.GROUP_LABELS,
-        **_choices(session, team_ids),
+        **_choices(session, team_ids, query),
     }
     return render(request, "training/dashboard.html", context)
 
@@ -119,7 +130,7 @@ def dashboard_people(request: Request, session: SessionDep, viewer: StaffViewer)
         "team_labels": staff_service.team_labels(session, team_ids=team_ids),
         "status_labels": STATUS_LABELS,
         "today": today,
-        **_choices(session, team_ids),
+        **_choices(session, team_ids, query),
     }
     return render(request, "training/dashboard_people.html", context)
 
