@@ -1,34 +1,17 @@
-"""The demo bank's training: modules assigned with a realistic spread, loaded once."""
-
-from types import SimpleNamespace
-
-import pytest
+"""The demo bank's training (after the staff, standards and quizzes demos): modules assigned
+with a realistic spread, loaded once."""
 
 from frontline.domains import installed
-from training import quiz_link
-
-QUIZ_CODES = ("QZ-CTR", "QZ-LNG", "QZ-AML", "QZ-WLT", "QZ-CMP", "QZ-SPC", "QZ-TLR-2026Q4")
-
-
-@pytest.fixture
-def demo_quizzes(monkeypatch):  # type: ignore[no-untyped-def]
-    """The quizzes' demo quizzes by code, as quizzes' service offers them once merged."""
-    quizzes = [SimpleNamespace(id=i, code=c) for i, c in enumerate(QUIZ_CODES, start=1)]
-    fake = SimpleNamespace(
-        published_quizzes=lambda session: quizzes,
-        get_quiz=lambda session, quiz_id: quizzes[quiz_id - 1] if quiz_id <= len(quizzes) else None,
-    )
-    monkeypatch.setattr(quiz_link, "_quizzes", lambda: fake)
 
 
 def _load(db) -> None:  # type: ignore[no-untyped-def]
     with db.session() as session:
         for domain in installed():
-            if domain.name in ("staff", "standards", "training") and domain.demo:
+            if domain.name in ("staff", "standards", "quizzes", "training") and domain.demo:
                 domain.demo(session)
 
 
-def test_the_demo_spread(db, demo_quizzes):
+def test_the_demo_spread(db):
     from training import refreshers
     from training.dashboard import Filters, Group, report
     from training.enrollment import bank_today

@@ -15,14 +15,13 @@ from staff.models import Person, Role
 from tests.client import FrontlineClient
 from tests.factories import PASSWORD, make_person
 from tests.test_html_validity import IGNORED, _checker
-from tests.training.test_demo import demo_quizzes  # noqa: F401 - the fixture
 from training.models import Assignment, RefresherFlag, StandardChange
 
 
 def _demo(db) -> dict[str, int]:  # type: ignore[no-untyped-def]
     with db.session() as session:
         for domain in installed():
-            if domain.name in ("staff", "standards", "training") and domain.demo:
+            if domain.name in ("staff", "standards", "quizzes", "training") and domain.demo:
                 domain.demo(session)
         people = {p.employee_no: p.id for p in session.exec(select(Person)).all()}
         return {
@@ -51,7 +50,7 @@ def _pages(ids: dict[str, int]) -> dict[str, list[str]]:
     }
 
 
-def test_duty_pages_are_valid_html(app, db, tmp_path: Path, demo_quizzes):  # noqa: F811
+def test_duty_pages_are_valid_html(app, db, tmp_path: Path):
     checker = _checker()
     ids = _demo(db)
     files: list[Path] = []
