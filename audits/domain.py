@@ -2,4 +2,4 @@
 
 from frontline.domains import Domain
 
-domain = Domain(name="audits")
+domain = Domain(name="audits", model_modules=("audits.models",))
