@@ -284,6 +284,7 @@ class Audit(SQLModel, table=True):
     score: float | None = None  # as shown: 0 when a veto item failed
     score_before_veto: float | None = None  # what it would have been without the veto
     veto_breached: bool = False
+    revision: int = 0  # how many amendments the audit has had
     acknowledged_at: datetime | None = utc_field(nullable=True)
 
 
@@ -302,6 +303,7 @@ class ItemResult(SQLModel, table=True):
     last_op_id: str | None = Field(default=None, max_length=64)
     seq: int = 0
     saved_at: datetime | None = utc_field(nullable=True)
+    saved_by_id: int | None = Field(default=None, foreign_key="person.id")
     # Written with the audit's score fields; None on drafts and for N/A items.
     points_possible: float | None = None
     points_earned: float | None = None
@@ -311,9 +313,11 @@ class Amendment(SQLModel, table=True):
     """A correction of a submitted audit: what changed, why, and the score before and after."""
 
     __tablename__ = "audit_amendment"
+    __table_args__ = (UniqueConstraint("audit_id", "number"),)
 
     id: int | None = Field(default=None, primary_key=True)
     audit_id: int = Field(foreign_key="audit.id", index=True)
+    number: int  # 1 for the audit's first amendment
     amended_by_id: int = Field(foreign_key="person.id")
     amended_at: datetime = utc_field(default_now=True)
     reason: str = Field(max_length=2000)
@@ -333,7 +337,7 @@ class Dispute(SQLModel, table=True):
     __table_args__ = (Index("ix_audit_dispute_status_opened", "status", "opened_at"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    audit_id: int = Field(foreign_key="audit.id", index=True)
+    audit_id: int = Field(foreign_key="audit.id", unique=True)  # one dispute per audit
     opened_by_id: int = Field(foreign_key="person.id")
     opened_at: datetime = utc_field(default_now=True)
     reason: str = Field(max_length=2000)

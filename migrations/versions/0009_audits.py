@@ -170,6 +170,7 @@ def upgrade() -> None:
         sa.Column("score", sa.Float(), nullable=True),
         sa.Column("score_before_veto", sa.Float(), nullable=True),
         sa.Column("veto_breached", sa.Boolean(), nullable=False),
+        sa.Column("revision", sa.Integer(), nullable=False),
         sa.Column("acknowledged_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["auditor_id"],
@@ -304,9 +305,9 @@ def upgrade() -> None:
             ["person.id"],
         ),
         sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("audit_id"),
     )
     with op.batch_alter_table("audit_dispute", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_audit_dispute_audit_id"), ["audit_id"], unique=False)
         batch_op.create_index(
             "ix_audit_dispute_status_opened", ["status", "opened_at"], unique=False
         )
@@ -321,6 +322,7 @@ def upgrade() -> None:
         sa.Column("last_op_id", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
         sa.Column("seq", sa.Integer(), nullable=False),
         sa.Column("saved_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("saved_by_id", sa.Integer(), nullable=True),
         sa.Column("points_possible", sa.Float(), nullable=True),
         sa.Column("points_earned", sa.Float(), nullable=True),
         sa.ForeignKeyConstraint(
@@ -330,6 +332,10 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["item_id"],
             ["audit_template_item.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["saved_by_id"],
+            ["person.id"],
         ),
         sa.PrimaryKeyConstraint("audit_id", "item_id"),
     )
@@ -342,6 +348,7 @@ def upgrade() -> None:
         "audit_amendment",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("audit_id", sa.Integer(), nullable=False),
+        sa.Column("number", sa.Integer(), nullable=False),
         sa.Column("amended_by_id", sa.Integer(), nullable=False),
         sa.Column("amended_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("reason", sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
@@ -364,6 +371,7 @@ def upgrade() -> None:
             ["audit_dispute.id"],
         ),
         sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("audit_id", "number"),
     )
     with op.batch_alter_table("audit_amendment", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_audit_amendment_audit_id"), ["audit_id"], unique=False)
@@ -384,7 +392,6 @@ def downgrade() -> None:
     op.drop_table("audit_item_result")
     with op.batch_alter_table("audit_dispute", schema=None) as batch_op:
         batch_op.drop_index("ix_audit_dispute_status_opened")
-        batch_op.drop_index(batch_op.f("ix_audit_dispute_audit_id"))
 
     op.drop_table("audit_dispute")
     with op.batch_alter_table("audit_correction_action", schema=None) as batch_op:
