@@ -1,4 +1,5 @@
-"""How an audit is scored, in both of the bank's styles: one pure module, no database.
+"""How an audit is scored, in both of the bank's styles: one pure module, no database
+(`write_score` sets the fields of rows its caller loaded and flushes).
 
 score = 100 × points earned ÷ points possible over the applicable items, with one decimal.
 N/A removes an item from both sides; an unanswered item counts for nothing yet (a draft's
@@ -14,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from audits.models import Outcome
+from audits.models import Audit, ItemResult, Outcome, Scoring, TemplateItem
 
 PASS = Outcome.passed
 FAIL = Outcome.failed
@@ -114,3 +115,37 @@ def score_audit(
 def _tidy(value: float) -> float:
     """Sums of halves and tenths without binary noise (0.1 + 0.2 → 0.3)."""
     return float(round(Decimal(repr(value)), 6))
+
+
+def rule_of(item: TemplateItem) -> ItemRule:
+    return ItemRule(item.id or 0, item.points, item.veto, item.per_occurrence)
+
+
+def write_score(
+    audit: Audit,
+    *,
+    scoring: Scoring,
+    items: Iterable[TemplateItem],
+    results: Iterable[ItemResult],
+) -> Score:
+    """Score an audit from its stored item results and write the audit's score fields and each
+    result's points (the caller loaded the rows and flushes them)."""
+    by_item = {result.item_id: result for result in results}
+    answers = {
+        item_id: ItemAnswer(result.outcome, result.occurrences)
+        for item_id, result in by_item.items()
+    }
+    score = score_audit(
+        [rule_of(item) for item in items], answers, deduction=scoring == Scoring.deduction
+    )
+    for item_score in score.items:
+        result = by_item.get(item_score.item_id)
+        if result is not None:
+            result.points_possible = item_score.points_possible
+            result.points_earned = item_score.points_earned
+    audit.points_possible = score.points_possible
+    audit.points_earned = score.points_earned
+    audit.score = score.score
+    audit.score_before_veto = score.score_before_veto
+    audit.veto_breached = score.veto_breached
+    return score

@@ -173,3 +173,49 @@ def test_one_decimal_rounds_half_up(value, shown):
 def test_pass_ignores_occurrences():
     item = score_item(ItemRule(2, 10, per_occurrence=2), ItemAnswer("pass", 4), deduction=True)
     assert (item.points_earned, item.deducted) == (10, 0)
+
+
+def test_write_score_sets_the_audit_and_each_result():
+    from datetime import UTC, datetime
+
+    from audits.models import Audit, ItemResult, Method, Scoring, TemplateItem
+    from audits.scoring import write_score
+
+    items = [
+        TemplateItem(
+            id=1, version_id=1, section_id=1, position=0, code="A", text_zh="甲", points=3
+        ),
+        TemplateItem(
+            id=2,
+            version_id=1,
+            section_id=1,
+            position=1,
+            code="B",
+            text_zh="乙",
+            points=10,
+            per_occurrence=2,
+        ),
+        TemplateItem(
+            id=3, version_id=1, section_id=1, position=2, code="C", text_zh="丙", veto=True
+        ),
+    ]
+    results = [
+        ItemResult(audit_id=9, item_id=1, outcome="pass"),
+        ItemResult(audit_id=9, item_id=2, outcome="fail", occurrences=3),
+        ItemResult(audit_id=9, item_id=3, outcome="fail"),
+    ]
+    audit = Audit(
+        template_id=1,
+        template_version_id=1,
+        auditor_id=1,
+        method=Method.on_site,
+        observed_at=datetime.now(UTC),
+    )
+    write_score(audit, scoring=Scoring.deduction, items=items, results=results)
+    assert (audit.points_possible, audit.points_earned) == (13, 7)
+    assert (audit.score, audit.score_before_veto, audit.veto_breached) == (0.0, 53.8, True)
+    assert [(r.points_possible, r.points_earned) for r in results] == [
+        (3, 3),
+        (10, 4),
+        (None, None),
+    ]
