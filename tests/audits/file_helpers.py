@@ -19,7 +19,7 @@ templates:
           - {code: CTR-01-09, text: {zh: 无服务禁语, en: No forbidden phrases}, standard: LNG-02, points: 10, per_occurrence: 2}
           - {code: CTR-01-11, text: {zh: 电话报工号, en: Phone greeting with staff number}, standard: PHN-01, points: 5, na_allowed: true}
           - {code: CTR-01-12, text: {zh: 核验有效身份证件, en: Verify valid ID}, standard: IDV-01, veto: true}
-"""
+"""  # noqa: E501 - the issue's example, as written
 
 VETO_CHECK = {"zh": "未查验身份证件原件即办理业务", "en": "Proceeding without the original ID"}
 
