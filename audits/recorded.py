@@ -218,6 +218,7 @@ def check_entries(
             continue
         seen[key] = place
         out.audits.append(recorded)
+    out.problems.sort(key=lambda found: found.place.line)
     return out
 
 

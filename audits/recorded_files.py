@@ -193,7 +193,7 @@ def export_rows(session: Session, *, start: date | None, end: date | None) -> It
         after = datetime.combine(date.fromordinal(end.toordinal() + 1), time(), zone)
         query = query.where(col(Audit.observed_at) < after)
     yield list(EXPORT_COLUMNS)
-    for audit, code, number, auditor_no, subject_no, branch_code in session.execute(query).tuples():
+    for audit, code, number, auditor_no, subject_no, branch_code in session.execute(query):
         yield safe_row(
             [
                 audit.id,
