@@ -19,7 +19,10 @@ def _results(db, audit_id):
 
 
 def _saved(response):
-    match = re.search(r'data-saved-item[^>]*data-seq="(\d+)" data-op="([^"]*)" data-outcome="(\w*)"', response.text)
+    match = re.search(
+        r'data-saved-item[^>]*data-seq="(\d+)" data-op="([^"]*)" data-outcome="(\w*)"',
+        response.text,
+    )
     assert match, response.text[:600]
     return int(match.group(1)), match.group(2), match.group(3)
 
@@ -28,8 +31,12 @@ def test_start_makes_a_draft_with_a_row_per_item_and_a_double_start_makes_one(db
     staff = make_branch_staff(db)
     template, _version, items = make_checklist(db)
     client = signed_in(make_client, staff.supervisor)
-    first = start(client, template, person_id=staff.employee.id, start_key="same-key-0123456789abcd")
-    again = start(client, template, person_id=staff.employee.id, start_key="same-key-0123456789abcd")
+    first = start(
+        client, template, person_id=staff.employee.id, start_key="same-key-0123456789abcd"
+    )
+    again = start(
+        client, template, person_id=staff.employee.id, start_key="same-key-0123456789abcd"
+    )
     assert first == again
     with db.session(write=False) as session:
         assert len(session.exec(select(Audit)).all()) == 1
@@ -142,7 +149,9 @@ def test_reload_and_another_tablet_resume_the_draft(db, make_client):
     tap(tablet, audit_id, items[1].id, seq=4, outcome="fail", occurrences=2, note="说了不知道")
     other_tablet = signed_in(make_client, staff.supervisor)
     page = other_tablet.get(f"/audits/{audit_id}").text
-    row = re.search(rf'<form class="audit-item[^"]*" id="item-{items[1].id}"[^>]*>', page, re.S).group(0)
+    row = re.search(
+        rf'<form class="audit-item[^"]*" id="item-{items[1].id}"[^>]*>', page, re.S
+    ).group(0)
     assert 'data-seq="4"' in row and 'data-outcome="fail"' in row and 'data-occurrences="2"' in row
     assert "说了不知道" in page
     assert "/audits?shelf=drafts" in page
@@ -163,9 +172,7 @@ def test_submit_says_what_is_missing_then_submits_once_and_is_immutable(db, make
     assert "1 item is not answered yet" in missing.text and items[-1].code in missing.text
     tap(client, audit_id, items[-1].id, seq=1)
     # The tablet says it tapped item 0 a second time: that tap has not arrived → refused.
-    behind = client.post(
-        f"/audits/{audit_id}/submit", data={**submit, "seqs": f"{items[0].id}:2"}
-    )
+    behind = client.post(f"/audits/{audit_id}/submit", data={**submit, "seqs": f"{items[0].id}:2"})
     assert behind.status_code == 409 and "1 tap is still on its way" in behind.text
     done = client.post(f"/audits/{audit_id}/submit", data={**submit, "seqs": f"{items[0].id}:1"})
     assert done.status_code == 303
