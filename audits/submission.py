@@ -135,21 +135,10 @@ def _plain(row: ItemResult) -> dict[str, Any]:
     }
 
 
-def amend_audit(
-    session: Session,
-    *,
-    audit: Audit,
-    changes: dict[int, ItemState],
-    reason: str,
-    actor: Person,
-    dispute: Dispute | None = None,
-    ip: str = "",
-) -> Amendment | None:
-    """Correct item results of a submitted audit; None if nothing actually changes.
-    SaveRefused for a state an item cannot have."""
-    if audit.status != AuditStatus.submitted:
-        raise SaveRefused(N_("Only a submitted audit can be amended."))
-    checklist = checklist_of(session, version_id=audit.template_version_id)
+def _apply_changes(
+    session: Session, audit: Audit, checklist: Checklist, changes: dict[int, ItemState]
+) -> list[dict[str, Any]]:
+    """Write the changed item states; returns what changed, item by item, before and after."""
     by_id = {item.id: item for item in checklist.items}
     results = stored_results(session, audit_id=id_of(audit))
     recorded: list[dict[str, Any]] = []
@@ -169,6 +158,25 @@ def amend_audit(
                 {"item": item.code, "item_id": item_id, "before": before, "after": after}
             )
             session.add(row)
+    return recorded
+
+
+def amend_audit(
+    session: Session,
+    *,
+    audit: Audit,
+    changes: dict[int, ItemState],
+    reason: str,
+    actor: Person,
+    dispute: Dispute | None = None,
+    ip: str = "",
+) -> Amendment | None:
+    """Correct item results of a submitted audit; None if nothing actually changes.
+    SaveRefused for a state an item cannot have."""
+    if audit.status != AuditStatus.submitted:
+        raise SaveRefused(N_("Only a submitted audit can be amended."))
+    checklist = checklist_of(session, version_id=audit.template_version_id)
+    recorded = _apply_changes(session, audit, checklist, changes)
     if not recorded:
         return None
     score_before, veto_before = audit.score, audit.veto_breached

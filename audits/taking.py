@@ -318,22 +318,28 @@ def start_audit(
                 for item in items
             ],
         )
+    _record_start(session, audit, template, version, ip)
+    return audit
+
+
+def _record_start(
+    session: Session, audit: Audit, template: AuditTemplate, version: TemplateVersion, ip: str
+) -> None:
     audit_trail.record(
         session,
         action="audit.start",
-        actor_id=auditor.id,
+        actor_id=audit.auditor_id,
         target_type="audit",
         target_id=audit.id,
         detail={
             "template": template.code,
             "version": version.number,
-            "subject_person_id": subject_id,
-            "branch_id": subject_branch,
-            "method": header.method.value,
+            "subject_person_id": audit.subject_person_id,
+            "branch_id": audit.branch_id,
+            "method": audit.method.value,
         },
         ip=ip,
     )
-    return audit
 
 
 def discard_draft(session: Session, *, audit: Audit, actor: Person, ip: str = "") -> None:
