@@ -1,7 +1,11 @@
 """What the shell needs to know about audits: pages, tables, header links, home and person
 panels, and the labels its templates read as `audits.*`."""
 
-from audits import taking_panels
+from collections.abc import Sequence
+
+from sqlmodel import Session
+
+from audits import demo, taking_panels
 from audits.actions_views import router as actions_router
 from audits.cli import audits as audits_group
 from audits.disputes_views import router as disputes_router
@@ -19,11 +23,18 @@ from audits.taking_views import router as taking_router
 from frontline.domains import Domain, NavEntry
 from frontline.i18n import N_
 
+
+def load_demo(session: Session) -> Sequence[str]:
+    """Templates and six months of audits (audits/demo.py); disputes and actions follow."""
+    return demo.load(session)
+
+
 domain = Domain(
     name="audits",
     # Fixed paths (templates, imports) before /audits/{audit_id}.
     routers=(recorded_router, disputes_router, actions_router, submission_router, taking_router),
     cli_commands=(audits_group,),
+    demo=load_demo,
     model_modules=("audits.models",),
     nav=(NavEntry(label=N_("Audits"), href="/audits", order=40),),
     home_panels=(taking_panels.audits_panel,),
