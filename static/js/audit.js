@@ -127,9 +127,6 @@
       occurrences = Math.max(1, item.occurrences);
     }
     change(item, outcome, occurrences, item.note);
-    if (outcome === "fail" && item.form.elements.note) {
-      item.form.elements.note.setAttribute("aria-invalid", item.note ? "false" : "true");
-    }
   }
 
   function step(item, by) {
