@@ -17,8 +17,8 @@ from audits.models import (
 from frontline.db import Database
 from frontline.models import utcnow
 from staff.models import Person, Role, Team
-from tests.factories import PASSWORD, make_person, make_team
 from tests.client import FrontlineClient
+from tests.factories import PASSWORD, make_person, make_team
 
 _seq = count(1)
 

@@ -124,7 +124,7 @@ def test_hr_upholds_and_both_sides_see_the_outcome(db, make_client):
 
 def test_a_second_supervisor_amends_and_the_history_keeps_it(db, make_client):
     staff = make_branch_staff(db)
-    audit_id, items, auditor = _submitted(db, make_client, staff)
+    audit_id, items, _auditor = _submitted(db, make_client, staff)
     before = _audit(db, audit_id).score
     employee = signed_in(make_client, staff.employee)
     _post(employee, f"/audits/{audit_id}/dispute", {"reason": "我举手了"})

@@ -102,7 +102,7 @@ def test_audit_pages_are_valid_html(db, make_client, tmp_path, fake_training):
     )
     report = json.loads(run.stderr)
     problems = [
-        f"{Path(m.get('url', '')).name}:{m.get('lastLine')}: {m['message']} [{m.get('extract', '')}]"
+        f"{Path(m.get('url', '')).name}:{m.get('lastLine')}: {m['message']}"
         for m in report["messages"]
         if m.get("type") in ("error", "non-document-error") and not IGNORED.search(m["message"])
     ]
