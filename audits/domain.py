@@ -5,7 +5,7 @@ from collections.abc import Sequence
 
 from sqlmodel import Session
 
-from audits import demo, taking_panels
+from audits import demo, demo_disputes, taking_panels
 from audits.actions_views import router as actions_router
 from audits.cli import audits as audits_group
 from audits.disputes_views import router as disputes_router
@@ -26,7 +26,7 @@ from frontline.i18n import N_
 
 def load_demo(session: Session) -> Sequence[str]:
     """Templates and six months of audits (audits/demo.py); disputes and actions follow."""
-    return demo.load(session)
+    return [*demo.load(session), *demo_disputes.load(session)]
 
 
 domain = Domain(
