@@ -20,8 +20,10 @@ from audits.models import (
 from audits.recorded_views import router as recorded_router
 from audits.submission_views import router as submission_router
 from audits.taking_views import router as taking_router
+from audits.templates_views import router as templates_router
 from frontline.domains import Domain, NavEntry
 from frontline.i18n import N_
+from staff.models import Role
 
 
 def load_demo(session: Session) -> Sequence[str]:
@@ -32,11 +34,33 @@ def load_demo(session: Session) -> Sequence[str]:
 domain = Domain(
     name="audits",
     # Fixed paths (templates, imports) before /audits/{audit_id}.
-    routers=(recorded_router, disputes_router, actions_router, submission_router, taking_router),
+    routers=(
+        templates_router,
+        recorded_router,
+        disputes_router,
+        actions_router,
+        submission_router,
+        taking_router,
+    ),
     cli_commands=(audits_group,),
     demo=load_demo,
     model_modules=("audits.models",),
-    nav=(NavEntry(label=N_("Audits"), href="/audits", order=40),),
+    nav=(
+        NavEntry(label=N_("Audits"), href="/audits", order=40),
+        NavEntry(
+            label=N_("Checklist templates"),
+            href="/audits/templates",
+            order=45,
+            roles=frozenset({Role.author, Role.admin}),
+        ),
+        NavEntry(
+            label=N_("Recorded audits"),
+            href="/audits/recorded",
+            order=46,
+            roles=frozenset({Role.hr, Role.admin}),
+            menu="manage",
+        ),
+    ),
     home_panels=(taking_panels.audits_panel,),
     person_panels=(taking_panels.person_audits_panel,),
     template_globals={
@@ -47,5 +71,5 @@ domain = Domain(
         "dispute_outcome_labels": DISPUTE_OUTCOME_LABELS,
         "action_status_labels": ACTION_STATUS_LABELS,
     },
-    stylesheets=("/static/css/audit_taking.css",),
+    stylesheets=("/static/css/audit_taking.css", "/static/css/audit_templates.css"),
 )
