@@ -23,13 +23,13 @@ from audits.models import (
     Channel,
     ItemResult,
     Method,
-    Outcome,
     Source,
     Subject,
     TemplateItem,
     TemplateStatus,
     TemplateVersion,
 )
+from audits.recorded_entry import Answer, Entry, EntryProblem, Place, answers_of
 from audits.scoring import write_score
 from frontline import audit_trail
 from frontline.i18n import N_
@@ -55,45 +55,6 @@ ENTRY_KEYS = (
     "notes",
     "results",
 )
-OUTCOME_WORDS = {
-    "pass": Outcome.passed,
-    "合格": Outcome.passed,
-    "通过": Outcome.passed,
-    "fail": Outcome.failed,
-    "不合格": Outcome.failed,
-    "na": Outcome.na,
-    "n/a": Outcome.na,
-    "不适用": Outcome.na,
-}
-
-
-@dataclass
-class Place:
-    """Where an entry or value is in the file: a line, or a row (and column) of a sheet."""
-
-    line: int
-    column: str = ""
-
-    def at(self, column: str) -> "Place":
-        return Place(self.line, column)
-
-
-@dataclass
-class EntryProblem:
-    place: Place
-    message: str  # a msgid
-    params: dict[str, Any] = field(default_factory=dict)
-
-    def render(self, gettext: Any = None) -> str:
-        text = gettext(self.message) if gettext else self.message
-        return text % self.params if self.params else text
-
-
-@dataclass
-class Answer:
-    outcome: Outcome
-    occurrences: int = 0
-    note: str = ""
 
 
 @dataclass
@@ -123,70 +84,6 @@ class Checked:
     problems: list[EntryProblem] = field(default_factory=list)
 
 
-class _Entry:
-    """Reading one entry's values, noting each problem at its place."""
-
-    def __init__(self, raw: dict[str, Any], place: Place, places: dict[str, Place], out: Checked):
-        self.raw, self.place, self.places, self.out = raw, place, places, out
-        self.failed = False
-
-    def where(self, key: str) -> Place:
-        return self.places.get(key, self.place.at(key))
-
-    def problem(self, key: str, message: str, **params: Any) -> None:
-        self.failed = True
-        self.out.problems.append(EntryProblem(self.where(key), message, params))
-
-    def text(self, key: str, *, required: bool = False, limit: int = 64) -> str:
-        value = self.raw.get(key)
-        if value is None or (isinstance(value, str) and not value.strip()):
-            if required:
-                self.problem(key, N_("%(name)s is missing."), name=key)
-            return ""
-        text = str(value).strip()
-        if len(text) > limit:
-            self.problem(
-                key, N_("%(name)s is longer than %(max)s characters."), name=key, max=limit
-            )
-        return text
-
-    def choice(self, key: str, enum: Any, *, required: bool) -> Any:
-        value = self.text(key, required=required)
-        if not value:
-            return None
-        try:
-            return enum(value)
-        except ValueError:
-            allowed = ", ".join(member.value for member in enum)
-            self.problem(
-                key,
-                N_("%(name)s must be one of %(allowed)s (not %(value)s)."),
-                name=key,
-                allowed=allowed,
-                value=short(value),
-            )
-            return None
-
-    def whole(self, key: str, low: int, high: int) -> int | None:
-        value = self.raw.get(key)
-        if value is None or value == "":
-            return None
-        try:
-            number = int(str(value).strip())
-        except ValueError:
-            number = low - 1
-        if not low <= number <= high:
-            self.problem(
-                key,
-                N_("%(name)s must be a whole number from %(low)s to %(high)s."),
-                name=key,
-                low=low,
-                high=high,
-            )
-            return None
-        return number
-
-
 def check_entries(
     session: Session, entries: list[tuple[dict[str, Any], Place, dict[str, Place]]]
 ) -> Checked:
@@ -202,7 +99,7 @@ def check_entries(
         return out
     seen: dict[tuple[Any, ...], Place] = {}
     for raw, place, places in entries:
-        recorded = _check_entry(session, _Entry(raw, place, places, out))
+        recorded = _check_entry(session, Entry(raw, place, places, out.problems))
         if recorded is None:
             continue
         key = _identity(recorded)
@@ -222,7 +119,7 @@ def check_entries(
     return out
 
 
-def _check_entry(session: Session, entry: _Entry) -> RecordedAudit | None:
+def _check_entry(session: Session, entry: Entry) -> RecordedAudit | None:
     for key in entry.raw:
         if key not in ENTRY_KEYS:
             entry.problem(
@@ -244,7 +141,7 @@ def _check_entry(session: Session, entry: _Entry) -> RecordedAudit | None:
     if found is None:
         return None
     template, version, items = found
-    answers = _answers(entry, items)
+    answers = answers_of(entry, items)
     if entry.failed or subject is None or auditor is None or method is None:
         return None
     if observed_at is None:
@@ -270,7 +167,7 @@ def _check_entry(session: Session, entry: _Entry) -> RecordedAudit | None:
 
 
 def _template_version(
-    session: Session, entry: _Entry
+    session: Session, entry: Entry
 ) -> tuple[AuditTemplate, TemplateVersion, list[TemplateItem]] | None:
     code = entry.text("template", required=True, limit=32)
     if not code:
@@ -302,7 +199,7 @@ def _template_version(
 
 
 def _subject(
-    session: Session, entry: _Entry, template: AuditTemplate | None
+    session: Session, entry: Entry, template: AuditTemplate | None
 ) -> tuple[Person | None, int | None] | None:
     if template is None:
         return None
@@ -331,7 +228,7 @@ def _subject(
     return person, team.branch_id if team else None
 
 
-def _person(session: Session, entry: _Entry, key: str, *, required: bool) -> Person | None:
+def _person(session: Session, entry: Entry, key: str, *, required: bool) -> Person | None:
     number = entry.text(key, required=required, limit=32)
     if not number:
         return None
@@ -343,7 +240,7 @@ def _person(session: Session, entry: _Entry, key: str, *, required: bool) -> Per
     return person
 
 
-def _observed_at(entry: _Entry) -> datetime | None:
+def _observed_at(entry: Entry) -> datetime | None:
     value = entry.raw.get("observed_at")
     if isinstance(value, str):
         try:
@@ -365,80 +262,6 @@ def _observed_at(entry: _Entry) -> datetime | None:
         entry.problem("observed_at", N_("observed_at is in the future."))
         return None
     return value
-
-
-def _answers(entry: _Entry, items: list[TemplateItem]) -> dict[int, Answer]:
-    results = entry.raw.get("results")
-    if not isinstance(results, dict):
-        entry.problem("results", N_("results must map each item code to pass, fail or na."))
-        return {}
-    by_code = {item.code: item for item in items}
-    for code in results:
-        if code not in by_code:
-            entry.problem(
-                str(code), N_("%(code)s is not an item of this template version."), code=short(code)
-            )
-    missing = [item.code for item in items if item.code not in results]
-    if missing:
-        entry.problem("results", N_("Results are missing for %(codes)s."), codes=", ".join(missing))
-    answers: dict[int, Answer] = {}
-    for item in items:
-        if item.code not in results:
-            continue
-        answer = _answer(entry, item, results[item.code])
-        if answer is not None:
-            answers[id_of(item)] = answer
-    return answers
-
-
-def _answer(entry: _Entry, item: TemplateItem, value: Any) -> Answer | None:
-    note = ""
-    occurrences = 0
-    if isinstance(value, dict):
-        note = str(value.get("note") or "").strip()
-        keys = [k for k in value if k != "note"]
-        if len(keys) != 1:
-            entry.problem(
-                item.code,
-                N_("%(code)s: give one of pass, fail or na (with an optional note)."),
-                code=item.code,
-            )
-            return None
-        word, count = str(keys[0]), value[keys[0]]
-        if word == "fail" and count not in (None, True):
-            try:
-                occurrences = int(count)
-            except (TypeError, ValueError):
-                occurrences = -1
-            if not 0 < occurrences <= 100:
-                entry.problem(
-                    item.code,
-                    N_("%(code)s: the number of occurrences must be from 1 to 100."),
-                    code=item.code,
-                )
-                return None
-    else:
-        word = "" if value is None else str(value)
-    outcome = OUTCOME_WORDS.get(word.strip().lower())
-    if outcome is None:
-        entry.problem(
-            item.code,
-            N_("%(code)s: %(value)s is not pass, fail or na."),
-            code=item.code,
-            value=short(word),
-        )
-        return None
-    if outcome == Outcome.na and not item.na_allowed:
-        entry.problem(item.code, N_("%(code)s may not be N/A."), code=item.code)
-    if occurrences and item.per_occurrence is None:
-        entry.problem(item.code, N_("%(code)s is not counted per occurrence."), code=item.code)
-    if len(note) > 1000:
-        entry.problem(
-            item.code, N_("%(code)s: the note is longer than 1000 characters."), code=item.code
-        )
-    if outcome == Outcome.failed and item.per_occurrence is not None:
-        occurrences = max(occurrences, 1)
-    return Answer(outcome, occurrences, note[:1000])
 
 
 def _identity(recorded: RecordedAudit) -> tuple[Any, ...]:
