@@ -8,8 +8,11 @@ when, which operation); the audit trail records the audit's start, submission an
 change after that, rather than thousands of taps.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
+from sqlalchemy import select as sa_select
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
@@ -96,6 +99,19 @@ def stored_results(session: Session, *, audit_id: int) -> dict[int, ItemResult]:
     return {row.item_id: row for row in session.exec(query)}
 
 
+def light_results(session: Session, *, audit_id: int) -> dict[int, Any]:
+    """Every item's stored state as plain rows (no ORM objects): the save path's read."""
+    query = sa_select(
+        col(ItemResult.item_id),
+        col(ItemResult.outcome),
+        col(ItemResult.occurrences),
+        col(ItemResult.note),
+        col(ItemResult.seq),
+        col(ItemResult.last_op_id),
+    ).where(col(ItemResult.audit_id) == audit_id)
+    return {row.item_id: row for row in session.execute(query)}
+
+
 def rules_of(checklist: Checklist) -> list[scoring.ItemRule]:
     return [
         scoring.ItemRule(
@@ -108,7 +124,7 @@ def rules_of(checklist: Checklist) -> list[scoring.ItemRule]:
     ]
 
 
-def answers_of(results: dict[int, ItemResult]) -> dict[int, scoring.ItemAnswer]:
+def answers_of(results: Mapping[int, Any]) -> dict[int, scoring.ItemAnswer]:
     return {
         item_id: scoring.ItemAnswer(
             row.outcome.value if row.outcome is not None else None, row.occurrences
@@ -117,7 +133,7 @@ def answers_of(results: dict[int, ItemResult]) -> dict[int, scoring.ItemAnswer]:
     }
 
 
-def running_score(checklist: Checklist, results: dict[int, ItemResult]) -> scoring.Score:
+def running_score(checklist: Checklist, results: Mapping[int, Any]) -> scoring.Score:
     return scoring.score_audit(
         rules_of(checklist), answers_of(results), deduction=checklist.scoring == "deduction"
     )
@@ -126,7 +142,7 @@ def running_score(checklist: Checklist, results: dict[int, ItemResult]) -> scori
 @dataclass(frozen=True)
 class SaveOutcome:
     applied: bool
-    result: ItemResult
+    result: Any  # the item's stored state (item_id, outcome, occurrences, note, seq, op)
     score: scoring.Score
     total: int
 
@@ -150,7 +166,7 @@ def save_tap(
     applied = save_item(
         session, audit=audit, item=item, state=state, seq=seq, op_id=op_id, actor_id=actor_id
     )
-    results = stored_results(session, audit_id=id_of(audit))
+    results = light_results(session, audit_id=id_of(audit))
     return SaveOutcome(
         applied=applied,
         result=results[item_id],
