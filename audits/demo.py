@@ -55,15 +55,15 @@ class Plan:
 PLANS = (
     Plan("E1001", "CTR-01", 3, "S1001", 0.40, 0.03),  # improving
     Plan("E1002", "CTR-01", 3, "S1001", 0.10, 0.08),
-    Plan("E1003", "CTR-01", 3, "S1001", 0.03, 0.38, veto_rate=0.08),  # declining
-    Plan("E1004", "CTR-01", 2, "S1001", 0.12, 0.10, veto_rate=0.04),
+    Plan("E1003", "CTR-01", 3, "S1001", 0.03, 0.38, veto_rate=0.15),  # declining
+    Plan("E1004", "CTR-01", 2, "S1001", 0.12, 0.10, veto_rate=0.08),
     Plan("E1005", "CTR-01", 2, "S1002", 0.15, 0.10),
     Plan("E1006", "CTR-01", 2, "S1002", 0.08, 0.06),
-    Plan("E1007", "CTR-01", 2, "S1002", 0.20, 0.12, veto_rate=0.05),
+    Plan("E1007", "CTR-01", 2, "S1002", 0.20, 0.12, veto_rate=0.1),
     Plan("E1008", "CTR-01", 2, "S1002", 0.10, 0.20),
     Plan("E2001", "PHN-QA", 5, "S2001", 0.35, 0.08),  # improving
     Plan("E2002", "PHN-QA", 4, "S2001", 0.10, 0.10),
-    Plan("E2003", "PHN-QA", 4, "S2001", 0.04, 0.35, veto_rate=0.08),  # declining
+    Plan("E2003", "PHN-QA", 4, "S2001", 0.04, 0.35, veto_rate=0.12),  # declining
     Plan("E2004", "PHN-QA", 4, "S2001", 0.15, 0.12),
     Plan("E2005", "PHN-QA", 4, "S2001", 0.20, 0.15),
 )
@@ -221,7 +221,11 @@ def _add_audit(
     )
     session.add(audit)
     session.flush()
-    results = [_result(rng, id_of(audit), item, when, fail, veto_rate) for item in checklist.items]
+    # veto_rate is the chance of a breach per audit, spread over the checklist's veto items
+    per_veto_item = veto_rate / max(1, sum(item.veto for item in checklist.items))
+    results = [
+        _result(rng, id_of(audit), item, when, fail, per_veto_item) for item in checklist.items
+    ]
     write_score(audit, scoring=checklist.version.scoring, items=checklist.items, results=results)
     session.add_all([audit, *results])
 
