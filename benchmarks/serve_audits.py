@@ -111,12 +111,16 @@ async def _tap(
     outcome = random.choice(("pass", "pass", "pass", "fail"))
     tablet.last[item_id] = (seq, op, outcome)
     started = time.perf_counter()
-    response = await client.post(
-        f"/audits/{tablet.audit_id}/items/{item_id}",
-        data={"outcome": outcome, "occurrences": "1", "note": "", "seq": str(seq), "op": op},
-        headers={"X-CSRF-Token": token, "X-Audit-Client": "1"},
-    )
-    latencies.append((time.perf_counter() - started) * 1000)
+    try:
+        response = await client.post(
+            f"/audits/{tablet.audit_id}/items/{item_id}",
+            data={"outcome": outcome, "occurrences": "1", "note": "", "seq": str(seq), "op": op},
+            headers={"X-CSRF-Token": token, "X-Audit-Client": "1"},
+        )
+    except httpx.HTTPError:
+        return False  # a tablet would retry; here it counts as a failed save
+    finally:
+        latencies.append((time.perf_counter() - started) * 1000)
     return response.status_code == 200 and f'data-seq="{seq}"' in response.text
 
 
@@ -222,6 +226,7 @@ def main() -> None:
         paced = _storm(app, tablets, args.seconds, burst=False)
         burst = _storm(app, tablets, args.seconds, burst=True)
         lost = _lost(url, tablets)
+        print(f"  paced: {paced}\n  burst: {burst}\n  lost: {lost}", file=sys.stderr)
         pages = _pages(app, bare, tablets[0], submitted_id, args)
     _report(args, paced, burst, lost, pages)
 
@@ -241,7 +246,7 @@ def _pages(
     results = []
     for label, page_url, page_cookie in pages:
         headers = {"Cookie": page_cookie} if page_cookie else {}
-        status = httpx.get(page_url, headers=headers).status_code
+        status = httpx.get(page_url, headers=headers, timeout=60).status_code
         assert status == 200, f"{label}: {status}"
         rps, p50, p99, errors = _wrk(
             page_url, cookie=page_cookie, seconds=args.page_seconds, connections=args.connections
