@@ -92,3 +92,25 @@ def test_the_demo_templates_round_trip(demo_db):
         specs, errors = parse_templates(session, text)
         plan = plan_import(session, specs=specs, errors=errors)
     assert plan.ok and all(line.endswith("unchanged (version 1)") for line in plan.lines())
+
+
+def test_branch_checks_are_reported_by_branch(demo_db):
+    from staff.models import Branch
+
+    today = utcnow().date()
+    with demo_db.session(write=False) as session:
+        branch_ids = select(Branch.id)
+        figures = reporting.branch_figures(
+            session, branch_ids=branch_ids, start=today - timedelta(days=190), end=today
+        )
+        codes = {b.id: b.code for b in session.exec(select(Branch))}
+        people_figures = reporting.audit_figures(
+            session, people=select(Person.id), start=today - timedelta(days=190), end=today
+        )
+    assert {codes[i] for i in figures} == {"BJ-CY01", "SH-PD02"}
+    assert all(f.audits > 10 and 0 < f.average_score <= 100 for f in figures.values())
+    # branch checks are not any person's
+    assert (
+        sum(f.audits for f in people_figures.values()) + sum(f.audits for f in figures.values())
+        == 288
+    )
