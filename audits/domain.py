@@ -18,6 +18,7 @@ from audits.models import (
     OUTCOME_LABELS,
 )
 from audits.recorded_views import router as recorded_router
+from audits.saves_views import router as saves_router
 from audits.submission_views import router as submission_router
 from audits.taking_views import router as taking_router
 from audits.templates_views import router as templates_router
@@ -40,6 +41,7 @@ domain = Domain(
         disputes_router,
         actions_router,
         submission_router,
+        saves_router,
         taking_router,
     ),
     cli_commands=(audits_group,),

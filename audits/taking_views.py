@@ -8,16 +8,16 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import Response
 
-from audits import coverage, saves, submission, taking, taking_lists
+from audits import coverage, submission, taking, taking_lists
 from audits.dependencies import AuditDep, AuditorUser, DraftDep, OwnAuditDep, refusal
-from audits.models import AuditStatus, Outcome, Subject
-from audits.taking_forms import StartForm, TapForm, in_zone, too_far_ahead
+from audits.models import AuditStatus, Subject
+from audits.taking_forms import StartForm, in_zone, too_far_ahead
 from audits.taking_pages import audit_page, checklist_context, reading_lang
 from frontline import forms, status
 from frontline.deps import SessionDep, client_ip
 from frontline.i18n import N_
-from frontline.models import id_of, utcnow
-from frontline.web import redirect, render, translate
+from frontline.models import utcnow
+from frontline.web import redirect, render
 from staff.dependencies import CurrentUser
 from staff.models import Role
 
@@ -171,42 +171,6 @@ def audit_view(
         context = checklist_context(request, session, audit, lang=reading_lang(request, lang))
         return render(request, "audits/taking.html", context)
     return audit_page(request, session, audit, user, lang=lang)
-
-
-@router.post("/audits/{audit_id}/items/{item_id}")
-def save_tap(
-    request: Request,
-    session: SessionDep,
-    audit: DraftDep,
-    user: AuditorUser,
-    item_id: int,
-    tap: Annotated[TapForm, Form()],
-) -> Response:
-    state = saves.ItemState(
-        Outcome(tap.outcome) if tap.outcome else None, tap.occurrences, tap.note
-    )
-    if tap.step is not None:  # a tap without script: the step applies to what is stored
-        current = taking.results_of(session, audit_id=id_of(audit)).get(item_id)
-        count = max(0, (current.occurrences if current else 0) + tap.step)
-        state = saves.ItemState(Outcome.failed if count else Outcome.passed, count, tap.note)
-    try:
-        saved = saves.save_tap(
-            session,
-            audit=audit,
-            item_id=item_id,
-            state=state,
-            seq=tap.seq,
-            op_id=tap.op,
-            actor_id=id_of(user),
-        )
-    except saves.SaveRefused as refused:
-        raise HTTPException(status_code=400, detail=translate(request, str(refused))) from None
-    if saved is None:
-        raise HTTPException(status_code=404)
-    if request.headers.get("X-Audit-Client") != "1":
-        return redirect(request, f"/audits/{audit.id}#item-{item_id}")
-    context = {"audit": audit, "saved": saved, "score": saved.score, "total": saved.total}
-    return render(request, "audits/_saved.html", context)
 
 
 @router.post("/audits/{audit_id}/submit")
