@@ -325,6 +325,7 @@ def publish(
     if not items:
         raise TemplateError(N_("A template needs at least one item before it is published."))
     _link_standards(session, items)
+    session.flush()  # while still a draft: afterwards the database refuses item changes
     previous = current_version(session, template=template)
     if previous is not None and previous.status == TemplateStatus.published:
         previous.status = TemplateStatus.superseded

@@ -7,7 +7,8 @@ Create Date: 2026-11-29
 Templates are versioned like standards (audit_template_version, its sections and items); an
 audit keeps the version it used and holds one audit_item_result row per item, the source of
 truth its stored score fields are computed from. audit_template and audit_template_version
-point at each other, so that key is added once both tables exist.
+point at each other, so that key is added once both tables exist. A published (or superseded,
+retired) version's content, sections and items cannot be changed or deleted: triggers refuse it.
 """
 
 from collections.abc import Sequence
@@ -377,9 +378,11 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_audit_amendment_audit_id"), ["audit_id"], unique=False)
 
     _link_current_version()
+    _protect_published_versions()
 
 
 def downgrade() -> None:
+    _unprotect_published_versions()
     with op.batch_alter_table("audit_template", schema=None) as batch_op:
         batch_op.drop_constraint("fk_audit_template_current_version_id", type_="foreignkey")
     with op.batch_alter_table("audit_amendment", schema=None) as batch_op:
@@ -438,3 +441,85 @@ def _link_current_version() -> None:
             ["current_version_id"],
             ["id"],
         )
+
+
+# What a published version is made of; its status may still move on (superseded, retired).
+VERSION_CONTENT = (
+    "template_id",
+    "number",
+    "title_zh",
+    "title_en",
+    "scoring",
+    "description_zh",
+    "description_en",
+)
+PARTS = ("audit_template_section", "audit_template_item")
+
+
+def _protect_published_versions() -> None:
+    if op.get_bind().dialect.name == "sqlite":
+        changed = " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in VERSION_CONTENT)
+        op.execute(
+            "CREATE TRIGGER audit_template_version_immutable BEFORE UPDATE "
+            f"ON audit_template_version WHEN OLD.status != 'draft' AND ({changed}) "
+            "BEGIN SELECT RAISE(ABORT, 'a published template version cannot change'); END"
+        )
+        op.execute(
+            "CREATE TRIGGER audit_template_version_no_delete BEFORE DELETE "
+            "ON audit_template_version WHEN OLD.status != 'draft' "
+            "BEGIN SELECT RAISE(ABORT, 'a published template version cannot be deleted'); END"
+        )
+        refuse = "SELECT RAISE(ABORT, 'a published template version cannot change')"
+        for table in PARTS:
+            for event in ("UPDATE", "DELETE"):
+                trigger = f"{table}_no_{event.lower()}"
+                version_status = (
+                    "(SELECT status FROM audit_template_version WHERE id = OLD.version_id)"
+                )
+                op.execute(
+                    f"CREATE TRIGGER {trigger} BEFORE {event} ON {table} "
+                    f"WHEN {version_status} != 'draft' BEGIN {refuse}; END"
+                )
+        return
+    changed = " OR ".join(f"NEW.{c}::text IS DISTINCT FROM OLD.{c}::text" for c in VERSION_CONTENT)
+    op.execute(
+        "CREATE FUNCTION audit_template_version_immutable() RETURNS trigger "
+        "LANGUAGE plpgsql AS $$ BEGIN "
+        "IF OLD.status <> 'draft' AND (TG_OP = 'DELETE' OR "
+        f"({changed})) THEN "
+        "  RAISE EXCEPTION 'a published template version cannot change'; "
+        "END IF; "
+        "IF TG_OP = 'DELETE' THEN RETURN OLD; END IF; RETURN NEW; END $$"
+    )
+    op.execute(
+        "CREATE TRIGGER audit_template_version_immutable BEFORE UPDATE OR DELETE "
+        "ON audit_template_version FOR EACH ROW "
+        "EXECUTE FUNCTION audit_template_version_immutable()"
+    )
+    op.execute(
+        "CREATE FUNCTION audit_template_part_immutable() RETURNS trigger "
+        "LANGUAGE plpgsql AS $$ BEGIN "
+        "IF (SELECT status FROM audit_template_version WHERE id = OLD.version_id) <> 'draft' "
+        "THEN RAISE EXCEPTION 'a published template version cannot change'; END IF; "
+        "IF TG_OP = 'DELETE' THEN RETURN OLD; END IF; RETURN NEW; END $$"
+    )
+    for table in PARTS:
+        op.execute(
+            f"CREATE TRIGGER {table}_immutable BEFORE UPDATE OR DELETE ON {table} "
+            "FOR EACH ROW EXECUTE FUNCTION audit_template_part_immutable()"
+        )
+
+
+def _unprotect_published_versions() -> None:
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute("DROP TRIGGER IF EXISTS audit_template_version_immutable")
+        op.execute("DROP TRIGGER IF EXISTS audit_template_version_no_delete")
+        for table in PARTS:
+            op.execute(f"DROP TRIGGER IF EXISTS {table}_no_update")
+            op.execute(f"DROP TRIGGER IF EXISTS {table}_no_delete")
+        return
+    op.execute("DROP TRIGGER IF EXISTS audit_template_version_immutable ON audit_template_version")
+    for table in PARTS:
+        op.execute(f"DROP TRIGGER IF EXISTS {table}_immutable ON {table}")
+    op.execute("DROP FUNCTION IF EXISTS audit_template_version_immutable()")
+    op.execute("DROP FUNCTION IF EXISTS audit_template_part_immutable()")

@@ -219,3 +219,35 @@ def test_the_commands_import_dry_run_and_export(db, cli_url, tmp_path):
         f"{source}:10: CTR-01, section 1, CTR-01-03: GRT-99 is not a published standard."
         in failed.output
     )
+
+
+@pytest.mark.parametrize("change", ["item", "section", "version", "delete item"])
+def test_the_database_refuses_to_change_a_published_version(db, change):
+    from sqlalchemy.exc import DatabaseError
+
+    from audits.models import TemplateSection, TemplateVersion
+
+    make_issue_standards(db)
+    _import(db, TEMPLATE_YAML)
+    refused = pytest.raises(DatabaseError, match="published template version cannot")
+    with refused, db.session() as session:
+        version = session.exec(select(TemplateVersion)).one()
+        if change == "item":
+            item = session.exec(select(TemplateItem)).first()
+            item.points = 99
+            session.add(item)
+        elif change == "section":
+            section = session.exec(select(TemplateSection)).first()
+            section.title_zh = "改"
+            session.add(section)
+        elif change == "version":
+            version.title_zh = "改"
+            session.add(version)
+        else:
+            session.delete(session.exec(select(TemplateItem)).first())
+        session.flush()
+    # its status may still move on
+    with db.session() as session:
+        version = session.exec(select(TemplateVersion)).one()
+        version.status = TemplateStatus.retired
+        session.add(version)
