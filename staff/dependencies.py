@@ -10,7 +10,7 @@ from frontline.access import access_rule
 from frontline.deps import DatabaseDep, SessionDep
 from frontline.i18n import normalize
 from frontline.models import id_of
-from frontline.security import SESSION_COOKIE
+from frontline.security import SESSION_COOKIE, UNSAFE_METHODS
 from staff import service, sessions
 from staff.models import LoginSession, Person, Position, Role
 
@@ -45,9 +45,15 @@ def current_login(
         return None
     login, person = found
     if sessions.needs_touch(login):
-        # A short write transaction of its own, so GET requests stay read-only.
-        with db.session(write=True) as touch_session:
-            sessions.touch(touch_session, login_id=id_of(login))
+        if request.method in UNSAFE_METHODS:
+            # The request's own transaction writes already (on SQLite it holds the write lock
+            # since its first statement): a second writer would wait for it until the busy
+            # timeout and fail the request.
+            sessions.touch(session, login_id=id_of(login))
+        else:
+            # A short write transaction of its own, so GET requests stay read-only.
+            with db.session(write=True) as touch_session:
+                sessions.touch(touch_session, login_id=id_of(login))
     # A plain snapshot for templates: error pages render after the session has rolled back.
     request.state.user = SignedIn(
         id=id_of(person),
