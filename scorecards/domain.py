@@ -1,5 +1,24 @@
-"""What the shell needs to know about scorecards (filled in as the domain is built)."""
+"""What the shell needs to know about scorecards: pages, the API, tables, commands, links."""
 
-from frontline.domains import Domain
+from frontline.domains import Domain, NavEntry
+from frontline.i18n import N_
+from scorecards.cli import api_tokens
+from scorecards.views import router
+from staff.models import Role
 
-domain = Domain(name="scorecards")
+domain = Domain(
+    name="scorecards",
+    routers=(router,),
+    model_modules=("scorecards.models",),
+    cli_commands=(api_tokens,),
+    nav=(
+        NavEntry(
+            label=N_("API tokens"),
+            href="/admin/api-tokens",
+            order=40,
+            roles=frozenset({Role.admin}),
+            menu="manage",
+        ),
+    ),
+    stylesheets=("/static/css/scorecards.css",),
+)
