@@ -12,6 +12,14 @@ domain = Domain(
     model_modules=("scorecards.models",),
     cli_commands=(api_tokens,),
     nav=(
+        NavEntry(label=N_("My scorecard"), href="/scorecards/me", order=60, current="exact"),
+        NavEntry(
+            label=N_("Scorecards"),
+            href="/scorecards",
+            order=70,
+            roles=frozenset({Role.supervisor, Role.hr, Role.admin}),
+            current="exact",
+        ),
         NavEntry(
             label=N_("API tokens"),
             href="/admin/api-tokens",

@@ -1,5 +1,6 @@
 """Admins issue, list and revoke the API tokens HR systems use to read scorecards."""
 
+from collections.abc import Mapping
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Request
@@ -9,6 +10,7 @@ from pydantic import BaseModel, StringConstraints
 from frontline import forms, status
 from frontline.deps import SessionDep, client_ip
 from frontline.i18n import N_
+from frontline.models import id_of
 from frontline.web import redirect, render
 from scorecards import tokens
 from scorecards.models import SCOPE_LABELS
@@ -29,7 +31,7 @@ def _list_page(
     request: Request,
     session: SessionDep,
     *,
-    values: dict[str, object] | None = None,
+    values: Mapping[str, object] | None = None,
     errors: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> Response:
@@ -78,7 +80,8 @@ def revoke_api_token(
     if token is None:
         raise HTTPException(status_code=404)
     try:
-        tokens.revoke_token(session, token=token, actor_id=admin.id, ip=client_ip(request))
+        tokens.revoke_token(session, token=token, actor_id=id_of(admin), ip=client_ip(request))
     except tokens.TokenRefused as refused:
         raise HTTPException(status_code=409, detail=refused.message) from refused
-    return redirect(request, status.url_with(request, "/admin/api-tokens", REVOKED, name=token.name))
+    done = status.url_with(request, "/admin/api-tokens", REVOKED, name=token.name)
+    return redirect(request, done)

@@ -20,7 +20,7 @@ from frontline.models import id_of, utcnow
 from scorecards.models import SCOPE_SCORECARDS_READ, ApiToken
 from staff import service as staff_service
 
-TOKEN_PREFIX = "flt_"
+TOKEN_PREFIX = "flt_"  # noqa: S105 - a label, not a secret
 SHOWN_PREFIX = 12  # "flt_" and 8 random characters
 # Like a login session's touch: a GET writes "last used" at most this often.
 TOUCH_EVERY = timedelta(minutes=1)
