@@ -21,6 +21,13 @@ domain = Domain(
             current="exact",
         ),
         NavEntry(
+            label=N_("Composite weights"),
+            href="/scorecards/weights",
+            order=35,
+            roles=frozenset({Role.hr, Role.admin}),
+            menu="manage",
+        ),
+        NavEntry(
             label=N_("API tokens"),
             href="/admin/api-tokens",
             order=40,
