@@ -43,7 +43,7 @@ def _position(card: Scorecard, _period: Period, gettext: Callable[[str], str]) -
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("employee_no", N_("Employee no."), "text", lambda c, p, g: c.person.employee_no),
+    Column("employee_no", N_("Employee number"), "text", lambda c, p, g: c.person.employee_no),
     Column("name", N_("Name"), "text", lambda c, p, g: c.person.name),
     Column("branch_code", N_("Branch code"), "text", lambda c, p, g: c.person.branch_code),
     Column("branch", N_("Branch"), "text", lambda c, p, g: c.person.branch_name),
