@@ -41,7 +41,9 @@ def _scorecard_page(
     zone: ZoneDep,
     template: str = "scorecards/person.html",
 ) -> Response:
-    page = service.person_scorecard(session, person_id=person_id, period=period, zone=zone)
+    page = service.person_scorecard(
+        session, person_id=person_id, period=period, zone=zone, today=today_in(zone)
+    )
     context = {
         "page": page,
         "period": period,

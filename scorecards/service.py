@@ -3,6 +3,7 @@ and HR's composite weights. Every figure comes from `figures.compute`, so all ou
 
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from datetime import date
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
@@ -20,7 +21,7 @@ from scorecards.figures import (
 )
 from scorecards.models import CompositeWeights
 from scorecards.people import PersonRow, Selection
-from scorecards.periods import Period
+from scorecards.periods import Period, month_period
 from scorecards.rollups import Level, Rollup, ranked, rollup
 from staff import service as staff_service
 from staff.models import Person, Role
@@ -155,10 +156,11 @@ class PersonScorecard:
 
 
 def person_scorecard(
-    session: Session, *, person_id: int, period: Period, zone: ZoneInfo
+    session: Session, *, person_id: int, period: Period, zone: ZoneInfo, today: date
 ) -> PersonScorecard | None:
-    """A person's scorecard, their standing in their team and a 12-month trend; None if they
-    have no scorecard (inactive, or in no team)."""
+    """A person's scorecard, their standing in their team and the trend over the 12 months
+    up to the period's end (or today, if sooner); None if they have no scorecard (inactive,
+    or in no team)."""
     rows = people_selection.person_rows(session, selection=Selection(person_id=person_id))
     if not rows:
         return None
@@ -175,7 +177,8 @@ def person_scorecard(
         team_average=round(sum(rated) / len(rated), 1) if rated else None,
     )
     trend = []
-    for month in period.trend_months():
+    last = min(period.end, today)
+    for month in month_period(last.year, last.month).trend_months():
         (monthly,) = _compute(session, rows, Selection(person_id=person_id), month, zone, weights)
         trend.append(TrendPoint(month, monthly.composite, monthly.components.get("audits")))
     return PersonScorecard(card=card, standing=standing, trend=trend)
