@@ -103,6 +103,8 @@ class Scorecard:
 
 
 Loader = Callable[[Session, Select[Any], Period, ZoneInfo], dict[int, Any]]
+# The same for several months at once: keyed by (person id, index of the month).
+MonthlyLoader = Callable[[Session, Select[Any], list[Period], ZoneInfo], dict[tuple[int, int], Any]]
 
 
 def _acknowledgments(
@@ -113,10 +115,30 @@ def _acknowledgments(
     )
 
 
-# Each figure family: the Scorecard attribute it fills and its one grouped query.
+def _acknowledgments_by_month(
+    session: Session, people: Select[Any], months: list[Period], zone: ZoneInfo
+) -> dict[tuple[int, int], Any]:
+    ends = [month.end for month in months]
+    return standards_reporting.acknowledgments_by_month(
+        session, people=people, month_ends=ends, zone=zone
+    )
+
+
+# Each figure family: the Scorecard attribute it fills and its one grouped query, and where
+# the family offers one, its query for a trend of months (else one query a month).
 FAMILIES: dict[str, Loader] = {
     "acknowledgments": _acknowledgments,
 }
+MONTHLY: dict[str, MonthlyLoader] = {
+    "acknowledgments": _acknowledgments_by_month,
+}
+
+
+def _card(row: PersonRow, found: Mapping[str, Any], weights: Weights) -> Scorecard:
+    card = Scorecard(person=row, **found)
+    card.components = components_of(card)
+    card.composite = composite(card.components, weights)
+    return card
 
 
 def compute(
@@ -130,13 +152,39 @@ def compute(
 ) -> list[Scorecard]:
     """Scorecards of `rows` (whose ids `people` selects): one query per figure family."""
     loaded = {name: load(session, people, period, zone) for name, load in FAMILIES.items()}
-    cards = []
-    for row in rows:
-        card = Scorecard(person=row, acknowledgments=loaded["acknowledgments"].get(row.id))
-        card.components = components_of(card)
-        card.composite = composite(card.components, weights)
-        cards.append(card)
-    return cards
+    return [
+        _card(row, {name: data.get(row.id) for name, data in loaded.items()}, weights)
+        for row in rows
+    ]
+
+
+def _monthly(
+    session: Session, name: str, people: Select[Any], months: list[Period], zone: ZoneInfo
+) -> dict[tuple[int, int], Any]:
+    if name in MONTHLY:
+        return MONTHLY[name](session, people, months, zone)
+    found: dict[tuple[int, int], Any] = {}
+    for index, month in enumerate(months):
+        for person_id, figures in FAMILIES[name](session, people, month, zone).items():
+            found[person_id, index] = figures
+    return found
+
+
+def compute_months(
+    session: Session,
+    *,
+    row: PersonRow,
+    people: Select[Any],
+    months: list[Period],
+    zone: ZoneInfo,
+    weights: Weights,
+) -> list[Scorecard]:
+    """One person's scorecard for each month of a trend, a query per family for them all."""
+    loaded = {name: _monthly(session, name, people, months, zone) for name in FAMILIES}
+    return [
+        _card(row, {name: data.get((row.id, index)) for name, data in loaded.items()}, weights)
+        for index in range(len(months))
+    ]
 
 
 def components_of(card: Scorecard) -> dict[str, float | None]:

@@ -17,6 +17,7 @@ from scorecards.figures import (
     Scorecard,
     Weights,
     compute,
+    compute_months,
     current_weights,
 )
 from scorecards.models import CompositeWeights
@@ -176,11 +177,20 @@ def person_scorecard(
         size=len(team_cards),
         team_average=round(sum(rated) / len(rated), 1) if rated else None,
     )
-    trend = []
     last = min(period.end, today)
-    for month in month_period(last.year, last.month).trend_months():
-        (monthly,) = _compute(session, rows, Selection(person_id=person_id), month, zone, weights)
-        trend.append(TrendPoint(month, monthly.composite, monthly.components.get("audits")))
+    months = month_period(last.year, last.month).trend_months()
+    monthly = compute_months(
+        session,
+        row=rows[0],
+        people=people_selection.id_query(Selection(person_id=person_id)),
+        months=months,
+        zone=zone,
+        weights=weights,
+    )
+    trend = [
+        TrendPoint(month, card.composite, card.components.get("audits"))
+        for month, card in zip(months, monthly, strict=True)
+    ]
     return PersonScorecard(card=card, standing=standing, trend=trend)
 
 

@@ -4,13 +4,16 @@
 time zone, inclusive. One grouped query for any number of people.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, and_, func, select
+from sqlalchemy import ColumnElement, Select, Subquery, and_, func, literal, select, true, union_all
 from sqlmodel import Session, col
 
+from frontline.models import UTCDateTime
 from frontline.settings import get_settings
 from staff.models import Person
 from standards.models import Acknowledgment, StandardVersion, VersionPosition, VersionStatus
@@ -36,25 +39,18 @@ def end_of_day_utc(day: date, zone: ZoneInfo | None = None) -> datetime:
     return datetime.combine(day + timedelta(days=1), time(), tzinfo=zone).astimezone(UTC)
 
 
-def acknowledgments(
-    session: Session,
-    *,
-    people: Select[tuple[int]] | ColumnElement[int],
-    start: date,
-    end: date,
-    zone: ZoneInfo | None = None,
-) -> dict[int, AcknowledgmentFigures]:
-    """Acknowledgments due and given per person as of `end` (`start` is not used: what is
-    outstanding is a state at a moment, not a count over the period)."""
-    del start
-    until = end_of_day_utc(end, zone)
-    query = (
-        select(
-            col(Person.id),
-            func.count(col(VersionPosition.version_id)),
-            func.count(col(Acknowledgment.id)),
-        )
-        .join(VersionPosition, col(VersionPosition.position) == Person.position)
+def _figures_query(until: ColumnElement[datetime], bounds: Subquery | None = None) -> Select[Any]:
+    """Per person: versions due and acknowledged as of `until` (an expression; a column of
+    `bounds`, joined first, for several moments at once)."""
+    query: Select[Any] = select(
+        col(Person.id),
+        func.count(col(VersionPosition.version_id)),
+        func.count(col(Acknowledgment.id)),
+    ).select_from(Person)
+    if bounds is not None:
+        query = query.add_columns(bounds.c.month).join(bounds, true())
+    return (
+        query.join(VersionPosition, col(VersionPosition.position) == Person.position)
         .join(
             StandardVersion,
             and_(
@@ -71,10 +67,54 @@ def acknowledgments(
                 col(Acknowledgment.acknowledged_at) < until,
             ),
         )
-        .where(col(Person.id).in_(people))
-        .group_by(col(Person.id))
     )
+
+
+def acknowledgments(
+    session: Session,
+    *,
+    people: Select[tuple[int]] | ColumnElement[int],
+    start: date,
+    end: date,
+    zone: ZoneInfo | None = None,
+) -> dict[int, AcknowledgmentFigures]:
+    """Acknowledgments due and given per person as of `end` (`start` is not used: what is
+    outstanding is a state at a moment, not a count over the period)."""
+    del start
+    until = literal(end_of_day_utc(end, zone), type_=UTCDateTime)
+    query = _figures_query(until).where(col(Person.id).in_(people)).group_by(col(Person.id))
     return {
         person_id: AcknowledgmentFigures(due=due, acknowledged=done)
         for person_id, due, done in session.execute(query).all()
+    }
+
+
+def acknowledgments_by_month(
+    session: Session,
+    *,
+    people: Select[tuple[int]] | ColumnElement[int],
+    month_ends: Sequence[date],
+    zone: ZoneInfo | None = None,
+) -> dict[tuple[int, int], AcknowledgmentFigures]:
+    """The same figures as of each of several days at once (a trend): keyed by (person id,
+    index of the day in `month_ends`); one query however many days."""
+    if not month_ends:
+        return {}
+    bounds = union_all(
+        *[
+            select(
+                literal(index).label("month"),
+                literal(end_of_day_utc(day, zone), type_=UTCDateTime).label("until"),
+            )
+            for index, day in enumerate(month_ends)
+        ]
+    ).subquery("bounds")
+    query = (
+        _figures_query(bounds.c.until, bounds)
+        .where(col(Person.id).in_(people))
+        .group_by(col(Person.id), bounds.c.month)
+    )
+    return {
+        (person_id, month): AcknowledgmentFigures(due=due, acknowledged=done)
+        for person_id, due, done, month in session.execute(query).all()
     }
