@@ -13,7 +13,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
 from frontline.settings import get_settings
-from quizzes.models import Attempt
+from quizzes.models import Attempt, Quiz
 
 
 @dataclass(frozen=True)
@@ -68,3 +68,55 @@ def quiz_figures(
         )
         for person_id, attempts, firsts, passes, average in session.execute(query)
     }
+
+
+@dataclass(frozen=True)
+class AttemptRow:
+    """One graded attempt, as a scorecard lists the records behind its quiz figures."""
+
+    attempt_id: int
+    quiz_code: str
+    title_zh: str
+    title_en: str
+    number: int
+    exam: bool
+    score: float | None
+    passed: bool | None
+    submitted_at: datetime
+
+
+def attempts_of(
+    session: Session,
+    *,
+    person_id: int,
+    start: date,
+    end: date,
+    zone: tzinfo | None = None,
+    limit: int = 20,
+) -> list[AttemptRow]:
+    """The person's graded attempts in the period (the ones quiz_figures counts), newest
+    first, at most `limit` (added for scorecards' drill-down)."""
+    since, until = utc_bounds(start, end, zone)
+    query = (
+        sa_select(
+            col(Attempt.id),
+            col(Quiz.code),
+            col(Quiz.title_zh),
+            col(Quiz.title_en),
+            col(Attempt.number),
+            col(Attempt.exam),
+            col(Attempt.score),
+            col(Attempt.passed),
+            col(Attempt.submitted_at),
+        )
+        .join(Quiz, col(Quiz.id) == Attempt.quiz_id)
+        .where(
+            col(Attempt.person_id) == person_id,
+            col(Attempt.submitted_at) >= since,
+            col(Attempt.submitted_at) < until,
+            col(Attempt.score).is_not(None),
+        )
+        .order_by(col(Attempt.submitted_at).desc())
+        .limit(limit)
+    )
+    return [AttemptRow(*row) for row in session.execute(query).all()]
