@@ -120,3 +120,49 @@ def attempts_of(
         .limit(limit)
     )
     return [AttemptRow(*row) for row in session.execute(query).all()]
+
+
+def quiz_figures_by_month(
+    session: Session,
+    *,
+    people: Any,
+    months: list[tuple[date, date]],
+    zone: tzinfo | None = None,
+) -> dict[tuple[int, int], QuizFigures]:
+    """The same figures for consecutive months at once (a scorecard's trend), keyed by person
+    id and the month's index in `months`: one grouped query however many months."""
+    if not months:
+        return {}
+    bounds = [utc_bounds(start, end, zone) for start, end in months]
+    month = case(
+        *[(col(Attempt.submitted_at) < until, index) for index, (_, until) in enumerate(bounds)],
+        else_=-1,
+    )
+    first = col(Attempt.number) == 1
+    query = (
+        sa_select(
+            col(Attempt.person_id),
+            month,
+            func.count(),
+            func.sum(case((first, 1), else_=0)),
+            func.sum(case((first & col(Attempt.passed).is_(True), 1), else_=0)),
+            func.avg(Attempt.score),
+        )
+        .where(
+            col(Attempt.person_id).in_(people),
+            col(Attempt.submitted_at) >= bounds[0][0],
+            col(Attempt.submitted_at) < bounds[-1][1],
+            col(Attempt.score).is_not(None),
+        )
+        .group_by(col(Attempt.person_id), month)
+    )
+    return {
+        (int(person_id), int(index)): QuizFigures(
+            attempts=int(attempts),
+            first_attempts=int(firsts or 0),
+            first_attempt_passes=int(passes or 0),
+            average_score=float(average) if average is not None else None,
+        )
+        for person_id, index, attempts, firsts, passes, average in session.execute(query)
+        if index >= 0
+    }
