@@ -12,7 +12,7 @@ from frontline.i18n import normalize
 from frontline.models import id_of
 from frontline.security import SESSION_COOKIE
 from staff import service, sessions
-from staff.models import LoginSession, Person, Position, Role
+from staff.models import Person, Position, Role
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ PolicyDep = Annotated[sessions.SessionPolicy, Depends(session_policy)]
 
 def current_login(
     request: Request, db: DatabaseDep, session: SessionDep, policy: PolicyDep
-) -> tuple[LoginSession, Person] | None:
+) -> tuple[sessions.LiveLogin, Person] | None:
     """The live session behind the cookie, if any; also sets the request's locale."""
     found = sessions.find(session, token=request.cookies.get(SESSION_COOKIE, ""), policy=policy)
     if found is None:
@@ -47,7 +47,7 @@ def current_login(
     if sessions.needs_touch(login):
         # A short write transaction of its own, so GET requests stay read-only.
         with db.session(write=True) as touch_session:
-            sessions.touch(touch_session, login_id=id_of(login))
+            sessions.touch(touch_session, login_id=login.id)
     # A plain snapshot for templates: error pages render after the session has rolled back.
     request.state.user = SignedIn(
         id=id_of(person),
@@ -61,7 +61,7 @@ def current_login(
     return found
 
 
-LoginDep = Annotated[tuple[LoginSession, Person] | None, Depends(current_login)]
+LoginDep = Annotated[tuple[sessions.LiveLogin, Person] | None, Depends(current_login)]
 
 # Pages a person who must change their password may still open.
 PASSWORD_CHANGE_PATHS = ("/account", "/logout", "/language")
