@@ -19,6 +19,7 @@ from frontline.i18n import N_
 from frontline.migrate import ensure_current
 from frontline.proxies import TrustedProxyMiddleware
 from frontline.request_checks import number_too_large, reject_unusable_input
+from frontline.routing import include_flat
 from frontline.security import SecurityMiddleware, csrf_protect
 from frontline.settings import Settings, get_settings
 from frontline.web import STATIC_DIR, is_htmx, render, templates
@@ -54,11 +55,11 @@ def create_app(settings: Settings | None = None, *, check_migrations: bool = Tru
     app.add_middleware(TrustedProxyMiddleware, trusted=settings.trusted_proxy_networks())
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
-    app.include_router(health.router)
+    include_flat(app, health.router)
     # The shell knows the domains only through their declarations, in dependency order.
     for domain in installed():
         for router in domain.routers:
-            app.include_router(router)
+            include_flat(app, router)
         templates.env.globals[domain.name] = domain.template_globals
     _install_error_pages(app)
     return app
