@@ -17,7 +17,6 @@ from frontline.db import Database
 from frontline.domains import installed
 from frontline.i18n import N_
 from frontline.migrate import ensure_current
-from frontline.proxies import TrustedProxyMiddleware
 from frontline.request_checks import number_too_large, reject_unusable_input
 from frontline.routing import include_flat
 from frontline.security import SecurityMiddleware, csrf_protect
@@ -50,9 +49,12 @@ def create_app(settings: Settings | None = None, *, check_migrations: bool = Tru
     templates.env.auto_reload = settings.reload_templates
     app.state.database = database
     app.state.secret_key = settings.resolved_secret_key()
-    app.add_middleware(SecurityMiddleware, secret_key=app.state.secret_key)
-    # Outermost, so every later layer sees the real client address and scheme.
-    app.add_middleware(TrustedProxyMiddleware, trusted=settings.trusted_proxy_networks())
+    # Reads the real client address and scheme first, so every later layer sees them.
+    app.add_middleware(
+        SecurityMiddleware,
+        secret_key=app.state.secret_key,
+        trusted=settings.trusted_proxy_networks(),
+    )
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     include_flat(app, health.router)
