@@ -63,7 +63,7 @@ def _sign_in(database: Database, people: int) -> list[tuple[int, str, str, str]]
 
 
 def _practice_quizzes(database: Database) -> dict[str, list[int]]:
-    with database.session() as session:
+    with database.session(write=False) as session:
         pairs = session.exec(
             select(QuizPosition.position, QuizPosition.quiz_id)
             .join(Quiz, col(Quiz.id) == QuizPosition.quiz_id)
@@ -78,7 +78,7 @@ def _practice_quizzes(database: Database) -> dict[str, list[int]]:
 def _open_attempts(
     database: Database, signed: dict[int, tuple[str, str]]
 ) -> list[tuple[int, str, str]]:
-    with database.session() as session:
+    with database.session(write=False) as session:
         rows = session.exec(select(Attempt).where(col(Attempt.submitted_at).is_(None))).all()
     return [(id_of(a), *signed[a.person_id]) for a in rows if a.person_id in signed]
 
@@ -155,7 +155,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=20)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--people", type=int, default=5000)
+    parser.add_argument("--people", type=int, default=50)
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: apt-get install wrk")
@@ -200,7 +200,7 @@ def main() -> None:
         signed = {pid: (cookie, csrf) for pid, _, cookie, csrf in people}
         opened = _open_attempts(database, signed)
         saves = [
-            (f"/quizzes/attempts/{attempt_id}/items/{n}", cookie, csrf, f"q{n}-pick={n % 4}")
+            (f"/quizzes/attempts/{attempt_id}/items/{n}", cookie, csrf, f"q{n}-pick={n % 2}")
             for n in range(1, 11)
             for attempt_id, cookie, csrf in opened
         ]
