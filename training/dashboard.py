@@ -88,7 +88,8 @@ class Figures:
         return sum(self.counts.values())
 
     def __getitem__(self, status: str) -> int:
-        return self.counts.get(Status(status), 0)
+        # A Status is a str with the same hash, so templates may ask with plain text.
+        return self.counts.get(status, 0)  # type: ignore[call-overload]
 
     @property
     def completed(self) -> int:
