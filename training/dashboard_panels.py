@@ -50,13 +50,24 @@ def overdue_panel(session: Session, user: Any) -> Panel | None:
     if person is None:
         return None
     team_ids = staff_service.visible_team_ids(session, person=person)
-    rows, total = dashboard.people(
+    # The dashboard's own figures (cached until something they count changes): per module,
+    # how many duties are overdue in these teams.
+    report = dashboard.report(
         session,
-        filters=Filters(status=Status.overdue),
+        group=dashboard.Group.module,
+        filters=Filters(),
         team_ids=team_ids,
         today=enrollment.bank_today(),
     )
-    context = {"rows": rows[:SHOWN], "total": total, "scoped": team_ids is not None}
+    modules = sorted(
+        (row for row in report.rows if row.figures[Status.overdue]),
+        key=lambda row: -row.figures[Status.overdue],
+    )
+    context = {
+        "modules": modules[:SHOWN],
+        "total": report.total[Status.overdue],
+        "scoped": team_ids is not None,
+    }
     return Panel("training/_home_overdue.html", context, order=32)
 
 

@@ -87,6 +87,18 @@ def _choices(
     }
 
 
+# The columns after "done", in the table's order, with what their links add to the row's filter.
+FIGURE_COLUMNS = (
+    ("overdue", "&status=overdue"),
+    ("expired", "&status=expired"),
+    ("refresher_due", "&refresher=1"),
+    ("in_progress", "&status=in_progress"),
+    ("not_started", "&status=not_started"),
+    ("completed_on_time", "&status=completed_on_time"),
+    ("completed_late", "&status=completed_late"),
+)
+
+
 @router.get("/training/dashboard")
 def dashboard_page(request: Request, session: SessionDep, viewer: StaffViewer) -> Response:
     query = _query(request)
@@ -96,10 +108,19 @@ def dashboard_page(request: Request, session: SessionDep, viewer: StaffViewer) -
     report = dashboard.report(
         session, group=query.group, filters=filters, team_ids=team_ids, today=today
     )
+    key_param = {Group.module: "module", Group.team: "team", Group.branch: "branch"}
+    param = key_param.get(query.group, "position")
+    base = filters.query()
+    row_links = {
+        row.key: urlencode({**base, param: row.key}) if row.key is not None else urlencode(base)
+        for row in report.rows
+    }
     context = {
         "query": query,
         "filters": filters,
         "report": report,
+        "row_links": row_links,
+        "figure_columns": FIGURE_COLUMNS,
         "scoped": team_ids is not None,
         "today": today,
         "status_labels": STATUS_LABELS,

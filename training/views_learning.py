@@ -186,7 +186,11 @@ def take_quiz(
             session,
             learning_=learning_,
             lang=None,
-            error=translate(request, str(getattr(refused, "message", refused))),
+            error=translate(
+                request,
+                str(getattr(refused, "message", refused)),
+                **getattr(refused, "params", {}),
+            ),
             status_code=409,
         )
     return redirect(request, f"/quizzes/attempts/{attempt_id}")

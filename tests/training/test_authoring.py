@@ -284,3 +284,16 @@ def test_drafts_are_hidden_from_everyone_but_authors(db, client, quizzes):
     assert client.get("/training/modules/TRN-GREET-01/v/1").status_code == 404
     assert client.get("/training/modules/TRN-GREET-01").status_code == 404
     assert author.id != reader.id
+
+
+def test_authoring_reads_plainly_in_the_audit_trail(db, client, quizzes):
+    _author(db, client)
+    _create(client, standard_codes="")
+    base = "/training/modules/TRN-GREET-01/v/1"
+    client.submit(f"{base}/lessons/new", {"title_zh": "第1课"}, token_page=base)
+    client.cookies.clear()
+    admin = make_person(db, role=Role.admin)
+    client.login(admin.employee_no, PASSWORD)
+    trail = client.get("/audit-trail").text
+    assert "created the training module TRN-GREET-01" in trail
+    assert "added lesson 1 to version 1 of TRN-GREET-01" in trail
