@@ -206,14 +206,22 @@ def _rows(session: Session, actions: list[CorrectionAction], today: date) -> lis
         session, ids={a.person_id for a in actions if a.person_id is not None}
     )
     rows = []
-    items_by_audit: dict[int, dict[int, ChecklistItem]] = {}
+    # One query for the audits' checklist versions; the checklists themselves are cached.
+    audit_ids = {action.audit_id for action in actions}
+    versions = (
+        dict(
+            session.exec(
+                select(Audit.id, Audit.template_version_id).where(col(Audit.id).in_(audit_ids))
+            ).all()
+        )
+        if audit_ids
+        else {}
+    )
+    items: dict[int, ChecklistItem] = {}
+    for version_id in set(versions.values()):
+        items |= {i.id: i for i in checklist_of(session, version_id=version_id).items}
     for action in actions:
-        if action.audit_id not in items_by_audit:
-            audit = taking.get_audit(session, audit_id=action.audit_id)
-            assert audit is not None
-            checklist = checklist_of(session, version_id=audit.template_version_id)
-            items_by_audit[action.audit_id] = {i.id: i for i in checklist.items}
-        item = items_by_audit[action.audit_id].get(action.item_id or 0)
+        item = items.get(action.item_id or 0)
         rows.append(
             ActionRow(
                 action=action,
