@@ -1,5 +1,39 @@
-"""What the shell needs to know about scorecards (filled in as the domain is built)."""
+"""What the shell needs to know about scorecards: pages, the API, tables, commands, links."""
 
-from frontline.domains import Domain
+from frontline.domains import Domain, NavEntry
+from frontline.i18n import N_
+from scorecards.cli import api_tokens
+from scorecards.views import router
+from staff.models import Role
 
-domain = Domain(name="scorecards")
+domain = Domain(
+    name="scorecards",
+    routers=(router,),
+    model_modules=("scorecards.models",),
+    cli_commands=(api_tokens,),
+    nav=(
+        NavEntry(label=N_("My scorecard"), href="/scorecards/me", order=60, current="exact"),
+        NavEntry(
+            label=N_("Scorecards"),
+            href="/scorecards",
+            order=70,
+            roles=frozenset({Role.supervisor, Role.hr, Role.admin}),
+            current="exact",
+        ),
+        NavEntry(
+            label=N_("Composite weights"),
+            href="/scorecards/weights",
+            order=35,
+            roles=frozenset({Role.hr, Role.admin}),
+            menu="manage",
+        ),
+        NavEntry(
+            label=N_("API tokens"),
+            href="/admin/api-tokens",
+            order=40,
+            roles=frozenset({Role.admin}),
+            menu="manage",
+        ),
+    ),
+    stylesheets=("/static/css/scorecards.css",),
+)

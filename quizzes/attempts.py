@@ -1,0 +1,364 @@
+"""Attempts: start (or resume), save answers as they go, submit, and close on the deadline.
+
+The server's clock decides: every function takes `now`, and an answer saved after the
+deadline is refused. An attempt found open past its deadline is closed and graded with what
+was saved in time, its submission time being the deadline. Grading happens once.
+"""
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, func, select
+
+from frontline import audit_trail
+from frontline.i18n import N_
+from frontline.models import id_of, utcnow
+from frontline.web import safe_next
+from quizzes import drawing, grading, wrong_book
+from quizzes.models import (
+    Attempt,
+    AttemptItem,
+    ClosedReason,
+    QuestionType,
+    QuestionVersion,
+    Quiz,
+    QuizPosition,
+    Status,
+)
+from staff.models import Person
+
+MAX_TEXT = 2000  # characters of a typed script response
+
+
+class QuizRefused(Exception):
+    """The person may not start this quiz now; the message is a msgid with `params`."""
+
+    def __init__(self, message: str, params: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.params = params or {}
+
+
+class AttemptClosed(QuizRefused):
+    """The attempt was already submitted or its time is up: the answer does not count."""
+
+
+class AnswerRejected(ValueError):
+    """The posted answer does not fit the question as shown (a 400, not a saved answer)."""
+
+
+@dataclass(frozen=True)
+class Result:
+    attempt_id: int
+    score: float
+    passed: bool
+    submitted_at: datetime
+
+
+# ---- starting -----------------------------------------------------------------------------
+
+
+def open_attempt(session: Session, *, quiz_id: int, person_id: int) -> Attempt | None:
+    return session.exec(
+        select(Attempt).where(
+            Attempt.quiz_id == quiz_id,
+            Attempt.person_id == person_id,
+            col(Attempt.submitted_at).is_(None),
+        )
+    ).first()
+
+
+def attempts_used(session: Session, *, quiz_id: int, person_id: int) -> int:
+    return int(
+        session.exec(
+            select(func.count())
+            .select_from(Attempt)
+            .where(Attempt.quiz_id == quiz_id, Attempt.person_id == person_id)
+        ).one()
+    )
+
+
+def attempts_left(session: Session, *, quiz_id: int, person_id: int) -> int | None:
+    """Attempts this person may still start (an open one counts as used); None: unlimited."""
+    quiz = session.get(Quiz, quiz_id)
+    if quiz is None or quiz.attempts_allowed is None:
+        return None
+    used = attempts_used(session, quiz_id=quiz_id, person_id=person_id)
+    return max(0, quiz.attempts_allowed - used)
+
+
+def is_targeted(session: Session, *, quiz: Quiz, person: Person) -> bool:
+    if person.position is None:
+        return False
+    found = session.exec(
+        select(QuizPosition.quiz_id).where(
+            QuizPosition.quiz_id == quiz.id, QuizPosition.position == person.position
+        )
+    ).first()
+    return found is not None
+
+
+def start_attempt(
+    session: Session,
+    *,
+    quiz_id: int,
+    person: Person,
+    return_to: str | None = None,
+    exam: bool = False,
+    now: datetime | None = None,
+) -> Attempt:
+    """The person's open attempt at this quiz, or a new one with its questions drawn.
+
+    Practice (exam=False) needs a published practice quiz for the person's position; training
+    starts any published quiz with exam=True. Raises QuizRefused otherwise, or when no
+    attempts are left.
+    """
+    now = now or utcnow()
+    quiz = session.get(Quiz, quiz_id)
+    if quiz is None or quiz.status != Status.published:
+        raise QuizRefused(N_("This quiz is not open."))
+    if not exam and not (quiz.practice and is_targeted(session, quiz=quiz, person=person)):
+        raise QuizRefused(N_("This quiz is not open for your practice."))
+    person_id = id_of(person)
+    current = open_attempt(session, quiz_id=quiz_id, person_id=person_id)
+    if current is not None and not close_if_expired(session, attempt=current, now=now):
+        return current
+    left = attempts_left(session, quiz_id=quiz_id, person_id=person_id)
+    if left == 0:
+        raise QuizRefused(
+            N_("You have used all %(allowed)s attempts at this quiz."),
+            {"allowed": quiz.attempts_allowed},
+        )
+    return _new_attempt(
+        session, quiz=quiz, person_id=person_id, return_to=return_to, exam=exam, now=now
+    )
+
+
+def _new_attempt(
+    session: Session,
+    *,
+    quiz: Quiz,
+    person_id: int,
+    return_to: str | None,
+    exam: bool,
+    now: datetime,
+) -> Attempt:
+    seed = secrets.randbelow(2**31 - 1)
+    deadline = now + timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None
+    attempt = Attempt(
+        quiz_id=id_of(quiz),
+        person_id=person_id,
+        number=attempts_used(session, quiz_id=id_of(quiz), person_id=person_id) + 1,
+        exam=exam,
+        seed=seed,
+        started_at=now,
+        deadline=deadline,
+        pass_mark=quiz.pass_mark,
+        scoring_rule=quiz.scoring_rule,
+        return_to=safe_next(return_to, "") or None,
+    )
+    try:
+        # Two devices starting at once: the partial unique index lets one open attempt in.
+        with session.begin_nested():
+            session.add(attempt)
+            session.flush()
+    except IntegrityError:
+        existing = open_attempt(session, quiz_id=id_of(quiz), person_id=person_id)
+        if existing is None:
+            raise
+        return existing
+    for position, drawn in enumerate(drawing.draw(session, quiz=quiz, seed=seed), start=1):
+        session.add(
+            AttemptItem(
+                attempt_id=id_of(attempt),
+                position=position,
+                question_version_id=id_of(drawn.version),
+                points=drawn.points,
+                option_order=drawn.option_order,
+            )
+        )
+    session.flush()
+    audit_trail.record(
+        session,
+        action="attempt.start",
+        actor_id=person_id,
+        target_type="attempt",
+        target_id=attempt.id,
+        detail={"quiz": quiz.code, "exam": exam, "number": attempt.number},
+    )
+    return attempt
+
+
+# ---- answering ----------------------------------------------------------------------------
+
+
+def items_of(session: Session, *, attempt: Attempt) -> list[tuple[AttemptItem, QuestionVersion]]:
+    return list(
+        session.exec(
+            select(AttemptItem, QuestionVersion)
+            .join(QuestionVersion, col(QuestionVersion.id) == AttemptItem.question_version_id)
+            .where(AttemptItem.attempt_id == attempt.id)
+            .order_by(col(AttemptItem.position))
+        ).all()
+    )
+
+
+def is_expired(attempt: Attempt, now: datetime) -> bool:
+    return attempt.deadline is not None and now >= attempt.deadline
+
+
+def parse_answer(
+    question_type: QuestionType, option_order: list[str], form: dict[str, list[str]], prefix: str
+) -> dict[str, Any] | None:
+    """An answer in keys from a form that names options by their place on screen:
+    `<prefix>pick` (one or more places), `<prefix>rank-<place>` (an ordering's 1..n) or
+    `<prefix>text`. None when nothing is given."""
+    if question_type == QuestionType.script_response:
+        text = (form.get(prefix + "text") or [""])[-1]
+        if len(text) > MAX_TEXT:
+            raise AnswerRejected("too long")
+        return {"text": text} if text.strip() else None
+    if question_type == QuestionType.ordering:
+        return _parse_ranks(option_order, form, prefix)
+    places = [_place(raw, len(option_order)) for raw in form.get(prefix + "pick") or []]
+    if not places:
+        return None
+    if question_type != QuestionType.multiple and len(places) > 1:
+        raise AnswerRejected("one pick only")
+    return {"keys": [option_order[i] for i in sorted(set(places))]}
+
+
+def _parse_ranks(
+    option_order: list[str], form: dict[str, list[str]], prefix: str
+) -> dict[str, Any] | None:
+    ranks = [(form.get(f"{prefix}rank-{i}") or [""])[-1] for i in range(len(option_order))]
+    if not all(ranks):
+        return None  # not every step has its place yet: not an answer
+    numbers = [_place(rank, len(option_order) + 1) for rank in ranks]
+    if sorted(numbers) != list(range(1, len(option_order) + 1)):
+        raise AnswerRejected("each step needs its own place")
+    return {"keys": [key for _, key in sorted(zip(numbers, option_order, strict=True))]}
+
+
+def _place(raw: str, limit: int) -> int:
+    if not raw.isdigit() or int(raw) >= limit:
+        raise AnswerRejected("no such option")
+    return int(raw)
+
+
+def save_answer(
+    session: Session,
+    *,
+    attempt: Attempt,
+    item: AttemptItem,
+    answer: dict[str, Any] | None,
+    now: datetime,
+) -> None:
+    """Keep the answer to one item; refused once the attempt is closed or its time is up
+    (an expired attempt is closed and graded then)."""
+    if attempt.submitted_at is not None or close_if_expired(session, attempt=attempt, now=now):
+        raise AttemptClosed(N_("This attempt is closed: the answer was not saved."))
+    version = session.get(QuestionVersion, item.question_version_id)
+    assert version is not None
+    item.answer = answer
+    item.chosen = grading.chosen_text(version.type, answer)
+    item.saved_at = now
+    session.add(item)
+    session.flush()
+
+
+# ---- closing ------------------------------------------------------------------------------
+
+
+def close_if_expired(session: Session, *, attempt: Attempt, now: datetime) -> bool:
+    """Close and grade an open attempt whose deadline has passed; True if it did."""
+    if attempt.submitted_at is None and is_expired(attempt, now):
+        _grade(session, attempt=attempt, reason=ClosedReason.expired, at=attempt.deadline or now)
+        return True
+    return False
+
+
+def submit(session: Session, *, attempt: Attempt, now: datetime) -> Attempt:
+    """Close and grade the attempt. Submitting again (a double tap, a second device) changes
+    nothing; after the deadline it is closed as expired with the answers saved in time."""
+    locked = session.exec(select(Attempt).where(Attempt.id == attempt.id).with_for_update()).one()
+    if locked.submitted_at is not None:
+        return locked
+    if is_expired(locked, now):
+        _grade(session, attempt=locked, reason=ClosedReason.expired, at=locked.deadline or now)
+    else:
+        _grade(session, attempt=locked, reason=ClosedReason.submitted, at=now)
+    return locked
+
+
+def _grade(session: Session, *, attempt: Attempt, reason: ClosedReason, at: datetime) -> None:
+    items = items_of(session, attempt=attempt)
+    for item, version in items:
+        counted = item.answer if item.saved_at is None or item.saved_at <= at else None
+        graded = grading.grade(version, counted, attempt.scoring_rule)
+        item.credit, item.correct, item.detail = graded.credit, graded.correct, graded.detail
+        session.add(item)
+    wrong_book.record_answers(
+        session,
+        person_id=attempt.person_id,
+        answers=[(version, bool(item.correct)) for item, version in items],
+        now=at,
+    )
+    result = grading.score((item.credit or 0.0, item.points) for item, _ in items)
+    attempt.points_earned, attempt.points_possible = result.earned, result.possible
+    attempt.score, attempt.passed = result.percent, result.passes(attempt.pass_mark)
+    attempt.submitted_at, attempt.closed_reason = at, reason
+    session.add(attempt)
+    session.flush()
+    audit_trail.record(
+        session,
+        action=f"attempt.{reason.value}",
+        actor_id=attempt.person_id,
+        target_type="attempt",
+        target_id=attempt.id,
+        detail={"score": attempt.score, "passed": attempt.passed},
+    )
+
+
+# ---- results ------------------------------------------------------------------------------
+
+
+def _graded(quiz_id: int, person_id: int) -> Any:
+    return select(Attempt).where(
+        Attempt.quiz_id == quiz_id,
+        Attempt.person_id == person_id,
+        col(Attempt.submitted_at).is_not(None),
+    )
+
+
+def best_result(session: Session, *, quiz_id: int, person_id: int) -> Result | None:
+    best = session.exec(
+        _graded(quiz_id, person_id).order_by(
+            col(Attempt.score).desc(), col(Attempt.submitted_at).asc()
+        )
+    ).first()
+    if best is None or best.submitted_at is None:
+        return None
+    return Result(id_of(best), best.score or 0.0, bool(best.passed), best.submitted_at)
+
+
+def has_passed(
+    session: Session, *, quiz_id: int, person_id: int, since: datetime | None = None
+) -> bool:
+    query = _graded(quiz_id, person_id).where(col(Attempt.passed).is_(True))
+    if since is not None:
+        query = query.where(col(Attempt.submitted_at) >= since)
+    return session.exec(query.limit(1)).first() is not None
+
+
+def attempts_of(session: Session, *, quiz_id: int, person_id: int) -> list[Attempt]:
+    return list(
+        session.exec(
+            select(Attempt)
+            .where(Attempt.quiz_id == quiz_id, Attempt.person_id == person_id)
+            .order_by(col(Attempt.number))
+        ).all()
+    )

@@ -1,0 +1,112 @@
+"""`frontline quizzes`: the question bank and quizzes as a YAML file (or a spreadsheet)."""
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO, NoReturn
+
+import click
+
+from frontline.commands import migrated_database
+from frontline.settings import get_settings
+
+if TYPE_CHECKING:
+    from quizzes.files.bank_file import BankFile
+
+SPREADSHEET_SUFFIXES = (".csv", ".xlsx")
+
+
+@click.group()
+def quizzes() -> None:
+    """Question bank and quizzes: import and export."""
+
+
+def _fail(lines: list[str]) -> NoReturn:
+    """Print to stderr and exit 1: a bad file is the user's to fix, not a traceback."""
+    for line in lines:
+        click.echo(line, err=True)
+    sys.exit(1)
+
+
+@dataclass
+class _LocalFile:
+    file: BinaryIO
+
+
+def _read(file: Path, limit: int) -> bytes:
+    from frontline.uploads import UploadError, read_upload
+
+    with file.open("rb") as fh:
+        try:
+            return read_upload(_LocalFile(fh), max_bytes=limit)
+        except UploadError as exc:
+            message = exc.message % exc.params if exc.params else exc.message
+            _fail([f"{file}:1: {message}", "Nothing was imported."])
+
+
+@quizzes.command("export")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+def export_command(file: Path) -> None:
+    """Write every question (its current version) and every quiz to FILE (YAML)."""
+    from quizzes.files.bank_import import export_bank
+
+    database = migrated_database()
+    try:
+        with database.session(write=False) as session:
+            text = export_bank(session)
+    finally:
+        database.dispose()
+    n_questions = text.count("\n  - code: Q")
+    file.write_text(text, encoding="utf-8")
+    click.echo(f"Exported the question bank ({n_questions} questions) and quizzes to {file}.")
+
+
+def _parse(file: Path) -> "BankFile":
+    from frontline.uploads import UploadError, decode_text
+    from quizzes.files.bank_file import parse_bank
+    from quizzes.files.spreadsheet import parse_spreadsheet
+
+    settings = get_settings()
+    if file.suffix.lower() in SPREADSHEET_SUFFIXES:
+        data = _read(file, settings.max_upload_bytes)
+        return parse_spreadsheet(data, filename=file.name)
+    try:
+        return parse_bank(decode_text(_read(file, settings.max_library_bytes)))
+    except UploadError as exc:
+        _fail([f"{file}:1: {exc.message}", "Nothing was imported."])
+
+
+@quizzes.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Only show what the import would do.")
+def import_command(file: Path, dry_run: bool) -> None:
+    """Import FILE: a bank file (YAML) or a spreadsheet of questions (.csv, .xlsx).
+
+    New questions and quizzes are created; changed content of an answered question becomes its
+    next version. Any error in the file means nothing is imported.
+    """
+    from quizzes.files.bank_import import ImportRefused, apply_bank
+    from standards.library_file.problems import MORE_PROBLEMS, shown
+
+    parsed = _parse(file)
+    database = migrated_database()
+    try:
+        with database.session() as session:
+            try:
+                plan = apply_bank(session, parsed=parsed, actor_id=None)
+            except ImportRefused as refused:
+                session.rollback()
+                listed, more = shown(refused.errors)
+                lines = [f"{file}:{error.line}: {error.text}" for error in listed]
+                if more:
+                    lines.append(MORE_PROBLEMS % {"count": more})
+                _fail([*lines, f"{len(refused.errors)} error(s); nothing was imported."])
+            for line in plan.lines():
+                click.echo(line)
+            if dry_run:
+                session.rollback()
+                click.echo("Dry run: nothing was imported.")
+                return
+    finally:
+        database.dispose()
+    click.echo(f"Imported {file}.")

@@ -1,0 +1,95 @@
+"""Which questions an attempt shows, in which order, with which option order.
+
+Everything random comes from one generator seeded per attempt, and the outcome is stored on
+the attempt's items, so what a learner saw never depends on the bank's later state.
+"""
+
+import random
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, select
+
+from quizzes.models import (
+    DrawRule,
+    Question,
+    QuestionType,
+    QuestionVersion,
+    Quiz,
+    QuizQuestion,
+    Status,
+)
+from quizzes.quiz_builder import pool_query
+
+
+@dataclass(frozen=True)
+class Drawn:
+    version: QuestionVersion
+    points: int
+    option_order: list[str]
+
+
+def draw(session: Session, *, quiz: Quiz, seed: int) -> list[Drawn]:
+    """The fixed questions, then each rule's draw (no question twice), shuffled as the quiz
+    says; every version is its question's current one."""
+    rng = random.Random(seed)  # noqa: S311 - a fair draw, not a secret
+    chosen: list[tuple[int, int]] = []  # (question id, points)
+    fixed = session.exec(
+        select(QuizQuestion.question_id, QuizQuestion.points)
+        .join(Question, col(Question.id) == QuizQuestion.question_id)
+        .where(QuizQuestion.quiz_id == quiz.id, Question.status == Status.published)
+        .order_by(col(QuizQuestion.position))
+    ).all()
+    chosen.extend((question_id, points) for question_id, points in fixed)
+    rules = session.exec(
+        select(DrawRule).where(DrawRule.quiz_id == quiz.id).order_by(col(DrawRule.position))
+    ).all()
+    for rule in rules:
+        taken = {question_id for question_id, _ in chosen}
+        pool = sorted(
+            question_id
+            for question_id in session.exec(pool_query(rule.pool, rule.value)).all()
+            if question_id not in taken
+        )
+        picked = rng.sample(pool, min(rule.count, len(pool)))
+        chosen.extend((question_id, rule.points) for question_id in picked)
+    if quiz.shuffle_questions:
+        rng.shuffle(chosen)
+    versions = _current_versions(session, [question_id for question_id, _ in chosen])
+    return [
+        Drawn(
+            version=versions[question_id],
+            points=points,
+            option_order=option_order(versions[question_id], rng, shuffle=quiz.shuffle_options),
+        )
+        for question_id, points in chosen
+        if question_id in versions
+    ]
+
+
+def _current_versions(session: Session, question_ids: list[int]) -> dict[int, QuestionVersion]:
+    if not question_ids:
+        return {}
+    rows = session.exec(
+        select(QuestionVersion)
+        .join(Question, col(Question.current_version_id) == QuestionVersion.id)
+        .where(col(Question.id).in_(question_ids))
+    ).all()
+    return {row.question_id: row for row in rows}
+
+
+def option_order(version: QuestionVersion, rng: random.Random, *, shuffle: bool) -> list[str]:
+    """The options' keys as shown. An ordering question is always shuffled, and never shown
+    in the right order (that would be its answer); true/false keeps true before false."""
+    keys = [str(option["key"]) for option in version.options]
+    if version.type == QuestionType.ordering:
+        if len(set(keys)) < 2:
+            return keys
+        shown = keys[:]
+        while shown == keys:
+            rng.shuffle(shown)
+        return shown
+    if shuffle and version.type != QuestionType.true_false:
+        shown = keys[:]
+        rng.shuffle(shown)
+        return shown
+    return keys

@@ -1,0 +1,168 @@
+"""Quiz figures per person for scorecards (contracts.md), one grouped query.
+
+Graded attempts in the period count, practice and exams alike (daily practice lives in its own
+tables and never does). The period is inclusive dates in the bank's time zone.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, tzinfo
+from typing import Any
+
+from sqlalchemy import case, func
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col
+
+from frontline.settings import get_settings
+from quizzes.models import Attempt, Quiz
+
+
+@dataclass(frozen=True)
+class QuizFigures:
+    attempts: int
+    first_attempts: int
+    first_attempt_passes: int
+    average_score: float | None  # 0–100
+
+    @property
+    def first_attempt_pass_rate(self) -> float | None:
+        return self.first_attempt_passes / self.first_attempts if self.first_attempts else None
+
+
+def utc_bounds(start: date, end: date, zone: tzinfo | None = None) -> tuple[datetime, datetime]:
+    """[start 00:00, the day after end 00:00) in the bank's time zone, as UTC-aware times."""
+    zone = zone or get_settings().zone()
+    return (
+        datetime.combine(start, time(), tzinfo=zone),
+        datetime.combine(end + timedelta(days=1), time(), tzinfo=zone),
+    )
+
+
+def quiz_figures(
+    session: Session, *, people: Any, start: date, end: date, zone: tzinfo | None = None
+) -> dict[int, QuizFigures]:
+    """person id → their graded attempts in the period; `people` is a selectable of ids."""
+    since, until = utc_bounds(start, end, zone)
+    first = col(Attempt.number) == 1
+    query = (
+        sa_select(
+            col(Attempt.person_id),
+            func.count(),
+            func.sum(case((first, 1), else_=0)),
+            func.sum(case((first & col(Attempt.passed).is_(True), 1), else_=0)),
+            func.avg(Attempt.score),
+        )
+        .where(
+            col(Attempt.person_id).in_(people),
+            col(Attempt.submitted_at) >= since,
+            col(Attempt.submitted_at) < until,
+            col(Attempt.score).is_not(None),
+        )
+        .group_by(col(Attempt.person_id))
+    )
+    return {
+        int(person_id): QuizFigures(
+            attempts=int(attempts),
+            first_attempts=int(firsts or 0),
+            first_attempt_passes=int(passes or 0),
+            average_score=float(average) if average is not None else None,
+        )
+        for person_id, attempts, firsts, passes, average in session.execute(query)
+    }
+
+
+@dataclass(frozen=True)
+class AttemptRow:
+    """One graded attempt, as a scorecard lists the records behind its quiz figures."""
+
+    attempt_id: int
+    quiz_code: str
+    title_zh: str
+    title_en: str
+    number: int
+    exam: bool
+    score: float | None
+    passed: bool | None
+    submitted_at: datetime
+
+
+def attempts_of(
+    session: Session,
+    *,
+    person_id: int,
+    start: date,
+    end: date,
+    zone: tzinfo | None = None,
+    limit: int = 20,
+) -> list[AttemptRow]:
+    """The person's graded attempts in the period (the ones quiz_figures counts), newest
+    first, at most `limit` (added for scorecards' drill-down)."""
+    since, until = utc_bounds(start, end, zone)
+    query = (
+        sa_select(
+            col(Attempt.id),
+            col(Quiz.code),
+            col(Quiz.title_zh),
+            col(Quiz.title_en),
+            col(Attempt.number),
+            col(Attempt.exam),
+            col(Attempt.score),
+            col(Attempt.passed),
+            col(Attempt.submitted_at),
+        )
+        .join(Quiz, col(Quiz.id) == Attempt.quiz_id)
+        .where(
+            col(Attempt.person_id) == person_id,
+            col(Attempt.submitted_at) >= since,
+            col(Attempt.submitted_at) < until,
+            col(Attempt.score).is_not(None),
+        )
+        .order_by(col(Attempt.submitted_at).desc())
+        .limit(limit)
+    )
+    return [AttemptRow(*row) for row in session.execute(query).all()]
+
+
+def quiz_figures_by_month(
+    session: Session,
+    *,
+    people: Any,
+    months: list[tuple[date, date]],
+    zone: tzinfo | None = None,
+) -> dict[tuple[int, int], QuizFigures]:
+    """The same figures for consecutive months at once (a scorecard's trend), keyed by person
+    id and the month's index in `months`: one grouped query however many months."""
+    if not months:
+        return {}
+    bounds = [utc_bounds(start, end, zone) for start, end in months]
+    month = case(
+        *[(col(Attempt.submitted_at) < until, index) for index, (_, until) in enumerate(bounds)],
+        else_=-1,
+    )
+    first = col(Attempt.number) == 1
+    query = (
+        sa_select(
+            col(Attempt.person_id),
+            month,
+            func.count(),
+            func.sum(case((first, 1), else_=0)),
+            func.sum(case((first & col(Attempt.passed).is_(True), 1), else_=0)),
+            func.avg(Attempt.score),
+        )
+        .where(
+            col(Attempt.person_id).in_(people),
+            col(Attempt.submitted_at) >= bounds[0][0],
+            col(Attempt.submitted_at) < bounds[-1][1],
+            col(Attempt.score).is_not(None),
+        )
+        .group_by(col(Attempt.person_id), month)
+    )
+    return {
+        (int(person_id), int(index)): QuizFigures(
+            attempts=int(attempts),
+            first_attempts=int(firsts or 0),
+            first_attempt_passes=int(passes or 0),
+            average_score=float(average) if average is not None else None,
+        )
+        for person_id, index, attempts, firsts, passes, average in session.execute(query)
+        if index >= 0
+    }

@@ -1,0 +1,194 @@
+"""Every scorecard figure, defined once: the page, rollups, CSV, XLSX and API all read these.
+
+How each figure counts (copied into README, "Scorecards: what each figure means"):
+
+- **Acknowledgments** (standards): as of the period's last day, the versions in force that
+  apply to the person's position and were published by then (`due`), and how many of them
+  the person had acknowledged by then; the rest are *outstanding*. Their component score is
+  the share acknowledged; nothing due is N/A.
+- **Composite index** (0–100): the weighted mean of the component scores that are not N/A,
+  with HR's weights (`CompositeWeights`, newest in force). A component with no data for the
+  person in the period (no audits, no quiz attempts, nothing due) is left out and the other
+  weights share its part, so nobody gains or loses for what did not happen; with every
+  component N/A the index is N/A. Component scores:
+  - audits: the average audit score as shown to people (a veto breach 一票否决 scores 0);
+  - training: the share of what came due that was completed on time;
+  - quizzes: the average score of graded attempts;
+  - acknowledgments: the share of due acknowledgments given.
+
+Each figure family is read with one grouped SQL query for all the people of a page or an
+export chunk (`compute`), never one query per person.
+"""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Select
+from sqlmodel import Session, col, select
+
+from frontline.i18n import N_
+from scorecards.models import CompositeWeights
+from scorecards.people import PersonRow
+from scorecards.periods import Period
+from standards import reporting as standards_reporting
+from standards.reporting import AcknowledgmentFigures
+
+COMPONENTS = ("audits", "training", "quizzes", "acknowledgments")
+COMPONENT_LABELS: dict[str, str] = {
+    "audits": N_("Audit score"),
+    "training": N_("Training on time"),
+    "quizzes": N_("Quiz average"),
+    "acknowledgments": N_("Acknowledgments given"),
+}
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Percent weights of the composite's components (they need not add up to 100)."""
+
+    audits: int = 50
+    training: int = 20
+    quizzes: int = 20
+    acknowledgments: int = 10
+
+    def of(self, component: str) -> int:
+        return int(getattr(self, component))
+
+
+DEFAULT_WEIGHTS = Weights()
+
+
+def current_weights(session: Session) -> Weights:
+    """HR's newest weights, else the defaults."""
+    row = session.exec(
+        select(CompositeWeights).order_by(col(CompositeWeights.set_at).desc()).limit(1)
+    ).first()
+    if row is None:
+        return DEFAULT_WEIGHTS
+    return Weights(row.audits, row.training, row.quizzes, row.acknowledgments)
+
+
+def share(part: int, whole: int) -> float | None:
+    """100 × part / whole, or None (N/A) when there is nothing to divide by."""
+    return round(100 * part / whole, 1) if whole else None
+
+
+def acknowledgment_score(figures: AcknowledgmentFigures | None) -> float | None:
+    return share(figures.acknowledged, figures.due) if figures else None
+
+
+def composite(components: Mapping[str, float | None], weights: Weights) -> float | None:
+    """The weighted mean of the components that are not N/A (None when all are)."""
+    weighted = [
+        (weights.of(name), score)
+        for name, score in components.items()
+        if score is not None and weights.of(name) > 0
+    ]
+    total = sum(weight for weight, _ in weighted)
+    if not total:
+        return None
+    return round(sum(weight * score for weight, score in weighted) / total, 1)
+
+
+@dataclass
+class Scorecard:
+    """One person's figures for one period."""
+
+    person: PersonRow
+    acknowledgments: AcknowledgmentFigures | None = None
+    components: dict[str, float | None] = field(default_factory=dict)
+    composite: float | None = None
+
+
+Loader = Callable[[Session, Select[Any], Period, ZoneInfo], dict[int, Any]]
+# The same for several months at once: keyed by (person id, index of the month).
+MonthlyLoader = Callable[[Session, Select[Any], list[Period], ZoneInfo], dict[tuple[int, int], Any]]
+
+
+def _acknowledgments(
+    session: Session, people: Select[Any], period: Period, zone: ZoneInfo
+) -> dict[int, Any]:
+    return standards_reporting.acknowledgments(
+        session, people=people, start=period.start, end=period.end, zone=zone
+    )
+
+
+def _acknowledgments_by_month(
+    session: Session, people: Select[Any], months: list[Period], zone: ZoneInfo
+) -> dict[tuple[int, int], Any]:
+    ends = [month.end for month in months]
+    return standards_reporting.acknowledgments_by_month(
+        session, people=people, month_ends=ends, zone=zone
+    )
+
+
+# Each figure family: the Scorecard attribute it fills and its one grouped query, and where
+# the family offers one, its query for a trend of months (else one query a month).
+FAMILIES: dict[str, Loader] = {
+    "acknowledgments": _acknowledgments,
+}
+MONTHLY: dict[str, MonthlyLoader] = {
+    "acknowledgments": _acknowledgments_by_month,
+}
+
+
+def _card(row: PersonRow, found: Mapping[str, Any], weights: Weights) -> Scorecard:
+    card = Scorecard(person=row, **found)
+    card.components = components_of(card)
+    card.composite = composite(card.components, weights)
+    return card
+
+
+def compute(
+    session: Session,
+    *,
+    rows: list[PersonRow],
+    people: Select[Any],
+    period: Period,
+    zone: ZoneInfo,
+    weights: Weights,
+) -> list[Scorecard]:
+    """Scorecards of `rows` (whose ids `people` selects): one query per figure family."""
+    loaded = {name: load(session, people, period, zone) for name, load in FAMILIES.items()}
+    return [
+        _card(row, {name: data.get(row.id) for name, data in loaded.items()}, weights)
+        for row in rows
+    ]
+
+
+def _monthly(
+    session: Session, name: str, people: Select[Any], months: list[Period], zone: ZoneInfo
+) -> dict[tuple[int, int], Any]:
+    if name in MONTHLY:
+        return MONTHLY[name](session, people, months, zone)
+    found: dict[tuple[int, int], Any] = {}
+    for index, month in enumerate(months):
+        for person_id, figures in FAMILIES[name](session, people, month, zone).items():
+            found[person_id, index] = figures
+    return found
+
+
+def compute_months(
+    session: Session,
+    *,
+    row: PersonRow,
+    people: Select[Any],
+    months: list[Period],
+    zone: ZoneInfo,
+    weights: Weights,
+) -> list[Scorecard]:
+    """One person's scorecard for each month of a trend, a query per family for them all."""
+    loaded = {name: _monthly(session, name, people, months, zone) for name in FAMILIES}
+    return [
+        _card(row, {name: data.get((row.id, index)) for name, data in loaded.items()}, weights)
+        for index in range(len(months))
+    ]
+
+
+def components_of(card: Scorecard) -> dict[str, float | None]:
+    """The component scores of the composite index, each 0–100 or None (N/A)."""
+    return {
+        "acknowledgments": acknowledgment_score(card.acknowledgments),
+    }

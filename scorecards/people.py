@@ -1,0 +1,113 @@
+"""Whose scorecards a page, export or API call covers: the viewer's scope and the filters.
+
+Everyone with a scorecard is an active person in a team. Employees see their own, supervisors
+the people of the teams they supervise, HR and admins everyone (`team_ids=None`). A person who
+moved teams counts in the team they are in now; their figures follow them (records are
+per person, wherever they were working).
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, Select, func, select
+from sqlmodel import Session, col
+
+from staff.models import Branch, Person, Position, Team
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Scope (who the viewer may see) and filters (what they asked for); None means any."""
+
+    team_ids: Sequence[int] | None = None  # the viewer's scope; None: everyone
+    person_id: int | None = None
+    branch_id: int | None = None
+    team_id: int | None = None
+    region: str | None = None
+    position: Position | None = None
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    id: int
+    employee_no: str
+    name: str
+    position: Position | None
+    team_id: int
+    team_name: str
+    branch_id: int
+    branch_code: str
+    branch_name: str
+    region: str
+
+
+def _conditions(selection: Selection) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = [col(Person.active).is_(True)]
+    if selection.team_ids is not None:
+        conditions.append(col(Person.team_id).in_(list(selection.team_ids) or [-1]))
+    if selection.person_id is not None:
+        conditions.append(col(Person.id) == selection.person_id)
+    if selection.team_id is not None:
+        conditions.append(col(Person.team_id) == selection.team_id)
+    if selection.branch_id is not None:
+        conditions.append(col(Team.branch_id) == selection.branch_id)
+    if selection.region is not None:
+        conditions.append(col(Branch.region) == selection.region)
+    if selection.position is not None:
+        conditions.append(col(Person.position) == selection.position)
+    return conditions
+
+
+def id_query(selection: Selection, *, id_range: tuple[int, int] | None = None) -> Select:
+    """The ids of the people selected (within `id_range`, inclusive, when given: one chunk
+    of an export), as a subquery for the reporting functions."""
+    query = (
+        select(col(Person.id))
+        .join(Team, col(Team.id) == Person.team_id)
+        .join(Branch, col(Branch.id) == Team.branch_id)
+        .where(*_conditions(selection))
+    )
+    if id_range is not None:
+        query = query.where(col(Person.id).between(*id_range))
+    return query
+
+
+def person_rows(
+    session: Session,
+    *,
+    selection: Selection,
+    after_id: int = 0,
+    offset: int = 0,
+    limit: int | None = None,
+) -> list[PersonRow]:
+    """The people selected, with their team and branch, in id order (one query)."""
+    query = (
+        select(
+            col(Person.id),
+            col(Person.employee_no),
+            col(Person.name),
+            col(Person.position),
+            col(Team.id),
+            col(Team.name),
+            col(Branch.id),
+            col(Branch.code),
+            col(Branch.name),
+            col(Branch.region),
+        )
+        .join(Team, col(Team.id) == Person.team_id)
+        .join(Branch, col(Branch.id) == Team.branch_id)
+        .where(*_conditions(selection))
+        .order_by(col(Person.id))
+    )
+    if after_id:
+        query = query.where(col(Person.id) > after_id)
+    if offset:
+        query = query.offset(offset)
+    if limit is not None:
+        query = query.limit(limit)
+    return [PersonRow(*row) for row in session.execute(query).all()]
+
+
+def count(session: Session, *, selection: Selection) -> int:
+    query = select(func.count()).select_from(id_query(selection).subquery())
+    return int(session.execute(query).scalar_one())

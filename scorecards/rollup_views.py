@@ -1,0 +1,205 @@
+"""Rollups: the viewer's whole scope, a region, a branch or a team, with rankings (排名).
+
+Supervisors see the units their teams are in, counting only their own teams' people; HR and
+admins see every unit. A unit the viewer has no team in is not found (404).
+"""
+
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, HTTPException, Path, Request
+from fastapi.responses import RedirectResponse, Response
+
+from frontline.deps import SessionDep
+from frontline.i18n import N_
+from frontline.web import render, translate
+from scorecards import periods, service
+from scorecards.dependencies import FiltersDep, PeriodDep, ZoneDep, today_in
+from scorecards.figures import COMPONENT_LABELS, COMPONENTS
+from scorecards.people import Selection
+from scorecards.periods import Period
+from scorecards.rollups import LEVEL_LABELS, Level
+from staff import service as staff_service
+from staff.dependencies import CurrentUser, StaffViewer
+from staff.models import POSITION_LABELS, Person, Role
+
+router = APIRouter()
+# A long ranking shows its top and its bottom; the whole list is in the CSV export.
+SHOW_ALL_UP_TO = 200
+SHOW_TOP = 50
+SHOW_BOTTOM = 20
+
+
+def _render_rollup(
+    request: Request,
+    session: SessionDep,
+    *,
+    selection: Selection,
+    level: Level,
+    label: str,
+    period: Period,
+    zone: ZoneDep,
+    filters: FiltersDep,
+    child_level: Level | None = None,
+    choices: dict[str, object] | None = None,
+    export: dict[str, object] | None = None,
+) -> Response:
+    result = service.unit_rollup(
+        session,
+        selection=selection,
+        level=level,
+        label=label,
+        period=period,
+        zone=zone,
+        child_level=child_level,
+    )
+    shown = result.people
+    if len(shown) > SHOW_ALL_UP_TO:
+        shown = [*shown[:SHOW_TOP], *shown[-SHOW_BOTTOM:]]
+    context = {
+        "rollup": result,
+        "people_shown": shown,
+        "people_cut": len(shown) < len(result.people),
+        "period": period,
+        "choices": periods.choices(today_in(zone)),
+        "filters": filters,
+        "export_query": urlencode({**period.query(), **(export or {})}),
+        "positions": POSITION_LABELS,
+        "level_labels": LEVEL_LABELS,
+        "components": COMPONENTS,
+        "component_labels": COMPONENT_LABELS,
+        **(choices or {}),
+    }
+    return render(request, "scorecards/rollup.html", context)
+
+
+def _supervises_any(session: SessionDep, viewer: Person, team_ids: set[int]) -> bool:
+    scope = service.scope_of(session, viewer=viewer)
+    return scope.team_ids is None or bool(team_ids & set(scope.team_ids))
+
+
+@router.get("/scorecards")
+def overview(
+    request: Request,
+    session: SessionDep,
+    viewer: CurrentUser,
+    period: PeriodDep,
+    zone: ZoneDep,
+    filters: FiltersDep,
+) -> Response:
+    """The viewer's whole scope: the bank by region for HR, their teams for a supervisor."""
+    if viewer.role not in (Role.supervisor, Role.hr, Role.admin):
+        return RedirectResponse("/scorecards/me?" + request.url.query, status_code=303)
+    scope = service.scope_of(session, viewer=viewer)
+    selection = service.within(
+        scope, branch_id=filters.branch, team_id=filters.team, position=filters.position
+    )
+    everyone = scope.team_ids is None
+    return _render_rollup(
+        request,
+        session,
+        selection=selection,
+        level="bank",
+        label=translate(request, N_("Whole bank") if everyone else N_("Your teams")),
+        period=period,
+        zone=zone,
+        filters=filters,
+        child_level="region" if everyone else "team",
+        choices={
+            "teams": staff_service.team_labels(session, team_ids=scope.team_ids),
+            "branches": {b.id: b.name for b in staff_service.list_branches(session)}
+            if everyone
+            else {},
+        },
+    )
+
+
+@router.get("/scorecards/regions/{region}")
+def region_rollup(
+    request: Request,
+    session: SessionDep,
+    viewer: StaffViewer,
+    region: Annotated[str, Path(max_length=100)],
+    period: PeriodDep,
+    zone: ZoneDep,
+    filters: FiltersDep,
+) -> Response:
+    branch_ids = {b.id for b in staff_service.list_branches(session) if b.region == region}
+    team_ids = {t.id for t, b in staff_service.list_teams(session) if b.id in branch_ids}
+    if not branch_ids or not _supervises_any(session, viewer, team_ids):  # type: ignore[arg-type]
+        raise HTTPException(status_code=404)
+    selection = service.within(
+        service.scope_of(session, viewer=viewer), region=region, position=filters.position
+    )
+    return _render_rollup(
+        request,
+        session,
+        selection=selection,
+        level="region",
+        label=region,
+        period=period,
+        zone=zone,
+        filters=filters,
+    )
+
+
+@router.get("/scorecards/branches/{branch_id}")
+def branch_rollup(
+    request: Request,
+    session: SessionDep,
+    viewer: StaffViewer,
+    branch_id: Annotated[int, Path()],
+    period: PeriodDep,
+    zone: ZoneDep,
+    filters: FiltersDep,
+) -> Response:
+    branch = staff_service.get_branch(session, branch_id=branch_id)
+    team_ids = {t.id for t, _ in staff_service.list_teams(session, branch_id=branch_id)}
+    if branch is None or not _supervises_any(session, viewer, team_ids):  # type: ignore[arg-type]
+        raise HTTPException(status_code=404)
+    selection = service.within(
+        service.scope_of(session, viewer=viewer), branch_id=branch_id, position=filters.position
+    )
+    return _render_rollup(
+        request,
+        session,
+        selection=selection,
+        level="branch",
+        label=branch.name,
+        period=period,
+        zone=zone,
+        filters=filters,
+        choices={"branch": branch},
+        export={"branch": branch_id},
+    )
+
+
+@router.get("/scorecards/teams/{team_id}")
+def team_rollup(
+    request: Request,
+    session: SessionDep,
+    viewer: StaffViewer,
+    team_id: Annotated[int, Path()],
+    period: PeriodDep,
+    zone: ZoneDep,
+    filters: FiltersDep,
+) -> Response:
+    team = staff_service.get_team(session, team_id=team_id)
+    if team is None or not _supervises_any(session, viewer, {team_id}):
+        raise HTTPException(status_code=404)
+    branch = staff_service.get_branch(session, branch_id=team.branch_id)
+    selection = service.within(
+        service.scope_of(session, viewer=viewer), team_id=team_id, position=filters.position
+    )
+    return _render_rollup(
+        request,
+        session,
+        selection=selection,
+        level="team",
+        label=f"{branch.name if branch else ''} · {team.name}",
+        period=period,
+        zone=zone,
+        filters=filters,
+        choices={"branch": branch},
+        export={"team": team_id},
+    )

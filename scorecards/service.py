@@ -1,0 +1,242 @@
+"""Scorecards' rules: whose figures a viewer may read, a person's page, rollups, export chunks
+and HR's composite weights. Every figure comes from `figures.compute`, so all outputs agree."""
+
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, col, select
+
+from frontline import audit_trail
+from frontline.i18n import N_
+from frontline.models import id_of
+from scorecards import people as people_selection
+from scorecards.figures import (
+    COMPONENTS,
+    Scorecard,
+    Weights,
+    compute,
+    compute_months,
+    current_weights,
+)
+from scorecards.models import CompositeWeights
+from scorecards.people import PersonRow, Selection
+from scorecards.periods import Period, month_period
+from scorecards.rollups import Level, Rollup, ranked, rollup
+from staff import service as staff_service
+from staff.models import Person, Role
+
+# People per chunk of an export: one query per figure family per chunk, so a region (5,000)
+# is one chunk and the whole bank (60,000) twelve, while memory stays that of one chunk.
+EXPORT_CHUNK = 5000
+
+
+class WeightsRefused(ValueError):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def scope_of(session: Session, *, viewer: Person) -> Selection:
+    """Everyone the viewer may see: employees themselves, supervisors their teams' people,
+    HR and admins everyone."""
+    if viewer.role in (Role.hr, Role.admin):
+        return Selection()
+    if viewer.role == Role.supervisor:
+        teams = staff_service.supervised_team_ids(session, person_id=id_of(viewer))
+        return Selection(team_ids=teams)
+    return Selection(person_id=id_of(viewer))
+
+
+def within(scope: Selection, **filters: object) -> Selection:
+    """The viewer's scope narrowed by filters (None: no filter); never widened."""
+    wanted = {name: value for name, value in filters.items() if value is not None}
+    if scope.person_id is not None and wanted.get("person_id", scope.person_id) != scope.person_id:
+        return Selection(team_ids=[])  # an employee asking for someone else: nobody
+    return replace(scope, **wanted)  # type: ignore[arg-type]
+
+
+def scorecards(
+    session: Session,
+    *,
+    selection: Selection,
+    period: Period,
+    zone: ZoneInfo,
+    weights: Weights | None = None,
+) -> list[Scorecard]:
+    """Everyone selected, with their figures: one query for the people, one per family."""
+    rows = people_selection.person_rows(session, selection=selection)
+    return _compute(session, rows, selection, period, zone, weights)
+
+
+def _compute(
+    session: Session,
+    rows: list[PersonRow],
+    selection: Selection,
+    period: Period,
+    zone: ZoneInfo,
+    weights: Weights | None,
+    id_range: tuple[int, int] | None = None,
+) -> list[Scorecard]:
+    if not rows:
+        return []
+    return compute(
+        session,
+        rows=rows,
+        people=people_selection.id_query(selection, id_range=id_range),
+        period=period,
+        zone=zone,
+        weights=weights or current_weights(session),
+    )
+
+
+def export_chunks(
+    session: Session,
+    *,
+    selection: Selection,
+    period: Period,
+    zone: ZoneInfo,
+    chunk_size: int = EXPORT_CHUNK,
+) -> Iterator[list[Scorecard]]:
+    """The selected people's scorecards in id order, a chunk at a time (constant memory)."""
+    weights = current_weights(session)
+    after = 0
+    while True:
+        rows = people_selection.person_rows(
+            session, selection=selection, after_id=after, limit=chunk_size
+        )
+        if not rows:
+            return
+        yield _compute(session, rows, selection, period, zone, weights, (rows[0].id, rows[-1].id))
+        if len(rows) < chunk_size:
+            return
+        after = rows[-1].id
+
+
+def page_of_scorecards(
+    session: Session,
+    *,
+    selection: Selection,
+    period: Period,
+    zone: ZoneInfo,
+    page: int,
+    per_page: int,
+) -> tuple[list[Scorecard], int]:
+    """One page of scorecards in id order, and how many there are in all (the API)."""
+    total = people_selection.count(session, selection=selection)
+    rows = people_selection.person_rows(
+        session, selection=selection, offset=(page - 1) * per_page, limit=per_page
+    )
+    ids = (rows[0].id, rows[-1].id) if rows else None
+    return _compute(session, rows, selection, period, zone, None, ids), total
+
+
+@dataclass
+class Standing:
+    """Where a person stands in their team (without showing anyone else's figures)."""
+
+    rank: int | None
+    rated: int  # team members with a composite index
+    size: int
+    team_average: float | None
+
+
+@dataclass
+class TrendPoint:
+    period: Period
+    composite: float | None
+    audit_score: float | None
+
+
+@dataclass
+class PersonScorecard:
+    card: Scorecard
+    standing: Standing
+    trend: list[TrendPoint]
+
+
+def person_scorecard(
+    session: Session, *, person_id: int, period: Period, zone: ZoneInfo, today: date
+) -> PersonScorecard | None:
+    """A person's scorecard, their standing in their team and the trend over the 12 months
+    up to the period's end (or today, if sooner); None if they have no scorecard (inactive,
+    or in no team)."""
+    rows = people_selection.person_rows(session, selection=Selection(person_id=person_id))
+    if not rows:
+        return None
+    weights = current_weights(session)
+    team = Selection(team_id=rows[0].team_id)
+    team_cards = scorecards(session, selection=team, period=period, zone=zone, weights=weights)
+    card = next(c for c in team_cards if c.person.id == person_id)
+    ranks = dict((id(c), rank) for rank, c in ranked(team_cards, lambda c: c.composite))
+    rated = [c.composite for c in team_cards if c.composite is not None]
+    standing = Standing(
+        rank=ranks.get(id(card)),
+        rated=len(rated),
+        size=len(team_cards),
+        team_average=round(sum(rated) / len(rated), 1) if rated else None,
+    )
+    last = min(period.end, today)
+    months = month_period(last.year, last.month).trend_months()
+    monthly = compute_months(
+        session,
+        row=rows[0],
+        people=people_selection.id_query(Selection(person_id=person_id)),
+        months=months,
+        zone=zone,
+        weights=weights,
+    )
+    trend = [
+        TrendPoint(month, card.composite, card.components.get("audits"))
+        for month, card in zip(months, monthly, strict=True)
+    ]
+    return PersonScorecard(card=card, standing=standing, trend=trend)
+
+
+def unit_rollup(
+    session: Session,
+    *,
+    selection: Selection,
+    level: Level,
+    label: str,
+    period: Period,
+    zone: ZoneInfo,
+    child_level: Level | None = None,
+) -> Rollup:
+    """The rollup of the people selected (a unit within the viewer's scope)."""
+    cards = scorecards(session, selection=selection, period=period, zone=zone)
+    return rollup(cards, level=level, label=label, child_level=child_level)
+
+
+def set_weights(
+    session: Session, *, weights: Weights, note: str, actor_id: int, ip: str = ""
+) -> CompositeWeights:
+    """Put new weights in force; earlier ones stay as history."""
+    if not any(weights.of(name) for name in COMPONENTS):
+        raise WeightsRefused(N_("At least one weight must be more than 0."))
+    row = CompositeWeights(
+        audits=weights.audits,
+        training=weights.training,
+        quizzes=weights.quizzes,
+        acknowledgments=weights.acknowledgments,
+        note=note.strip(),
+        set_by_id=actor_id,
+    )
+    session.add(row)
+    session.flush()
+    audit_trail.record(
+        session,
+        action="scorecards.weights",
+        actor_id=actor_id,
+        target_type="composite_weights",
+        target_id=row.id,
+        detail={name: weights.of(name) for name in COMPONENTS} | {"note": row.note},
+        ip=ip,
+    )
+    return row
+
+
+def weights_history(session: Session, *, limit: int = 20) -> list[CompositeWeights]:
+    query = select(CompositeWeights).order_by(col(CompositeWeights.set_at).desc()).limit(limit)
+    return list(session.exec(query))

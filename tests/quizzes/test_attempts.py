@@ -1,0 +1,231 @@
+"""Taking a quiz through HTTP: answers saved as they go, grading, the clock, resume, limits."""
+
+import pytest
+from sqlmodel import func, select
+
+from frontline.audit_trail import AuditTrailEvent
+from quizzes import service
+from quizzes.models import Attempt, Layout
+from staff.models import Position
+from tests.factories import PASSWORD, make_person
+from tests.quizzes.take_helpers import (
+    Clock,
+    items,
+    make_question,
+    make_quiz,
+    multiple,
+    ordering,
+    pick,
+    rank,
+    save,
+    single,
+    start,
+    submit,
+)
+
+
+@pytest.fixture
+def teller(db):
+    return make_person(db, position=Position.teller)
+
+
+@pytest.fixture
+def signed_in(client, teller):
+    client.login(teller.employee_no, PASSWORD)
+    return client
+
+
+def _three_questions(db, **quiz):
+    make_question(db, "Q-0001", single("Q-0001"))
+    make_question(db, "Q-0002", multiple("Q-0002"))
+    make_question(db, "Q-0003", ordering("Q-0003"))
+    codes = [{"code": c} for c in ("Q-0001", "Q-0002", "Q-0003")]
+    return make_quiz(db, questions=codes, **quiz)
+
+
+def _attempt(db, attempt_id):
+    with db.session() as session:
+        return session.get(Attempt, attempt_id)
+
+
+def test_answers_saved_as_they_go_and_graded_on_submit(app, db, signed_in):
+    Clock(app)
+    quiz_id = _three_questions(db)
+    attempt_id = start(signed_in, quiz_id)
+    page = signed_in.get(f"/quizzes/attempts/{attempt_id}")
+    assert page.status_code == 200
+    assert "Question 1 of 3" in page.text
+    assert save(signed_in, attempt_id, 1, pick(db, attempt_id, 1, "B")).status_code == 200
+    assert save(signed_in, attempt_id, 2, pick(db, attempt_id, 2, "A")).status_code == 200
+    assert save(signed_in, attempt_id, 3, rank(db, attempt_id, 3, "ABCD")).status_code == 200
+    assert submit(signed_in, attempt_id).status_code == 303
+    attempt = _attempt(db, attempt_id)
+    assert attempt.closed_reason == "submitted"
+    assert attempt.score == pytest.approx(66.67)  # all or nothing: the multiple earns 0
+    assert attempt.passed is True
+    assert [i.correct for i in items(db, attempt_id)] == [True, False, True]
+
+
+def test_partial_credit_rule_applies_to_multiple_and_ordering(app, db, signed_in):
+    Clock(app)
+    quiz_id = _three_questions(db, scoring_rule="partial_with_penalty", pass_mark=90)
+    attempt_id = start(signed_in, quiz_id)
+    save(signed_in, attempt_id, 1, pick(db, attempt_id, 1, "B"))
+    save(signed_in, attempt_id, 2, pick(db, attempt_id, 2, "A", "B"))  # 1/2 − 1/2
+    save(signed_in, attempt_id, 3, rank(db, attempt_id, 3, "BCDA"))  # 2 of 3 pairs
+    submit(signed_in, attempt_id)
+    attempt = _attempt(db, attempt_id)
+    assert [i.credit for i in items(db, attempt_id)] == [1.0, 0.0, pytest.approx(0.6667)]
+    assert attempt.score == pytest.approx(55.56)
+    assert attempt.passed is False
+
+
+def test_plain_form_goes_to_the_next_question(app, db, signed_in):
+    Clock(app)
+    attempt_id = start(signed_in, _three_questions(db))
+    response = save(
+        signed_in, attempt_id, 1, {**pick(db, attempt_id, 1, "B"), "go": "next"}, htmx=False
+    )
+    assert response.headers["location"] == f"/quizzes/attempts/{attempt_id}?q=2"
+    page = signed_in.get(f"/quizzes/attempts/{attempt_id}")
+    assert "Question 2 of 3" in page.text  # resumes at the first unanswered question
+
+
+def test_all_on_one_page_submits_every_answer_at_once(app, db, signed_in):
+    Clock(app)
+    attempt_id = start(signed_in, _three_questions(db, layout=Layout.all_on_one_page))
+    page = signed_in.get(f"/quizzes/attempts/{attempt_id}").text
+    assert "Question 3 of 3" in page and "Question 1 of 3" in page
+    form = {**pick(db, attempt_id, 1, "B"), **pick(db, attempt_id, 2, "A", "C")}
+    form.update(rank(db, attempt_id, 3, "ABCD"))
+    submit(signed_in, attempt_id, form)
+    assert _attempt(db, attempt_id).score == 100.0
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        {"q1-pick": "9"},
+        {"q1-pick": "-1"},
+        {"q1-pick": "x"},
+        {"q1-pick": ["0", "1"]},  # two picks on a single choice
+    ],
+)
+def test_answers_that_do_not_fit_are_refused(app, db, signed_in, form):
+    Clock(app)
+    attempt_id = start(signed_in, _three_questions(db))
+    assert save(signed_in, attempt_id, 1, form).status_code == 400
+
+
+def test_ordering_needs_each_place_once(app, db, signed_in):
+    Clock(app)
+    attempt_id = start(signed_in, _three_questions(db))
+    bad = {f"q3-rank-{i}": "1" for i in range(4)}
+    assert save(signed_in, attempt_id, 3, bad).status_code == 400
+    assert save(signed_in, attempt_id, 9, {}).status_code == 404
+
+
+def test_time_limit_is_kept_by_the_server(app, db, signed_in):
+    clock = Clock(app)
+    attempt_id = start(signed_in, _three_questions(db, time_limit_minutes=10))
+    page = signed_in.get(f"/quizzes/attempts/{attempt_id}").text
+    assert 'data-seconds-left="600"' in page
+    save(signed_in, attempt_id, 1, pick(db, attempt_id, 1, "B"))
+    clock.advance(minutes=9, seconds=59)
+    save(signed_in, attempt_id, 3, rank(db, attempt_id, 3, "ABCD"))
+    clock.advance(seconds=1)  # the deadline itself: too late
+    late = save(signed_in, attempt_id, 2, pick(db, attempt_id, 2, "A", "C"))
+    assert late.status_code == 409
+    assert late.headers["HX-Redirect"] == f"/quizzes/attempts/{attempt_id}"
+    attempt = _attempt(db, attempt_id)
+    assert attempt.closed_reason == "expired"
+    assert attempt.submitted_at == attempt.deadline
+    assert [i.answer is not None for i in items(db, attempt_id)] == [True, False, True]
+    assert attempt.score == pytest.approx(66.67)
+
+
+def test_an_expired_attempt_is_closed_when_next_opened(app, db, signed_in):
+    clock = Clock(app)
+    attempt_id = start(signed_in, _three_questions(db, time_limit_minutes=5))
+    save(signed_in, attempt_id, 1, pick(db, attempt_id, 1, "B"))
+    clock.advance(hours=2)
+    response = signed_in.get(f"/quizzes/attempts/{attempt_id}")
+    assert response.status_code == 303
+    result = signed_in.get(f"/quizzes/attempts/{attempt_id}")
+    assert "Time ran out" in result.text
+    attempt = _attempt(db, attempt_id)
+    assert attempt.closed_reason == "expired"
+    assert attempt.score == pytest.approx(33.33)
+
+
+def test_submit_after_the_deadline_counts_only_answers_saved_in_time(app, db, signed_in):
+    clock = Clock(app)
+    attempt_id = start(
+        signed_in, _three_questions(db, time_limit_minutes=5, layout=Layout.all_on_one_page)
+    )
+    clock.advance(minutes=6)
+    submit(signed_in, attempt_id, pick(db, attempt_id, 1, "B"))
+    attempt = _attempt(db, attempt_id)
+    assert (attempt.closed_reason, attempt.score) == ("expired", 0.0)
+
+
+def test_submitting_twice_grades_once(app, db, signed_in):
+    clock = Clock(app)
+    attempt_id = start(signed_in, _three_questions(db))
+    save(signed_in, attempt_id, 1, pick(db, attempt_id, 1, "B"))
+    submit(signed_in, attempt_id)
+    first = _attempt(db, attempt_id)
+    clock.advance(minutes=1)
+    assert submit(signed_in, attempt_id).status_code == 303
+    assert save(signed_in, attempt_id, 2, pick(db, attempt_id, 2, "A", "C")).status_code == 409
+    again = _attempt(db, attempt_id)
+    assert (again.submitted_at, again.score) == (first.submitted_at, first.score)
+    with db.session() as session:
+        graded = session.exec(
+            select(func.count()).where(AuditTrailEvent.action == "attempt.submitted")
+        ).one()
+    assert graded == 1
+
+
+def test_another_device_resumes_the_same_attempt(app, db, make_client, teller):
+    Clock(app)
+    quiz_id = _three_questions(db)
+    phone, tablet = make_client(), make_client()
+    phone.login(teller.employee_no, PASSWORD)
+    tablet.login(teller.employee_no, PASSWORD)
+    attempt_id = start(phone, quiz_id)
+    save(phone, attempt_id, 1, pick(db, attempt_id, 1, "B"))
+    assert start(tablet, quiz_id) == attempt_id
+    page = tablet.get(f"/quizzes/attempts/{attempt_id}?q=1").text
+    assert "checked" in page
+    practice = tablet.get("/quizzes/practice").text
+    assert f"/quizzes/attempts/{attempt_id}" in practice  # Resume
+
+
+def test_attempt_limit(app, db, signed_in, teller):
+    Clock(app)
+    quiz_id = _three_questions(db, attempts_allowed=2)
+    for _ in range(2):
+        submit(signed_in, start(signed_in, quiz_id))
+    refused = signed_in.submit(f"/quizzes/practice/{quiz_id}/start", token_page="/quizzes/practice")
+    assert refused.status_code == 409
+    assert "all 2 attempts" in refused.text
+    with db.session() as session:
+        assert service.attempts_left(session, quiz_id=quiz_id, person_id=teller.id) == 0
+        assert [a.number for a in session.exec(select(Attempt))] == [1, 2]
+
+
+def test_practice_needs_a_published_practice_quiz_for_the_position(app, db, make_client):
+    Clock(app)
+    quiz_id = _three_questions(db)
+    lobby = make_person(db, position=Position.lobby_manager)
+    other = make_client()
+    other.login(lobby.employee_no, PASSWORD)
+    refused = other.submit(f"/quizzes/practice/{quiz_id}/start", token_page="/quizzes/practice")
+    assert refused.status_code == 409
+    assert "Counter quiz" not in other.get("/quizzes/practice").text
+    draft = make_quiz(db, "QZ-DRAFT", publish=False, questions=[{"code": "Q-0001"}])
+    assert (
+        other.submit(f"/quizzes/practice/{draft}/start", token_page="/quizzes/practice").status_code
+        == 409
+    )
