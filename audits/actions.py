@@ -2,10 +2,8 @@
 status, and the training module covering the item's standard is proposed and assigned in
 one tap (training.service, contracts.md)."""
 
-import importlib
 from dataclasses import dataclass
 from datetime import date
-from types import ModuleType
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -19,6 +17,8 @@ from frontline.i18n import N_
 from frontline.models import id_of, utcnow
 from staff import service as staff_service
 from staff.models import Person, Role
+from training import service as training_service
+from training.assignments import AssignmentRefused
 
 
 class ActionRefused(Exception):
@@ -125,23 +125,11 @@ def close_action(
 # ---- the training link -------------------------------------------------------------------------
 
 
-def _training() -> ModuleType | None:
-    """training.service when the training domain offers the contract's functions."""
-    try:
-        module = importlib.import_module("training.service")
-    except ModuleNotFoundError:
-        return None
-    if not hasattr(module, "modules_covering") or not hasattr(module, "assign_module_to_person"):
-        return None
-    return module
-
-
 def proposed_modules(session: Session, *, standard_code: str | None) -> list[Any]:
     """Published training modules covering the item's standard (id, code, title_zh/en)."""
-    training = _training()
-    if training is None or not standard_code:
+    if not standard_code:
         return []
-    return list(training.modules_covering(session, standard_code=standard_code))
+    return list(training_service.modules_covering(session, standard_code=standard_code))
 
 
 def assign_module(
@@ -155,8 +143,7 @@ def assign_module(
     ip: str = "",
 ) -> None:
     """Assign a proposed module to the person who must correct, due by the action's deadline."""
-    training = _training()
-    if training is None or action.person_id is None:
+    if action.person_id is None:
         raise ActionRefused(N_("Training can be assigned to an employee only."))
     if action.status != ActionStatus.open:
         raise ActionRefused(N_("This action is closed already."))
@@ -165,14 +152,17 @@ def assign_module(
     offered = {m.id for m in proposed_modules(session, standard_code=item.standard_code)}
     if module_id not in offered:
         raise ActionRefused(N_("This module does not cover the item's standard."))
-    training.assign_module_to_person(
-        session,
-        module_id=module_id,
-        person_id=action.person_id,
-        due_on=action.deadline_date,
-        actor=actor,
-        reason=f"整改 audit #{audit.id} {item.code}",
-    )
+    try:
+        training_service.assign_module_to_person(
+            session,
+            module_id=module_id,
+            person_id=action.person_id,
+            due_on=action.deadline_date,
+            actor=actor,
+            reason=f"整改 audit #{audit.id} {item.code}",
+        )
+    except AssignmentRefused as refused:
+        raise ActionRefused(refused.message) from None
     action.module_id = module_id
     action.module_assigned_at = utcnow()
     session.add(action)
@@ -206,14 +196,22 @@ def _rows(session: Session, actions: list[CorrectionAction], today: date) -> lis
         session, ids={a.person_id for a in actions if a.person_id is not None}
     )
     rows = []
-    items_by_audit: dict[int, dict[int, ChecklistItem]] = {}
+    # One query for the audits' checklist versions; the checklists themselves are cached.
+    audit_ids = {action.audit_id for action in actions}
+    versions = (
+        dict(
+            session.exec(
+                select(Audit.id, Audit.template_version_id).where(col(Audit.id).in_(audit_ids))
+            ).all()
+        )
+        if audit_ids
+        else {}
+    )
+    items: dict[int, ChecklistItem] = {}
+    for version_id in set(versions.values()):
+        items |= {i.id: i for i in checklist_of(session, version_id=version_id).items}
     for action in actions:
-        if action.audit_id not in items_by_audit:
-            audit = taking.get_audit(session, audit_id=action.audit_id)
-            assert audit is not None
-            checklist = checklist_of(session, version_id=audit.template_version_id)
-            items_by_audit[action.audit_id] = {i.id: i for i in checklist.items}
-        item = items_by_audit[action.audit_id].get(action.item_id or 0)
+        item = items.get(action.item_id or 0)
         rows.append(
             ActionRow(
                 action=action,

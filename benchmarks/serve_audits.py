@@ -235,12 +235,13 @@ def main() -> None:
     ):
         for tablet in tablets:
             tablet.cookie = _login(app, tablet.employee_no)
+        alone = _storm(app, tablets[:1], args.seconds, burst=False)
         paced = _storm(app, tablets, args.seconds, burst=False)
         burst = _storm(app, tablets, args.seconds, burst=True)
         lost = _lost(url, tablets)
-        print(f"  paced: {paced}\n  burst: {burst}\n  lost: {lost}", file=sys.stderr)
+        print(f"  {alone}\n  {paced}\n  {burst}\n  lost: {lost}", file=sys.stderr)
         pages = _pages(app, bare, tablets[0], submitted_id, args)
-    _report(args, paced, burst, lost, pages)
+    _report(args, alone, paced, burst, lost, pages)
 
 
 def _pages(
@@ -268,7 +269,9 @@ def _pages(
     return results
 
 
-def _report(args: argparse.Namespace, paced: dict, burst: dict, lost: int, pages: list) -> None:
+def _report(
+    args: argparse.Namespace, alone: dict, paced: dict, burst: dict, lost: int, pages: list
+) -> None:
     print(f"{args.supervisors} supervisors, {args.seconds} s per pattern, {args.workers} workers\n")
     print(
         "| tap pattern | saves | saves/s | p50 ms | p95 ms | p99 ms | max ms | failed "
@@ -276,6 +279,7 @@ def _report(args: argparse.Namespace, paced: dict, burst: dict, lost: int, pages
     )
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for label, r in (
+        ("one tablet alone, practised pace", alone),
         ("practised pace (a tap every 0.5–1.5 s each)", paced),
         ("bursts (6 at once from every tablet)", burst),
     ):

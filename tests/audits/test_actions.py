@@ -1,6 +1,5 @@
 """Correction actions on failed items, the training they propose, coverage, and the panels."""
 
-import sys
 import types
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -49,7 +48,14 @@ def fake_training(monkeypatch):
         [Module(7, "TRN-GRT", "迎客礼仪", "Greeting")] if standard_code == "GRT-01" else []
     )
     module.assign_module_to_person = lambda session, **kwargs: assigned.append(kwargs)  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "training.service", module)
+    from training import service as training_service
+
+    monkeypatch.setattr(training_service, "modules_covering", module.modules_covering)  # type: ignore[attr-defined]
+    monkeypatch.setattr(
+        training_service,
+        "assign_module_to_person",
+        module.assign_module_to_person,  # type: ignore[attr-defined]
+    )
     return assigned
 
 

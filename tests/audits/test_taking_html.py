@@ -3,7 +3,6 @@
 import json
 import re
 import subprocess
-import sys
 import types
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -32,7 +31,14 @@ def fake_training(monkeypatch):
         Module(3, "TRN-1", "迎客", "Greet")
     ]  # type: ignore[attr-defined]
     module.assign_module_to_person = lambda session, **kwargs: None  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "training.service", module)
+    from training import service as training_service
+
+    monkeypatch.setattr(training_service, "modules_covering", module.modules_covering)  # type: ignore[attr-defined]
+    monkeypatch.setattr(
+        training_service,
+        "assign_module_to_person",
+        module.assign_module_to_person,  # type: ignore[attr-defined]
+    )
 
 
 def _post(client, url, data=None):
