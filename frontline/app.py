@@ -17,8 +17,8 @@ from frontline.db import Database
 from frontline.domains import installed
 from frontline.i18n import N_
 from frontline.migrate import ensure_current
-from frontline.proxies import TrustedProxyMiddleware
 from frontline.request_checks import number_too_large, reject_unusable_input
+from frontline.routing import include_flat
 from frontline.security import SecurityMiddleware, csrf_protect
 from frontline.settings import Settings, get_settings
 from frontline.web import STATIC_DIR, is_htmx, render, templates
@@ -40,7 +40,7 @@ def create_app(settings: Settings | None = None, *, check_migrations: bool = Tru
     app = FastAPI(
         title="Frontline",
         lifespan=lifespan,
-        dependencies=[Depends(csrf_protect), Depends(reject_unusable_input)],
+        dependencies=[Depends(check_request)],
         docs_url=None,
         redoc_url=None,
         openapi_url=None,
@@ -49,19 +49,29 @@ def create_app(settings: Settings | None = None, *, check_migrations: bool = Tru
     templates.env.auto_reload = settings.reload_templates
     app.state.database = database
     app.state.secret_key = settings.resolved_secret_key()
-    app.add_middleware(SecurityMiddleware, secret_key=app.state.secret_key)
-    # Outermost, so every later layer sees the real client address and scheme.
-    app.add_middleware(TrustedProxyMiddleware, trusted=settings.trusted_proxy_networks())
+    # Reads the real client address and scheme first, so every later layer sees them.
+    app.add_middleware(
+        SecurityMiddleware,
+        secret_key=app.state.secret_key,
+        trusted=settings.trusted_proxy_networks(),
+    )
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
-    app.include_router(health.router)
+    include_flat(app, health.router)
     # The shell knows the domains only through their declarations, in dependency order.
     for domain in installed():
         for router in domain.routers:
-            app.include_router(router)
+            include_flat(app, router)
         templates.env.globals[domain.name] = domain.template_globals
     _install_error_pages(app)
     return app
+
+
+async def check_request(request: Request) -> None:
+    """The app-wide checks of every request, as one dependency: FastAPI's solver spends time
+    on every dependency of every request."""
+    await csrf_protect(request)
+    await reject_unusable_input(request)
 
 
 ERROR_TITLES = {

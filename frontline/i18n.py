@@ -37,6 +37,9 @@ def translations(locale: str) -> gettext.NullTranslations:
     return gettext.GNUTranslations(buffer)
 
 
+# Parsing a tag with Babel costs more than the rest of picking a locale; the few tags that
+# browsers send are remembered (bounded: the header is the client's to choose).
+@lru_cache(maxsize=256)
 def normalize(value: str | None) -> str | None:
     """Map 'zh', 'zh-CN', 'zh_Hans_CN' and the like onto a supported locale, else None."""
     if not value:
@@ -52,6 +55,7 @@ def normalize(value: str | None) -> str | None:
     return None
 
 
+@lru_cache(maxsize=256)
 def from_accept_language(header: str | None) -> str | None:
     """The best supported locale in an Accept-Language header, honouring q-values."""
     if not header:

@@ -10,7 +10,7 @@ is the right-most address no trusted proxy added. This is the only place that re
 from collections.abc import Iterable
 from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_address, ip_network
 
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import Scope
 
 Network = IPv4Network | IPv6Network
 
@@ -56,28 +56,24 @@ def client_address(peer: str, forwarded_for: list[str], networks: tuple[Network,
     return str(first) if first else peer
 
 
-class TrustedProxyMiddleware:
-    """Sets the request's client address and scheme from forwarded headers of trusted proxies."""
-
-    def __init__(self, app: ASGIApp, *, trusted: tuple[Network, ...]) -> None:
-        self.app = app
-        self.trusted = trusted
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        client = scope.get("client")
-        if scope["type"] in ("http", "websocket") and self.trusted and client:
-            peer = str(client[0])
-            if _trusted(_address(peer), self.trusted):
-                headers = scope.get("headers", [])
-                forwarded_for = [v.decode("latin-1") for k, v in headers if k == b"x-forwarded-for"]
-                protos = [v.decode("latin-1") for k, v in headers if k == b"x-forwarded-proto"]
-                scope = dict(scope)
-                scope["client"] = (client_address(peer, forwarded_for, self.trusted), 0)
-                proto = protos[-1].split(",")[-1].strip().lower() if protos else ""
-                if proto in ("http", "https"):
-                    secure = proto == "https"
-                    if scope["type"] == "websocket":
-                        scope["scheme"] = "wss" if secure else "ws"
-                    else:
-                        scope["scheme"] = proto
-        await self.app(scope, receive, send)
+def forwarded_scope(scope: Scope, trusted: tuple[Network, ...]) -> Scope:
+    """The scope with the client address and scheme a trusted proxy forwarded, if any."""
+    client = scope.get("client")
+    if not trusted or not client or scope["type"] not in ("http", "websocket"):
+        return scope
+    peer = str(client[0])
+    if not _trusted(_address(peer), trusted):
+        return scope
+    headers = scope.get("headers", [])
+    forwarded_for = [v.decode("latin-1") for k, v in headers if k == b"x-forwarded-for"]
+    protos = [v.decode("latin-1") for k, v in headers if k == b"x-forwarded-proto"]
+    scope = dict(scope)
+    scope["client"] = (client_address(peer, forwarded_for, trusted), 0)
+    proto = protos[-1].split(",")[-1].strip().lower() if protos else ""
+    if proto in ("http", "https"):
+        secure = proto == "https"
+        if scope["type"] == "websocket":
+            scope["scheme"] = "wss" if secure else "ws"
+        else:
+            scope["scheme"] = proto
+    return scope

@@ -67,7 +67,10 @@ def _is_int_annotation(annotation: Any) -> bool:
 def integer_path_params(route: APIRoute) -> frozenset[str]:
     """Path parameters the route or any of its dependencies declares as int: ids and numbers.
 
-    A walk over a handful of objects, cheaper than caching it (routes are not hashable)."""
+    Worked out once per route and kept on it (routes are not hashable)."""
+    known: frozenset[str] | None = getattr(route, "frontline_integer_params", None)
+    if known is not None:
+        return known
     names: set[str] = set()
     pending = [route.dependant]
     while pending:
@@ -78,7 +81,9 @@ def integer_path_params(route: APIRoute) -> frozenset[str]:
             if _is_int_annotation(field.field_info.annotation)
         )
         pending.extend(dependant.dependencies)
-    return frozenset(names)
+    known = frozenset(names)
+    route.frontline_integer_params = known  # type: ignore[attr-defined]
+    return known
 
 
 def _first_problem(fields: list[tuple[str, str]]) -> str | None:

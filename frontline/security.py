@@ -8,13 +8,13 @@ needs no database read to check. Before login it is tied to a random anonymous c
 import hashlib
 import hmac
 import secrets
-from http.cookies import SimpleCookie
 
 from fastapi import HTTPException, Request
-from starlette.datastructures import MutableHeaders
+from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from frontline.i18n import pick_locale
+from frontline.proxies import Network, forwarded_scope
 
 SESSION_COOKIE = "frontline_session"
 ANON_COOKIE = "frontline_anon"
@@ -43,15 +43,26 @@ def csrf_token_for(seed: str, *, secret_key: str) -> str:
     return hmac.new(secret_key.encode(), f"csrf:{seed}".encode(), hashlib.sha256).hexdigest()
 
 
+# Sent with every response unless the route set its own; bytes, made once.
+HEADERS = [
+    (name.lower().encode(), value.encode())
+    for name, value in (
+        ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+        ("X-Content-Type-Options", "nosniff"),
+        ("X-Frame-Options", "DENY"),
+        ("Referrer-Policy", "same-origin"),
+        ("Cross-Origin-Opener-Policy", "same-origin"),
+        ("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()"),
+    )
+]
+HSTS = (b"strict-transport-security", b"max-age=31536000")
+
+
 def _cookies(scope: Scope) -> dict[str, str]:
+    """The request's cookies, read the way Starlette's Request reads them."""
     for name, value in scope.get("headers", []):
         if name == b"cookie":
-            jar: SimpleCookie = SimpleCookie()
-            try:
-                jar.load(value.decode("latin-1"))
-            except Exception:
-                return {}
-            return {key: morsel.value for key, morsel in jar.items()}
+            return cookie_parser(value.decode("latin-1"))
     return {}
 
 
@@ -63,16 +74,20 @@ def _header(scope: Scope, name: bytes) -> str | None:
 
 
 class SecurityMiddleware:
-    """Headers on every response; same-origin check and CSRF seed on every request."""
+    """The app's one middleware of its own: the client behind trusted proxies
+    (frontline.proxies), headers on every response, the same-origin check and the CSRF seed.
+    One layer, because each layer of middleware costs time on every request."""
 
-    def __init__(self, app: ASGIApp, *, secret_key: str) -> None:
+    def __init__(self, app: ASGIApp, *, secret_key: str, trusted: tuple[Network, ...] = ()) -> None:
         self.app = app
         self.secret_key = secret_key
+        self.trusted = trusted
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
-            await self.app(scope, receive, send)
+            await self.app(forwarded_scope(scope, self.trusted), receive, send)
             return
+        scope = forwarded_scope(scope, self.trusted)
         cookies = _cookies(scope)
         https = scope.get("scheme") == "https"
         new_anon = None
@@ -94,23 +109,15 @@ class SecurityMiddleware:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-                headers.setdefault("X-Content-Type-Options", "nosniff")
-                headers.setdefault("X-Frame-Options", "DENY")
-                headers.setdefault("Referrer-Policy", "same-origin")
-                headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-                headers.setdefault(
-                    "Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()"
-                )
-                if https:
-                    headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+                headers = message["headers"] = list(message.get("headers", ()))
+                present = {name.lower() for name, _ in headers}
+                headers += [header for header in HEADERS if header[0] not in present]
+                if https and HSTS[0] not in present:
+                    headers.append(HSTS)
                 if new_anon:
                     secure = "; Secure" if https else ""
-                    headers.append(
-                        "Set-Cookie",
-                        f"{ANON_COOKIE}={new_anon}; Path=/; HttpOnly; SameSite=Lax{secure}",
-                    )
+                    cookie = f"{ANON_COOKIE}={new_anon}; Path=/; HttpOnly; SameSite=Lax{secure}"
+                    headers.append((b"set-cookie", cookie.encode("latin-1")))
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

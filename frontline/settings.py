@@ -57,6 +57,8 @@ class Settings(BaseSettings):
 
     # A whole standards library is far smaller; YAML costs more to parse than CSV.
     max_library_bytes: int = 1024 * 1024
+    # Days after an audit is submitted during which the employee audited may dispute it.
+    audit_dispute_days: int = 7
     # Developers: re-read templates that changed on disk (costs a stat() per template per page).
     reload_templates: bool = False
 

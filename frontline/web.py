@@ -1,9 +1,10 @@
 """Templating: the Jinja environment, per-request translations, htmx helpers and responses."""
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Hashable, Mapping
 from contextvars import ContextVar
 from datetime import UTC, date, datetime, tzinfo
+from functools import lru_cache
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -49,6 +50,21 @@ def _jinja_gettext(message: str) -> str:
 
 def _jinja_ngettext(singular: str, plural: str, n: int) -> str:
     return translations(_rendering_locale.get()).ngettext(singular, plural, n)
+
+
+def per_locale(make: Callable[..., Markup]) -> Callable[..., Markup]:
+    """A template global for what lists show on every row (badges, labels): `make(gettext,
+    *args)` runs once per locale and arguments (hashable), then is remembered, so a list of
+    25 cards pays neither Jinja's macro call nor its gettext per card."""
+
+    @lru_cache(maxsize=1024)
+    def made(locale: str, *args: Hashable) -> Markup:
+        return make(translations(locale).gettext, *args)
+
+    def label(*args: Hashable) -> Markup:
+        return made(_rendering_locale.get(), *args)
+
+    return label
 
 
 # The bank's time zone for the template being rendered; set by render() like the locale.

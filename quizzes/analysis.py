@@ -8,7 +8,7 @@ the formula needs, one row per question; Python finishes the formula on those fe
 """
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -17,10 +17,10 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from frontline.i18n import N_
-from quizzes.bank_schemas import OPTION_KEYS
+from frontline.models import id_of
+from quizzes import figure_cache
 from quizzes.models import Attempt, AttemptItem, Question, QuestionType, QuestionVersion
 
-CHOICE_KEYS = (*OPTION_KEYS, "T", "F")
 # Below this many answers the figures say little; nothing is flagged.
 MIN_ANSWERS = 10
 TOO_HARD = 0.2
@@ -102,6 +102,15 @@ def _graded(quiz_id: int | None, start: datetime | None, end: datetime | None) -
 def summary(
     session: Session, *, quiz_id: int, start: datetime | None = None, end: datetime | None = None
 ) -> QuizSummary:
+    """Attempts, people, average score and pass rate (cached like the item figures)."""
+    fingerprint = figure_cache.attempts_fingerprint(session, quiz_id, start, end)
+    key = ("summary", quiz_id, start, end, fingerprint)
+    return figure_cache.cached(session, key, lambda: _summary(session, quiz_id, start, end))
+
+
+def _summary(
+    session: Session, quiz_id: int, start: datetime | None, end: datetime | None
+) -> QuizSummary:
     row = session.execute(
         sa_select(
             func.count(),
@@ -119,39 +128,69 @@ def summary(
     )
 
 
+@dataclass
+class _Totals:
+    """Additive sums for one question, over the (version, chosen answer) groups SQL returns.
+
+    X is the item's points earned, T the attempt's points earned; the rest score is T − X.
+    """
+
+    answered: int = 0
+    credit: float = 0.0
+    sum_x: float = 0.0
+    sum_xx: float = 0.0
+    sum_t: float = 0.0
+    sum_tt: float = 0.0
+    sum_xt: float = 0.0
+    picked: dict[str, int] = field(default_factory=dict)
+
+    def add(self, row: Any) -> None:
+        self.answered += int(row.answered)
+        self.credit += float(row.credit or 0)
+        self.sum_x += float(row.sum_x or 0)
+        self.sum_xx += float(row.sum_xx or 0)
+        self.sum_t += float(row.sum_t or 0)
+        self.sum_tt += float(row.sum_tt or 0)
+        self.sum_xt += float(row.sum_xt or 0)
+        # ",A,C," for choices; an ordering's "B,A,C" is an order, not picks.
+        if row.chosen and str(row.chosen).startswith(","):
+            for key in str(row.chosen).strip(",").split(","):
+                self.picked[key] = self.picked.get(key, 0) + int(row.answered)
+
+    def rest_sums(self) -> Sums:
+        """Item score against rest score: Σ(T−X) = ΣT−ΣX, Σ(T−X)² = ΣT²−2ΣXT+ΣX², ΣX(T−X)."""
+        return Sums(
+            n=self.answered,
+            sum_x=self.sum_x,
+            sum_xx=self.sum_xx,
+            sum_y=self.sum_t - self.sum_x,
+            sum_yy=self.sum_tt - 2 * self.sum_xt + self.sum_xx,
+            sum_xy=self.sum_xt - self.sum_xx,
+        )
+
+
 def _sums_query(conditions: list[Any]) -> Any:
-    x = func.coalesce(col(AttemptItem.credit), 0.0)
-    rest_possible = col(Attempt.points_possible) - col(AttemptItem.points)
-    # The candidate's percentage on the rest of the attempt; NULL for a one-question attempt.
-    y = case(
-        (
-            rest_possible > 0,
-            (col(Attempt.points_earned) - x * col(AttemptItem.points)) * 100.0 / rest_possible,
-        ),
-        else_=None,
-    )
-    picked = [
-        func.sum(case((col(AttemptItem.chosen).like(f"%,{key},%"), 1), else_=0)).label(key)
-        for key in CHOICE_KEYS
-    ]
+    """One pass over the items: cheap sums per question version and chosen answer (the few
+    groups are added up per question in Python; every sum is additive)."""
+    credit = func.coalesce(col(AttemptItem.credit), 0.0)
+    x = credit * col(AttemptItem.points)
+    t = func.coalesce(col(Attempt.points_earned), 0.0)
     return (
         sa_select(
-            col(QuestionVersion.question_id),
+            col(AttemptItem.question_version_id).label("version_id"),
+            col(AttemptItem.chosen).label("chosen"),
             func.count().label("answered"),
-            func.count(y).label("n"),
-            func.sum(cast(x, Float)).label("all_x"),
-            func.sum(case((y.is_not(None), x), else_=None)).label("sum_x"),
-            func.sum(case((y.is_not(None), x * x), else_=None)).label("sum_xx"),
-            func.sum(y).label("sum_y"),
-            func.sum(y * y).label("sum_yy"),
-            func.sum(x * y).label("sum_xy"),
-            *picked,
+            func.sum(cast(credit, Float)).label("credit"),
+            func.sum(x).label("sum_x"),
+            func.sum(x * x).label("sum_xx"),
+            func.sum(t).label("sum_t"),
+            func.sum(t * t).label("sum_tt"),
+            func.sum(x * t).label("sum_xt"),
         )
-        .select_from(AttemptItem)
-        .join(Attempt, col(Attempt.id) == AttemptItem.attempt_id)
-        .join(QuestionVersion, col(QuestionVersion.id) == AttemptItem.question_version_id)
+        .select_from(Attempt)
+        .join(AttemptItem, col(AttemptItem.attempt_id) == Attempt.id)
         .where(*conditions)
-        .group_by(col(QuestionVersion.question_id))
+        .group_by(col(AttemptItem.question_version_id), col(AttemptItem.chosen))
     )
 
 
@@ -164,55 +203,75 @@ def item_analysis(
     end: datetime | None = None,
 ) -> list[ItemFigures]:
     """The figures of every question answered in the quiz's graded attempts (or of one
-    question across all quizzes), in the order of their codes."""
+    question across all quizzes), in the order of their codes.
+
+    The sums behind it are cached per worker until another attempt is graded.
+    """
     conditions = _graded(quiz_id, start, end)
+    fingerprint = figure_cache.attempts_fingerprint(session, quiz_id, start, end)
+    key = ("items", quiz_id, question_id, start, end, fingerprint, _versions_fingerprint(session))
+    figures: list[ItemFigures] = figure_cache.cached(
+        session, key, lambda: _compute(session, conditions, question_id)
+    )
+    # Flags follow the thresholds of the moment, on copies: cached figures are shared.
+    return [replace(f, flags=flags_of(f)) for f in figures]
+
+
+def _versions_fingerprint(session: Session) -> Any:
+    """Question texts and keys shown come from current versions: a new one changes the key."""
+    return session.execute(sa_select(func.count(), func.max(QuestionVersion.id))).one()
+
+
+def _compute(session: Session, conditions: list[Any], question_id: int | None) -> list[ItemFigures]:
+    query = _sums_query(conditions)
     if question_id is not None:
-        conditions.append(col(QuestionVersion.question_id) == question_id)
-    rows = {row.question_id: row for row in session.execute(_sums_query(conditions))}
+        versions = select(QuestionVersion.id).where(QuestionVersion.question_id == question_id)
+        query = query.where(col(AttemptItem.question_version_id).in_(versions))
+    rows = session.execute(query).all()
     if not rows:
         return []
+    question_of = dict(
+        session.execute(
+            sa_select(col(QuestionVersion.id), col(QuestionVersion.question_id)).where(
+                col(QuestionVersion.id).in_({row.version_id for row in rows})
+            )
+        ).all()
+    )
+    totals: dict[int, _Totals] = {}
+    for row in rows:
+        totals.setdefault(question_of[row.version_id], _Totals()).add(row)
     current = session.exec(
         select(Question, QuestionVersion)
         .join(QuestionVersion, col(QuestionVersion.id) == Question.current_version_id)
-        .where(col(Question.id).in_(list(rows)))
+        .where(col(Question.id).in_(list(totals)))
         .order_by(col(Question.code))
     ).all()
-    return [_figures(question, version, rows[question.id]) for question, version in current]
+    return [_figures(question, version, totals[id_of(question)]) for question, version in current]
 
 
-def _figures(question: Question, version: QuestionVersion, row: Any) -> ItemFigures:
-    answered = int(row.answered)
-    sums = Sums(
-        n=int(row.n),
-        sum_x=float(row.sum_x or 0),
-        sum_xx=float(row.sum_xx or 0),
-        sum_y=float(row.sum_y or 0),
-        sum_yy=float(row.sum_yy or 0),
-        sum_xy=float(row.sum_xy or 0),
-    )
+def _figures(question: Question, version: QuestionVersion, totals: _Totals) -> ItemFigures:
+    answered = totals.answered
     options = [
         {
             "key": option["key"],
             "zh": option.get("zh", ""),
             "en": option.get("en", ""),
             "correct": option["key"] in version.correct,
-            "picked": int(getattr(row, option["key"], 0) or 0),
+            "picked": totals.picked.get(option["key"], 0),
         }
         for option in version.options
     ]
-    figures = ItemFigures(
-        question_id=int(question.id or 0),
+    return ItemFigures(
+        question_id=id_of(question),
         code=question.code,
         type=QuestionType(version.type),
         stem_zh=version.stem_zh,
         stem_en=version.stem_en,
         answered=answered,
-        facility=float(row.all_x) / answered if answered else None,
-        discrimination=correlation(sums),
+        facility=totals.credit / answered if answered else None,
+        discrimination=correlation(totals.rest_sums()),
         options=options,
     )
-    figures.flags = flags_of(figures)
-    return figures
 
 
 def flags_of(figures: ItemFigures) -> list[str]:
@@ -229,7 +288,10 @@ def flags_of(figures: ItemFigures) -> list[str]:
         flags.append("negative")
     elif r is not None and r < WEAK_DISCRIMINATION:
         flags.append("weak")
+    # A distractor nobody picks says something only once enough people answered wrong.
     picking = figures.type not in (QuestionType.ordering, QuestionType.script_response)
-    if picking and any(not o["correct"] and o["picked"] == 0 for o in figures.options):
+    wrong = sum(o["picked"] for o in figures.options if not o["correct"])
+    dead = any(not o["correct"] and o["picked"] == 0 for o in figures.options)
+    if picking and wrong >= MIN_ANSWERS and dead:
         flags.append("dead_option")
     return flags

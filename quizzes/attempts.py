@@ -301,9 +301,12 @@ def _grade(session: Session, *, attempt: Attempt, reason: ClosedReason, at: date
         graded = grading.grade(version, counted, attempt.scoring_rule)
         item.credit, item.correct, item.detail = graded.credit, graded.correct, graded.detail
         session.add(item)
-        wrong_book.record_answer(
-            session, person_id=attempt.person_id, version=version, correct=graded.correct, now=at
-        )
+    wrong_book.record_answers(
+        session,
+        person_id=attempt.person_id,
+        answers=[(version, bool(item.correct)) for item, version in items],
+        now=at,
+    )
     result = grading.score((item.credit or 0.0, item.points) for item, _ in items)
     attempt.points_earned, attempt.points_possible = result.earned, result.possible
     attempt.score, attempt.passed = result.percent, result.passes(attempt.pass_mark)

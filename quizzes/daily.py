@@ -151,8 +151,8 @@ def answer(
     item.answer, item.answered_at = given, now
     item.credit, item.correct, item.detail = graded.credit, graded.correct, graded.detail
     session.add(item)
-    wrong_book.record_answer(
-        session, person_id=practice.person_id, version=version, correct=graded.correct, now=now
+    wrong_book.record_answers(
+        session, person_id=practice.person_id, answers=[(version, graded.correct)], now=now
     )
     session.flush()
     if all(d.item.answered_at is not None for d in items_of(session, practice=practice)):

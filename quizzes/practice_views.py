@@ -11,7 +11,7 @@ from frontline.models import id_of
 from frontline.web import redirect, render, translate
 from quizzes import attempts, daily, practice, wrong_book
 from quizzes.attempt_view import ShownItem, shown_item
-from quizzes.take_dependencies import NowDep
+from quizzes.take_dependencies import FormDep, NowDep
 from staff.dependencies import CurrentUser
 
 router = APIRouter()
@@ -71,14 +71,17 @@ def start_daily(request: Request, session: SessionDep, user: CurrentUser, now: N
 
 
 @router.post("/quizzes/daily/items/{position}")
-async def answer_daily(
-    request: Request, session: SessionDep, user: CurrentUser, position: Position, now: NowDep
+def answer_daily(
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    position: Position,
+    now: NowDep,
+    form: FormDep,
 ) -> Response:
     today = daily.todays(session, person_id=id_of(user), today=bank_today(request, now))
     if today is None:
         raise HTTPException(status_code=404)
-    data = await request.form()
-    form = {key: [str(v) for v in data.getlist(key)] for key in data}
     try:
         found = daily.answer(session, practice=today, position=position, form=form, now=now)
     except attempts.AnswerRejected:

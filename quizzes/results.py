@@ -17,6 +17,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
 from frontline.spreadsheet import safe_row
+from quizzes import figure_cache
 from quizzes.models import Attempt
 from staff.models import Branch, Person, Team
 
@@ -83,7 +84,36 @@ def person_results(
     limit: int | None = PAGE_SIZE,
     offset: int = 0,
 ) -> tuple[list[PersonResult], int]:
-    """Each person's result, by branch, team and name; and how many people there are."""
+    """Each person's result, by branch, team and name; and how many people there are.
+
+    Cached per worker until an attempt of the quiz is graded or a person changes.
+    """
+    scope = None if team_ids is None else tuple(sorted(team_ids))
+    key = ("people", quiz_id, scope, limit, offset, *_fingerprints(session, quiz_id))
+    return figure_cache.cached(
+        session,
+        key,
+        lambda: _person_results(
+            session, quiz_id=quiz_id, team_ids=team_ids, limit=limit, offset=offset
+        ),
+    )
+
+
+def _fingerprints(session: Session, quiz_id: int) -> tuple[object, ...]:
+    return (
+        figure_cache.attempts_fingerprint(session, quiz_id, None, None),
+        figure_cache.people_fingerprint(session),
+    )
+
+
+def _person_results(
+    session: Session,
+    *,
+    quiz_id: int,
+    team_ids: Sequence[int] | None,
+    limit: int | None = PAGE_SIZE,
+    offset: int = 0,
+) -> tuple[list[PersonResult], int]:
     best = _per_person(quiz_id)
     query = _scoped(
         sa_select(
@@ -131,6 +161,20 @@ def group_results(
     team_ids: Sequence[int] | None,
 ) -> list[GroupResult]:
     """People who took the quiz, their attempts, average best score and passes, per group."""
+    scope = None if team_ids is None else tuple(sorted(team_ids))
+    key = ("groups", quiz_id, by, scope, *_fingerprints(session, quiz_id))
+    return figure_cache.cached(
+        session, key, lambda: _group_results(session, quiz_id=quiz_id, by=by, team_ids=team_ids)
+    )
+
+
+def _group_results(
+    session: Session,
+    *,
+    quiz_id: int,
+    by: Literal["team", "branch"],
+    team_ids: Sequence[int] | None,
+) -> list[GroupResult]:
     best = _per_person(quiz_id)
     if by == "team":
         label = col(Branch.name) + " · " + col(Team.name)

@@ -6,7 +6,7 @@ The clock is a dependency so that tests move time: `app.dependency_overrides[req
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Path
+from fastapi import Depends, HTTPException, Path, Request
 
 from frontline.deps import SessionDep
 from frontline.models import utcnow
@@ -23,6 +23,16 @@ async def request_now() -> datetime:
 
 
 NowDep = Annotated[datetime, Depends(request_now)]
+
+
+async def posted_form(request: Request) -> dict[str, list[str]]:
+    """The posted form as lists of values, read on the event loop so the route itself can
+    be a plain `def` (its database work then runs in the thread pool, not on the loop)."""
+    data = await request.form()
+    return {key: [str(v) for v in data.getlist(key)] for key in data}
+
+
+FormDep = Annotated[dict[str, list[str]], Depends(posted_form)]
 
 
 def own_attempt(attempt_id: AttemptId, session: SessionDep, user: CurrentUser) -> Attempt:

@@ -13,7 +13,7 @@ from frontline.web import redirect, render, translate
 from quizzes import attempts
 from quizzes.attempt_view import review_of, shown_items
 from quizzes.models import Attempt, AttemptItem, Layout, QuestionVersion, Quiz
-from quizzes.take_dependencies import NowDep, OwnAttemptDep, ViewableAttemptDep
+from quizzes.take_dependencies import FormDep, NowDep, OwnAttemptDep, ViewableAttemptDep
 from staff.dependencies import CurrentUser
 
 router = APIRouter()
@@ -92,21 +92,16 @@ def _save(
     attempts.save_answer(session, attempt=attempt, item=item, answer=answer, now=now)
 
 
-async def _form(request: Request) -> dict[str, list[str]]:
-    data = await request.form()
-    return {key: [str(v) for v in data.getlist(key)] for key in data}
-
-
 @router.post("/quizzes/attempts/{attempt_id}/items/{position}")
-async def save_answer(
+def save_answer(
     request: Request,
     session: SessionDep,
     attempt: OwnAttemptDep,
     position: Position,
     now: NowDep,
+    form: FormDep,
 ) -> Response:
     """Keep one answer. htmx gets a short 'saved' note; a plain form goes to the next question."""
-    form = await _form(request)
     item, version = _item(session, attempt, position)
     try:
         _save(request, session, attempt, form, item, version, now)
@@ -130,15 +125,15 @@ def _closed(request: Request, attempt: Attempt) -> Response:
 
 
 @router.post("/quizzes/attempts/{attempt_id}/submit")
-async def submit_attempt(
+def submit_attempt(
     request: Request,
     session: SessionDep,
     attempt: OwnAttemptDep,
     now: NowDep,
+    form: FormDep,
 ) -> Response:
     """Grade once. The answers on the page (all on one page, without script) are saved first,
     while time allows; a second submit changes nothing."""
-    form = await _form(request)
     if attempt.submitted_at is None and not attempts.is_expired(attempt, now):
         for item, version in attempts.items_of(session, attempt=attempt):
             if any(key.startswith(f"q{item.position}-") for key in form):

@@ -12,40 +12,59 @@ from quizzes.models import Question, QuestionVersion, WrongAnswer
 RIGHT_IN_A_ROW_TO_LEAVE = 2
 
 
-def record_answer(
-    session: Session, *, person_id: int, version: QuestionVersion, correct: bool, now: datetime
+def record_answers(
+    session: Session,
+    *,
+    person_id: int,
+    answers: list[tuple[QuestionVersion, bool]],
+    now: datetime,
 ) -> None:
-    """Put a missed question in the book (again), or count a right answer towards leaving."""
-    entry = session.exec(
-        select(WrongAnswer).where(
-            WrongAnswer.person_id == person_id, WrongAnswer.question_id == version.question_id
-        )
-    ).first()
-    if not correct:
-        if entry is None:
-            entry = WrongAnswer(
-                person_id=person_id,
-                question_id=version.question_id,
-                question_version_id=id_of(version),
-                added_at=now,
-                last_wrong_at=now,
+    """Put missed questions in the book (again), count right answers towards leaving it:
+    (question version, answered right) pairs, read and written in one go."""
+    if not answers:
+        return
+    question_ids = {version.question_id for version, _ in answers}
+    entries = {
+        entry.question_id: entry
+        for entry in session.exec(
+            select(WrongAnswer).where(
+                WrongAnswer.person_id == person_id,
+                col(WrongAnswer.question_id).in_(question_ids),
             )
+        )
+    }
+    for version, correct in answers:
+        entry = entries.get(version.question_id)
+        if not correct:
+            entries[version.question_id] = _missed(entry, person_id, version, now)
+        elif entry is not None and entry.cleared_at is None:
+            entry.right_streak += 1
+            if entry.right_streak >= RIGHT_IN_A_ROW_TO_LEAVE:
+                entry.cleared_at = now
         else:
-            if entry.cleared_at is not None:
-                entry.added_at, entry.times_wrong = now, 0
-            entry.times_wrong += 1
-            entry.last_wrong_at = now
-            entry.question_version_id = id_of(version)
-            entry.cleared_at = None
-        entry.right_streak = 0
-        session.add(entry)
-        return
-    if entry is None or entry.cleared_at is not None:
-        return
-    entry.right_streak += 1
-    if entry.right_streak >= RIGHT_IN_A_ROW_TO_LEAVE:
-        entry.cleared_at = now
-    session.add(entry)
+            continue
+        session.add(entries[version.question_id])
+
+
+def _missed(
+    entry: WrongAnswer | None, person_id: int, version: QuestionVersion, now: datetime
+) -> WrongAnswer:
+    if entry is None:
+        return WrongAnswer(
+            person_id=person_id,
+            question_id=version.question_id,
+            question_version_id=id_of(version),
+            added_at=now,
+            last_wrong_at=now,
+        )
+    if entry.cleared_at is not None:
+        entry.added_at, entry.times_wrong = now, 0
+    entry.times_wrong += 1
+    entry.last_wrong_at = now
+    entry.question_version_id = id_of(version)
+    entry.cleared_at = None
+    entry.right_streak = 0
+    return entry
 
 
 def book_size(session: Session, *, person_id: int) -> int:

@@ -70,7 +70,7 @@ def sign_in(
         return SignIn(refusal=SignInRefusal.wrong)
     previous = sessions.find(session, token=previous_token, policy=policy)
     if previous is not None:
-        sessions.end(session, login_id=id_of(previous[0]))
+        sessions.end(session, login_id=previous[0].id)
     token = sessions.start(session, person=person, policy=policy, ip=ip, user_agent=user_agent)
     audit_trail.record(session, action="login.succeeded", actor_id=person.id, ip=ip)
     return SignIn(person=person, token=token)

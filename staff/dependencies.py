@@ -7,12 +7,13 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Path, Request
 
 from frontline.access import access_rule
-from frontline.deps import DatabaseDep, SessionDep
+from frontline.db import Database
+from frontline.deps import SessionDep
 from frontline.i18n import normalize
 from frontline.models import id_of
-from frontline.security import SESSION_COOKIE
+from frontline.security import SESSION_COOKIE, UNSAFE_METHODS
 from staff import service, sessions
-from staff.models import LoginSession, Person, Position, Role
+from staff.models import Person, Position, Role
 
 
 @dataclass(frozen=True)
@@ -24,30 +25,50 @@ class SignedIn:
     position: Position | None
 
 
+def policy_of(request: Request) -> sessions.SessionPolicy:
+    """The app's session policy, made once from its settings."""
+    state = request.app.state
+    policy: sessions.SessionPolicy | None = getattr(state, "session_policy", None)
+    if policy is None:
+        settings = state.settings
+        policy = state.session_policy = sessions.SessionPolicy(
+            idle=timedelta(minutes=settings.session_idle_minutes),
+            absolute=timedelta(hours=settings.session_max_hours),
+            secret_key=state.secret_key,
+        )
+    return policy
+
+
 async def session_policy(request: Request) -> sessions.SessionPolicy:
-    settings = request.app.state.settings
-    return sessions.SessionPolicy(
-        idle=timedelta(minutes=settings.session_idle_minutes),
-        absolute=timedelta(hours=settings.session_max_hours),
-        secret_key=request.app.state.secret_key,
-    )
+    return policy_of(request)
 
 
 PolicyDep = Annotated[sessions.SessionPolicy, Depends(session_policy)]
 
 
 def current_login(
-    request: Request, db: DatabaseDep, session: SessionDep, policy: PolicyDep
-) -> tuple[LoginSession, Person] | None:
-    """The live session behind the cookie, if any; also sets the request's locale."""
-    found = sessions.find(session, token=request.cookies.get(SESSION_COOKIE, ""), policy=policy)
+    request: Request, session: SessionDep
+) -> tuple[sessions.LiveLogin, Person] | None:
+    """The live session behind the cookie, if any; also sets the request's locale.
+
+    Every signed-in page solves this, so it depends on nothing but the session: each
+    further dependency costs FastAPI's solver time on every request."""
+    token = request.cookies.get(SESSION_COOKIE, "")
+    found = sessions.find(session, token=token, policy=policy_of(request))
     if found is None:
         return None
     login, person = found
     if sessions.needs_touch(login):
-        # A short write transaction of its own, so GET requests stay read-only.
-        with db.session(write=True) as touch_session:
-            sessions.touch(touch_session, login_id=id_of(login))
+        if request.method in UNSAFE_METHODS:
+            # The request's own transaction writes already (on SQLite it holds the write lock
+            # since its first statement): a second writer would wait for it until the busy
+            # timeout and fail the request.
+            sessions.touch(session, login_id=id_of(login))
+        else:
+            # A short write transaction of its own, so GET requests stay read-only.
+            database: Database = request.app.state.database
+            with database.session(write=True) as touch_session:
+                sessions.touch(touch_session, login_id=id_of(login))
     # A plain snapshot for templates: error pages render after the session has rolled back.
     request.state.user = SignedIn(
         id=id_of(person),
@@ -61,7 +82,7 @@ def current_login(
     return found
 
 
-LoginDep = Annotated[tuple[LoginSession, Person] | None, Depends(current_login)]
+LoginDep = Annotated[tuple[sessions.LiveLogin, Person] | None, Depends(current_login)]
 
 # Pages a person who must change their password may still open.
 PASSWORD_CHANGE_PATHS = ("/account", "/logout", "/language")

@@ -12,9 +12,11 @@ from frontline.i18n import N_
 from frontline.models import id_of, utcnow
 from staff.models import Person
 from standards.models import (
-    CARD_COLUMNS,
+    CARD_STANDARD,
+    CARD_VERSION,
     Acknowledgment,
     AcknowledgmentReminder,
+    Card,
     Severity,
     Standard,
     StandardVersion,
@@ -69,8 +71,8 @@ def acknowledgment_of(
 
 @dataclass
 class Outstanding:
-    standard: Standard
-    version: StandardVersion
+    standard: Card  # models.CARD_STANDARD
+    version: Card  # models.CARD_VERSION
     last_reminded_at: datetime | None
 
 
@@ -112,14 +114,14 @@ def outstanding_for(
         .group_by(col(AcknowledgmentReminder.version_id))
         .subquery()
     )
-    rows = session.exec(
-        select(Standard, StandardVersion, reminded.c.last)
+    rows = session.execute(
+        select(CARD_STANDARD, CARD_VERSION, reminded.c.last)
+        .select_from(Standard)
         .join(StandardVersion, col(StandardVersion.standard_id) == Standard.id)
         .join(VersionPosition, col(VersionPosition.version_id) == StandardVersion.id)
         .outerjoin(Acknowledgment, _not_acknowledged_by(id_of(person)))
         .outerjoin(reminded, reminded.c.version_id == StandardVersion.id)
         .where(*_applicable(person.position.value), col(Acknowledgment.id).is_(None))
-        .options(*CARD_COLUMNS)
         .order_by(
             _SEVERITY_RANK,
             col(StandardVersion.effective_date).is_(None),

@@ -9,7 +9,7 @@ from sqlmodel import Session
 from frontline.domains import Domain, NavEntry
 from frontline.i18n import N_
 from staff.models import Role
-from standards import demo, nav_badge, panels
+from standards import badges, demo, nav_badge, panels
 from standards.cli import standards as standards_group
 from standards.import_views import ACTION_LABELS
 from standards.models import (
@@ -71,6 +71,9 @@ domain = Domain(
         "categories_by_kind": CATEGORIES_BY_KIND,
         "action_labels": ACTION_LABELS,
         "outstanding_count": nav_badge.outstanding_count,
+        "severity_badge": badges.severity_badge,
+        "status_badge": badges.status_badge,
+        "card_meta": badges.card_meta,
     },
     stylesheets=("/static/css/standards.css",),
 )

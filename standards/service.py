@@ -12,9 +12,11 @@ from frontline.i18n import N_
 from frontline.models import id_of, utcnow
 from standards.events import StandardVersionPublished
 from standards.models import (
-    CARD_COLUMNS,
+    CARD_STANDARD,
+    CARD_VERSION,
     CONTENT_FIELDS,
     TEXT_FIELDS,
+    Card,
     Category,
     Channel,
     Kind,
@@ -132,8 +134,9 @@ class LibraryFilters:
 
 def search(
     session: Session, *, filters: LibraryFilters, limit: int = 50, offset: int = 0
-) -> tuple[list[tuple[Standard, StandardVersion]], int]:
-    """Standards matching the filters, each with the version the filters were applied to.
+) -> tuple[list[tuple[Card, Card]], int]:
+    """Standards matching the filters, each with the version the filters were applied to
+    (card rows: models.CARD_STANDARD, models.CARD_VERSION).
 
     Drafts are searched in their draft version; everything else in the version in force.
     """
@@ -180,8 +183,13 @@ def search(
             )
         )
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    page = query.options(*CARD_COLUMNS).order_by(col(Standard.code)).limit(limit).offset(offset)
-    return list(session.exec(page).all()), total
+    page = (
+        query.with_only_columns(CARD_STANDARD, CARD_VERSION)
+        .order_by(col(Standard.code))
+        .limit(limit)
+        .offset(offset)
+    )
+    return [(row.standard, row.version) for row in session.execute(page)], total
 
 
 def count_by_status(session: Session) -> dict[str, int]:

@@ -121,9 +121,48 @@ def test_item_figures_match_the_hand_computed_ones(db, data, monkeypatch) -> Non
     monkeypatch.setattr(analysis, "MIN_ANSWERS", 5)
     with db.session() as session:
         items = analysis.item_analysis(session, quiz_id=data["quiz_id"])
-    assert items[0].flags == ["negative", "dead_option"]
-    assert items[1].flags == ["weak", "dead_option"]
-    assert items[2].flags == ["dead_option"]  # facility 0.2 is not below 0.2
+    assert items[0].flags == ["negative"]
+    assert items[1].flags == ["weak"]
+    assert items[2].flags == []  # facility 0.2 is not below 0.2; too few wrong answers
+
+
+def _figures(**overrides):
+    values = {
+        "question_id": 1,
+        "code": "Q-1",
+        "type": "single",
+        "stem_zh": "",
+        "stem_en": "",
+        "answered": 40,
+        "facility": 0.5,
+        "discrimination": 0.3,
+        "options": [
+            {"key": "A", "correct": True, "picked": 20},
+            {"key": "B", "correct": False, "picked": 12},
+            {"key": "C", "correct": False, "picked": 8},
+        ],
+    }
+    values.update(overrides)
+    return analysis.ItemFigures(**values)
+
+
+def test_flags_of_each_kind() -> None:
+    assert analysis.flags_of(_figures()) == []
+    assert analysis.flags_of(_figures(facility=0.1)) == ["too_hard"]
+    assert analysis.flags_of(_figures(facility=0.97)) == ["too_easy"]
+    assert analysis.flags_of(_figures(discrimination=0.05)) == ["weak"]
+    assert analysis.flags_of(_figures(discrimination=-0.2)) == ["negative"]
+    dead = [
+        {"key": "A", "correct": True, "picked": 20},
+        {"key": "B", "correct": False, "picked": 20},
+        {"key": "C", "correct": False, "picked": 0},
+    ]
+    assert analysis.flags_of(_figures(options=dead)) == ["dead_option"]
+    assert analysis.flags_of(_figures(options=dead, answered=9)) == []  # too few answers
+    few_wrong = [dict(dead[0], picked=35), dict(dead[1], picked=5), dead[2]]
+    assert analysis.flags_of(_figures(options=few_wrong)) == []
+    ordering = _figures(type="ordering", options=dead)
+    assert analysis.flags_of(ordering) == []
 
 
 def test_one_question_across_quizzes_and_a_period(db, data) -> None:
@@ -201,3 +240,57 @@ def test_scorecard_figures_per_person_in_the_banks_days(db, data) -> None:
             )
             == {}
         )
+
+
+def test_a_newly_graded_attempt_shows_at_once(db, data) -> None:
+    """The figures are cached per worker, keyed by the graded attempts: never stale."""
+    with db.session() as session:
+        before = analysis.item_analysis(session, quiz_id=data["quiz_id"])
+        assert analysis.summary(session, quiz_id=data["quiz_id"]).attempts == 5
+        first = session.get(Attempt, 1)
+        again = Attempt(
+            quiz_id=data["quiz_id"],
+            person_id=first.person_id,
+            number=2,
+            seed=1,
+            pass_mark=60,
+            scoring_rule="all_or_nothing",
+            submitted_at=datetime(2026, 11, 11, tzinfo=UTC),
+            points_earned=0,
+            points_possible=3,
+            score=0,
+            passed=False,
+        )
+        session.add(again)
+        session.flush()
+        session.add(
+            AttemptItem(
+                attempt_id=again.id,
+                position=1,
+                question_version_id=session.exec(
+                    sa_select(AttemptItem.question_version_id).where(AttemptItem.attempt_id == 1)
+                ).first()[0],
+                chosen=",C,",
+                credit=0,
+                correct=False,
+            )
+        )
+    with db.session() as session:
+        after = analysis.item_analysis(session, quiz_id=data["quiz_id"])
+        assert after[0].answered == before[0].answered + 1
+        assert after[0].options[2]["picked"] == before[0].options[2]["picked"] + 1
+        assert analysis.summary(session, quiz_id=data["quiz_id"]).attempts == 6
+
+
+def test_results_follow_a_person_who_moves_team(db, data) -> None:
+    _team_a, team_b = data["teams"]
+    with db.session() as session:
+        before = results.group_results(session, quiz_id=data["quiz_id"], by="team", team_ids=None)
+        assert [g.people for g in before] == [3, 2]
+        p1 = session.get(Person, data["people"]["P1"].id)
+        p1.team_id = team_b.id
+        p1.updated_at = datetime.now(UTC)  # as every change through the staff service does
+        session.add(p1)
+    with db.session() as session:
+        after = results.group_results(session, quiz_id=data["quiz_id"], by="team", team_ids=None)
+        assert [g.people for g in after] == [2, 3]

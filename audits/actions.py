@@ -1,0 +1,267 @@
+"""Correction actions (限期整改): a failed item of a submitted audit gets a deadline and a
+status, and the training module covering the item's standard is proposed and assigned in
+one tap (training.service, contracts.md)."""
+
+import importlib
+from dataclasses import dataclass
+from datetime import date
+from types import ModuleType
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from audits import taking
+from audits.models import ActionStatus, Audit, AuditStatus, CorrectionAction, Outcome
+from audits.saves import stored_results
+from audits.taking import ChecklistItem, checklist_of
+from frontline import audit_trail
+from frontline.i18n import N_
+from frontline.models import id_of, utcnow
+from staff import service as staff_service
+from staff.models import Person, Role
+
+
+class ActionRefused(Exception):
+    """A msgid saying why the action cannot be created or changed so."""
+
+
+def may_manage(session: Session, *, audit: Audit, person: Person) -> bool:
+    """The auditor, supervisors who see the audit, HR and admin open and close actions."""
+    if person.role not in (Role.supervisor, Role.hr, Role.admin):
+        return False
+    return taking.may_view(session, audit=audit, viewer=person)
+
+
+def create_action(
+    session: Session,
+    *,
+    audit: Audit,
+    item_id: int,
+    description: str,
+    deadline: date,
+    actor: Person,
+    ip: str = "",
+) -> CorrectionAction:
+    if audit.status != AuditStatus.submitted:
+        raise ActionRefused(N_("Actions follow a submitted audit."))
+    if not may_manage(session, audit=audit, person=actor):
+        raise ActionRefused(N_("You may not open actions on this audit."))
+    result = stored_results(session, audit_id=id_of(audit)).get(item_id)
+    if result is None or result.outcome != Outcome.failed:
+        raise ActionRefused(N_("Only a failed item gets a correction action."))
+    action = CorrectionAction(
+        audit_id=id_of(audit),
+        item_id=item_id,
+        person_id=audit.subject_person_id,
+        team_id=audit.team_id,
+        branch_id=audit.branch_id,
+        description=description,
+        deadline_date=deadline,
+        created_by_id=id_of(actor),
+    )
+    session.add(action)
+    session.flush()
+    audit_trail.record(
+        session,
+        action="audit.action_open",
+        actor_id=actor.id,
+        target_type="audit",
+        target_id=audit.id,
+        detail={
+            "action_id": action.id,
+            "deadline": deadline.isoformat(),
+            "description": description,
+        },
+        ip=ip,
+    )
+    return action
+
+
+def get_action(session: Session, *, action_id: int) -> CorrectionAction | None:
+    return session.get(CorrectionAction, action_id)
+
+
+def may_close(session: Session, *, action: CorrectionAction, audit: Audit, person: Person) -> bool:
+    """The person who must correct may report it done; managers may too, and may cancel."""
+    return action.person_id == person.id or may_manage(session, audit=audit, person=person)
+
+
+def close_action(
+    session: Session,
+    *,
+    action: CorrectionAction,
+    audit: Audit,
+    status: ActionStatus,
+    note: str,
+    actor: Person,
+    ip: str = "",
+) -> None:
+    if action.status != ActionStatus.open:
+        raise ActionRefused(N_("This action is closed already."))
+    if status == ActionStatus.open:
+        raise ActionRefused(N_("Choose one of the options."))
+    manager = may_manage(session, audit=audit, person=actor)
+    if status == ActionStatus.cancelled and not manager:
+        raise ActionRefused(N_("Only a supervisor or HR may cancel an action."))
+    if not (manager or action.person_id == actor.id):
+        raise ActionRefused(N_("You may not change this action."))
+    action.status = status
+    action.closing_note = note
+    action.closed_at = utcnow()
+    action.closed_by_id = id_of(actor)
+    session.add(action)
+    session.flush()
+    audit_trail.record(
+        session,
+        action="audit.action_close",
+        actor_id=actor.id,
+        target_type="audit",
+        target_id=audit.id,
+        detail={"action_id": action.id, "status": status.value, "note": note},
+        ip=ip,
+    )
+
+
+# ---- the training link -------------------------------------------------------------------------
+
+
+def _training() -> ModuleType | None:
+    """training.service when the training domain offers the contract's functions."""
+    try:
+        module = importlib.import_module("training.service")
+    except ModuleNotFoundError:
+        return None
+    if not hasattr(module, "modules_covering") or not hasattr(module, "assign_module_to_person"):
+        return None
+    return module
+
+
+def proposed_modules(session: Session, *, standard_code: str | None) -> list[Any]:
+    """Published training modules covering the item's standard (id, code, title_zh/en)."""
+    training = _training()
+    if training is None or not standard_code:
+        return []
+    return list(training.modules_covering(session, standard_code=standard_code))
+
+
+def assign_module(
+    session: Session,
+    *,
+    action: CorrectionAction,
+    audit: Audit,
+    item: ChecklistItem,
+    module_id: int,
+    actor: Person,
+    ip: str = "",
+) -> None:
+    """Assign a proposed module to the person who must correct, due by the action's deadline."""
+    training = _training()
+    if training is None or action.person_id is None:
+        raise ActionRefused(N_("Training can be assigned to an employee only."))
+    if action.status != ActionStatus.open:
+        raise ActionRefused(N_("This action is closed already."))
+    if not may_manage(session, audit=audit, person=actor):
+        raise ActionRefused(N_("You may not change this action."))
+    offered = {m.id for m in proposed_modules(session, standard_code=item.standard_code)}
+    if module_id not in offered:
+        raise ActionRefused(N_("This module does not cover the item's standard."))
+    training.assign_module_to_person(
+        session,
+        module_id=module_id,
+        person_id=action.person_id,
+        due_on=action.deadline_date,
+        actor=actor,
+        reason=f"整改 audit #{audit.id} {item.code}",
+    )
+    action.module_id = module_id
+    action.module_assigned_at = utcnow()
+    session.add(action)
+    session.flush()
+    audit_trail.record(
+        session,
+        action="audit.action_training",
+        actor_id=actor.id,
+        target_type="audit",
+        target_id=audit.id,
+        detail={"action_id": action.id, "module_id": module_id},
+        ip=ip,
+    )
+
+
+# ---- lists ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    action: CorrectionAction
+    item_code: str
+    item_text_zh: str
+    item_text_en: str
+    person_name: str
+    overdue: bool
+
+
+def _rows(session: Session, actions: list[CorrectionAction], today: date) -> list[ActionRow]:
+    names = staff_service.people_by_id(
+        session, ids={a.person_id for a in actions if a.person_id is not None}
+    )
+    rows = []
+    items_by_audit: dict[int, dict[int, ChecklistItem]] = {}
+    for action in actions:
+        if action.audit_id not in items_by_audit:
+            audit = taking.get_audit(session, audit_id=action.audit_id)
+            assert audit is not None
+            checklist = checklist_of(session, version_id=audit.template_version_id)
+            items_by_audit[action.audit_id] = {i.id: i for i in checklist.items}
+        item = items_by_audit[action.audit_id].get(action.item_id or 0)
+        rows.append(
+            ActionRow(
+                action=action,
+                item_code=item.code if item else "",
+                item_text_zh=item.text_zh if item else "",
+                item_text_en=item.text_en if item else "",
+                person_name=names[action.person_id].name if action.person_id in names else "",
+                overdue=action.status == ActionStatus.open and action.deadline_date < today,
+            )
+        )
+    return rows
+
+
+def actions_of_audit(session: Session, *, audit_id: int, today: date) -> list[ActionRow]:
+    query = select(CorrectionAction).where(CorrectionAction.audit_id == audit_id)
+    return _rows(session, list(session.exec(query.order_by(col(CorrectionAction.id)))), today)
+
+
+def actions_for_person(
+    session: Session, *, person_id: int, today: date, open_only: bool = True
+) -> list[ActionRow]:
+    query = select(CorrectionAction).where(CorrectionAction.person_id == person_id)
+    if open_only:
+        query = query.where(CorrectionAction.status == ActionStatus.open)
+    query = query.order_by(col(CorrectionAction.deadline_date)).limit(100)
+    return _rows(session, list(session.exec(query)), today)
+
+
+def actions_in_scope(
+    session: Session,
+    *,
+    viewer: Person,
+    today: date,
+    status: ActionStatus | None = ActionStatus.open,
+) -> list[ActionRow]:
+    """Actions on the viewer's teams and branches (everyone's for HR and admin)."""
+    query = select(CorrectionAction)
+    team_ids = staff_service.visible_team_ids(session, person=viewer)
+    if team_ids is not None:
+        branch_ids = taking.branch_ids_of_teams(session, team_ids=team_ids)
+        query = query.where(
+            col(CorrectionAction.team_id).in_(team_ids)
+            | (
+                col(CorrectionAction.person_id).is_(None)
+                & col(CorrectionAction.branch_id).in_(branch_ids)
+            )
+        )
+    if status is not None:
+        query = query.where(CorrectionAction.status == status)
+    query = query.order_by(col(CorrectionAction.deadline_date)).limit(200)
+    return _rows(session, list(session.exec(query)), today)

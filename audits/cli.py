@@ -1,0 +1,168 @@
+"""`frontline audits`: checklist templates as YAML, recorded audits in, submitted audits out."""
+
+import sys
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import BinaryIO, NoReturn
+
+import click
+
+from frontline.commands import migrated_database
+from frontline.settings import get_settings
+
+
+@click.group()
+def audits() -> None:
+    """Audits: checklist templates (YAML), recorded audits (import) and results (CSV export)."""
+
+
+@audits.group()
+def templates() -> None:
+    """Checklist templates: import and export as YAML."""
+
+
+def _fail(lines: list[str]) -> NoReturn:
+    for line in lines:
+        click.echo(line, err=True)
+    sys.exit(1)
+
+
+@dataclass
+class _LocalFile:
+    file: BinaryIO
+
+
+def _read_bytes(file: Path, limit: int) -> bytes:
+    from frontline.uploads import UploadError, read_upload
+
+    with file.open("rb") as fh:
+        try:
+            return read_upload(_LocalFile(fh), max_bytes=limit)
+        except UploadError as exc:
+            message = exc.message % exc.params if exc.params else exc.message
+            _fail([f"{file}:1: {message}", "Nothing was imported."])
+
+
+def _text(file: Path, data: bytes) -> str:
+    from frontline.uploads import UploadError, decode_text
+
+    try:
+        return decode_text(data)
+    except UploadError as exc:
+        _fail([f"{file}:1: {exc.message}", "Nothing was imported."])
+
+
+@templates.command("export")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+@click.option("--code", "codes", multiple=True, metavar="CODE", help="Only this template.")
+def export_templates_command(file: Path, codes: tuple[str, ...]) -> None:
+    """Write every checklist template (its newest version) to FILE (YAML)."""
+    from audits.templates_file import export_templates
+
+    database = migrated_database()
+    try:
+        with database.session(write=False) as session:
+            text = export_templates(session, codes=[c.strip() for c in codes] or None)
+    finally:
+        database.dispose()
+    file.write_text(text, encoding="utf-8")
+    click.echo(f"Exported {text.count(chr(10) + '  - code: ')} templates to {file}.")
+
+
+@templates.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Only show what the import would do.")
+def import_templates_command(file: Path, dry_run: bool) -> None:
+    """Import FILE (YAML): new templates, drafts rewritten, new versions for changed ones.
+
+    Published versions are never changed. Any error in the file means nothing is imported.
+    """
+    from audits.templates_file import apply_import, parse_templates, plan_import
+    from standards.library_file.problems import MORE_PROBLEMS, shown
+
+    text = _text(file, _read_bytes(file, get_settings().max_library_bytes))
+    database = migrated_database()
+    try:
+        with database.session() as session:
+            specs, errors = parse_templates(session, text)
+            plan = plan_import(session, specs=specs, errors=errors)
+            if not plan.ok:
+                session.rollback()
+                listed, more = shown(sorted(plan.errors, key=lambda e: e.line))
+                lines = [f"{file}:{error.line}: {error.text}" for error in listed]
+                if more:
+                    lines.append(MORE_PROBLEMS % {"count": more})
+                _fail([*lines, f"{len(plan.errors)} error(s); nothing was imported."])
+            for line in plan.lines():
+                click.echo(line)
+            if dry_run:
+                session.rollback()
+                click.echo("Dry run: nothing was imported.")
+                return
+            apply_import(session, plan=plan, actor_id=None)
+    finally:
+        database.dispose()
+    click.echo(f"Imported {file}.")
+
+
+@audits.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Only check the file.")
+def import_audits_command(file: Path, dry_run: bool) -> None:
+    """Record the audits in FILE (YAML, CSV or XLSX) as submitted audits, scored as if tapped.
+
+    Any bad entry is reported with its place and nothing is imported.
+    """
+    from audits import recorded
+    from audits.recorded_views import entries_of
+
+    data = _read_bytes(file, get_settings().max_upload_bytes)
+    database = migrated_database()
+    try:
+        with database.session() as session:
+            entries, problems = entries_of(file.name, data)
+            checked = recorded.check_entries(session, entries) if not problems else None
+            problems = problems or (checked.problems if checked else [])
+            if problems or checked is None:
+                session.rollback()
+                lines = [f"{file}:{_place(p.place)}: {p.render()}" for p in problems[:100]]
+                _fail([*lines, f"{len(problems)} error(s); nothing was imported."])
+            if dry_run:
+                session.rollback()
+                click.echo(f"Dry run: {len(checked.audits)} audits would be recorded.")
+                return
+            recorded.store(session, checked=checked, actor_id=None)
+    finally:
+        database.dispose()
+    click.echo(f"Recorded {len(checked.audits)} audits from {file}.")
+
+
+def _place(place: object) -> str:
+    line = getattr(place, "line", 1)
+    column = getattr(place, "column", "")
+    return f"{line}" + (f" ({column})" if column else "")
+
+
+@audits.command("export")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+@click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), help="First day (YYYY-MM-DD).")
+@click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), help="Last day (YYYY-MM-DD).")
+def export_audits_command(file: Path, start: object, end: object) -> None:
+    """Write one CSV row per submitted audit observed between --from and --to (inclusive)."""
+    from audits.recorded_files import export_rows, write_csv
+
+    first = start.date() if hasattr(start, "date") else None
+    last = end.date() if hasattr(end, "date") else None
+    if isinstance(first, date) and isinstance(last, date) and first > last:
+        _fail(["--from must not be after --to."])
+    database = migrated_database()
+    try:
+        with (
+            database.session(write=False) as session,
+            file.open("w", encoding="utf-8-sig", newline="") as out,
+        ):
+            count = write_csv(export_rows(session, start=first, end=last), out)
+    finally:
+        database.dispose()
+    click.echo(f"Exported {count} audits to {file}.")

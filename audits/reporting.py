@@ -1,0 +1,344 @@
+"""Audit figures for scorecards: one grouped SQL query per figure family, never a loop.
+
+Every function takes `people`, a selectable of person ids (a SELECT of one column or a
+subquery of one), and a period `start`..`end` (dates in the bank's time zone, inclusive), and
+counts submitted audits whose subject is one of those people and whose observation falls in
+the period. Scores are as shown to users: 0 when a veto item failed.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import Select, case, func, literal
+from sqlalchemy import select as sa_select
+from sqlalchemy.sql import ColumnElement
+from sqlmodel import Session, col, select
+
+from audits.models import (
+    ActionStatus,
+    Audit,
+    AuditStatus,
+    AuditTemplate,
+    CorrectionAction,
+    ItemResult,
+    Outcome,
+    TemplateItem,
+    TemplateVersion,
+)
+from audits.scoring import one_decimal
+from frontline.settings import get_settings
+
+
+@dataclass(frozen=True)
+class AuditFigures:
+    audits: int
+    average_score: float | None  # one decimal; None without a scored audit
+    veto_breaches: int
+    open_actions: int
+
+
+@dataclass(frozen=True)
+class StandardFailures:
+    standard_code: str
+    checked: int  # item results that applied (pass or fail; N/A left out)
+    failed: int
+
+
+@dataclass(frozen=True)
+class CategoryResults:
+    category: str
+    checked: int
+    failed: int
+    points_possible: float
+    points_earned: float
+
+
+@dataclass(frozen=True)
+class ItemResults:
+    template: str
+    item_code: str
+    standard_code: str | None
+    checked: int
+    failed: int
+    na: int
+
+
+@dataclass(frozen=True)
+class MonthlyScore:
+    person_id: int
+    month: str  # YYYY-MM in the bank's time zone
+    audits: int
+    average_score: float | None
+
+
+@dataclass(frozen=True)
+class BranchFigures:
+    audits: int
+    average_score: float | None
+    veto_breaches: int
+
+
+def bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    """The period as UTC instants [from, to): local midnight of start to that after end."""
+    zone = get_settings().zone()
+    return (
+        datetime.combine(start, time(), zone),
+        datetime.combine(end + timedelta(days=1), time(), zone),
+    )
+
+
+def _ids(people: Any) -> Any:
+    """A SELECT of ids, whether given a SELECT or a subquery of one column (or a list)."""
+    if isinstance(people, (Select, list, tuple, set)):
+        return people
+    return select(*people.c)
+
+
+def _average(column: Any) -> Any:
+    return func.avg(column)
+
+
+def _one_decimal(value: Any) -> float | None:
+    return None if value is None else one_decimal(float(value))
+
+
+def _in_period(people: Any, start: date, end: date) -> list[ColumnElement[bool]]:
+    first, after = bounds(start, end)
+    return [
+        col(Audit.status) == AuditStatus.submitted,
+        col(Audit.subject_person_id).in_(_ids(people)),
+        col(Audit.observed_at) >= first,
+        col(Audit.observed_at) < after,
+    ]
+
+
+def audit_figures(
+    session: Session, *, people: Any, start: date, end: date
+) -> dict[int, AuditFigures]:
+    """Per person: audits, average score (as shown), veto breaches, open correction actions."""
+    query = (
+        select(
+            col(Audit.subject_person_id),
+            func.count(col(Audit.id)),
+            _average(col(Audit.score)),
+            func.sum(case((col(Audit.veto_breached), 1), else_=0)),
+        )
+        .where(*_in_period(people, start, end))
+        .group_by(col(Audit.subject_person_id))
+    )
+    counted = {
+        person_id: (count, average, breaches or 0)
+        for person_id, count, average, breaches in session.exec(query)
+        if person_id is not None
+    }
+    _first, after = bounds(start, end)
+    actions = (
+        select(col(CorrectionAction.person_id), func.count(col(CorrectionAction.id)))
+        .where(
+            col(CorrectionAction.person_id).in_(_ids(people)),
+            col(CorrectionAction.status) == ActionStatus.open,
+            col(CorrectionAction.created_at) < after,
+        )
+        .group_by(col(CorrectionAction.person_id))
+    )
+    open_actions = {pid: n for pid, n in session.exec(actions) if pid is not None}
+    return {
+        person_id: AuditFigures(
+            audits=counted.get(person_id, (0, None, 0))[0],
+            average_score=_one_decimal(counted.get(person_id, (0, None, 0))[1]),
+            veto_breaches=int(counted.get(person_id, (0, None, 0))[2]),
+            open_actions=open_actions.get(person_id, 0),
+        )
+        for person_id in {*counted, *open_actions}
+    }
+
+
+def _result_counts() -> tuple[Any, Any, Any]:
+    checked = func.sum(
+        case((col(ItemResult.outcome).in_([Outcome.passed, Outcome.failed]), 1), else_=0)
+    )
+    failed = func.sum(case((col(ItemResult.outcome) == Outcome.failed, 1), else_=0))
+    na = func.sum(case((col(ItemResult.outcome) == Outcome.na, 1), else_=0))
+    return checked, failed, na
+
+
+def failures_by_standard(
+    session: Session, *, people: Any, start: date, end: date
+) -> list[StandardFailures]:
+    """Per standard behind the items: results that applied and how many failed, most failed
+    first; versions of a template compare through the standard."""
+    checked, failed, _na = _result_counts()
+    query = (
+        select(col(TemplateItem.standard_code), checked, failed)
+        .join(ItemResult, col(ItemResult.item_id) == TemplateItem.id)
+        .join(Audit, col(Audit.id) == ItemResult.audit_id)
+        .where(*_in_period(people, start, end), col(TemplateItem.standard_code).is_not(None))
+        .group_by(col(TemplateItem.standard_code))
+        .order_by(failed.desc(), col(TemplateItem.standard_code))
+    )
+    return [
+        StandardFailures(code, int(n or 0), int(f or 0))
+        for code, n, f in session.exec(query)
+        if code is not None
+    ]
+
+
+def results_by_category(
+    session: Session, *, people: Any, start: date, end: date
+) -> list[CategoryResults]:
+    """Per category of the standards behind the items (compliance per category)."""
+    checked, failed, _na = _result_counts()
+    category = func.coalesce(col(TemplateItem.standard_category), literal(""))
+    query = (
+        sa_select(
+            category,
+            checked,
+            failed,
+            func.coalesce(func.sum(col(ItemResult.points_possible)), 0),
+            func.coalesce(func.sum(col(ItemResult.points_earned)), 0),
+        )
+        .join(ItemResult, col(ItemResult.item_id) == TemplateItem.id)
+        .join(Audit, col(Audit.id) == ItemResult.audit_id)
+        .where(*_in_period(people, start, end))
+        .group_by(category)
+        .order_by(category)
+    )
+    return [
+        CategoryResults(name, int(n or 0), int(f or 0), float(p), float(e))
+        for name, n, f, p, e in session.execute(query)
+    ]
+
+
+def results_by_item(session: Session, *, people: Any, start: date, end: date) -> list[ItemResults]:
+    """Per template item (every version of a template's item under its code)."""
+    checked, failed, na = _result_counts()
+    query = (
+        sa_select(
+            col(AuditTemplate.code),
+            col(TemplateItem.code),
+            func.max(col(TemplateItem.standard_code)),
+            checked,
+            failed,
+            na,
+        )
+        .join(ItemResult, col(ItemResult.item_id) == TemplateItem.id)
+        .join(Audit, col(Audit.id) == ItemResult.audit_id)
+        .join(AuditTemplate, col(AuditTemplate.id) == Audit.template_id)
+        .where(*_in_period(people, start, end))
+        .group_by(col(AuditTemplate.code), col(TemplateItem.code))
+        .order_by(col(AuditTemplate.code), col(TemplateItem.code))
+    )
+    return [
+        ItemResults(t, i, s, int(n or 0), int(f or 0), int(a or 0))
+        for t, i, s, n, f, a in session.execute(query)
+    ]
+
+
+def _month_of(start: date, end: date) -> Any:
+    """A CASE naming each observation's month in the bank's time zone (portable SQL)."""
+    zone = get_settings().zone()
+    whens = []
+    month = date(start.year, start.month, 1)
+    while month <= end:
+        following = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+        whens.append(
+            (
+                col(Audit.observed_at) < datetime.combine(following, time(), zone),
+                month.strftime("%Y-%m"),
+            )
+        )
+        month = following
+    return case(*whens, else_=literal(""))
+
+
+def monthly_scores(session: Session, *, people: Any, start: date, end: date) -> list[MonthlyScore]:
+    """Per person and month: audits and average score (as shown), for the trend chart."""
+    month = _month_of(start, end)
+    query = (
+        select(
+            col(Audit.subject_person_id),
+            month,
+            func.count(col(Audit.id)),
+            _average(col(Audit.score)),
+        )
+        .where(*_in_period(people, start, end))
+        .group_by(col(Audit.subject_person_id), month)
+        .order_by(col(Audit.subject_person_id), month)
+    )
+    return [
+        MonthlyScore(person_id, name, count, _one_decimal(average))
+        for person_id, name, count, average in session.exec(query)
+        if person_id is not None
+    ]
+
+
+def branch_figures(
+    session: Session, *, branch_ids: Any, start: date, end: date
+) -> dict[int, BranchFigures]:
+    """Per branch, its branch-subject audits (environment and facilities checks)."""
+    first, after = bounds(start, end)
+    query = (
+        select(
+            col(Audit.branch_id),
+            func.count(col(Audit.id)),
+            _average(col(Audit.score)),
+            func.sum(case((col(Audit.veto_breached), 1), else_=0)),
+        )
+        .where(
+            col(Audit.status) == AuditStatus.submitted,
+            col(Audit.subject_person_id).is_(None),
+            col(Audit.branch_id).in_(_ids(branch_ids)),
+            col(Audit.observed_at) >= first,
+            col(Audit.observed_at) < after,
+        )
+        .group_by(col(Audit.branch_id))
+    )
+    return {
+        branch_id: BranchFigures(count, _one_decimal(average), int(breaches or 0))
+        for branch_id, count, average, breaches in session.exec(query)
+        if branch_id is not None
+    }
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    """One submitted audit of a person, as a scorecard lists the records behind its figures."""
+
+    audit_id: int
+    template_code: str
+    title_zh: str
+    title_en: str
+    observed_at: datetime
+    score: float | None
+    veto_breached: bool
+
+
+def audits_of(
+    session: Session, *, person_id: int, start: date, end: date, limit: int = 20
+) -> list[AuditRow]:
+    """The person's submitted audits observed in the period (those audit_figures counts),
+    newest first, at most `limit` (added for scorecards' drill-down)."""
+    first, after = bounds(start, end)
+    query = (
+        sa_select(
+            col(Audit.id),
+            col(AuditTemplate.code),
+            col(TemplateVersion.title_zh),
+            col(TemplateVersion.title_en),
+            col(Audit.observed_at),
+            col(Audit.score),
+            col(Audit.veto_breached),
+        )
+        .join(AuditTemplate, col(AuditTemplate.id) == Audit.template_id)
+        .join(TemplateVersion, col(TemplateVersion.id) == Audit.template_version_id)
+        .where(
+            col(Audit.status) == AuditStatus.submitted,
+            col(Audit.subject_person_id) == person_id,
+            col(Audit.observed_at) >= first,
+            col(Audit.observed_at) < after,
+        )
+        .order_by(col(Audit.observed_at).desc())
+        .limit(limit)
+    )
+    return [AuditRow(*row) for row in session.execute(query).all()]

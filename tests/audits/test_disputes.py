@@ -1,0 +1,170 @@
+"""After submission: the employee acknowledges or disputes within the window, HR or a second
+supervisor resolves (uphold or amend), both sides see the outcome; amendments keep history."""
+
+from datetime import timedelta
+
+from sqlmodel import select
+
+from audits.models import Amendment, Audit, Dispute, DisputeOutcome
+from frontline.audit_trail import AuditTrailEvent
+from staff.models import Role
+from tests.audits.taking_helpers import make_branch_staff, make_checklist, signed_in, start, tap
+from tests.factories import make_person, supervise
+
+
+def _submitted(db, make_client, staff, *, fail_first=True):
+    template, _v, items = make_checklist(db)
+    auditor = signed_in(make_client, staff.supervisor)
+    audit_id = start(auditor, template, person_id=staff.employee.id)
+    for n, item in enumerate(items):
+        outcome = "fail" if fail_first and n == 0 else "pass"
+        tap(auditor, audit_id, item.id, seq=1, outcome=outcome, note="未举手招迎" if n == 0 else "")
+    response = auditor.post(f"/audits/{audit_id}/submit", data={"csrf_token": auditor.token})
+    assert response.status_code == 303
+    return audit_id, items, auditor
+
+
+def _post(client, url, data=None):
+    return client.post(url, data={"csrf_token": client.token, **(data or {})})
+
+
+def _audit(db, audit_id):
+    with db.session(write=False) as session:
+        return session.get(Audit, audit_id)
+
+
+def test_the_employee_sees_their_audit_and_acknowledges_it(db, make_client):
+    staff = make_branch_staff(db)
+    audit_id, _items, _auditor = _submitted(db, make_client, staff)
+    employee = signed_in(make_client, staff.employee)
+    home = employee.get("/").text
+    assert f'href="/audits/{audit_id}"' in home  # waiting on the home page
+    page = employee.get(f"/audits/{audit_id}").text
+    assert "未举手招迎" in page and 'action="/audits/' in page
+    assert _post(employee, f"/audits/{audit_id}/acknowledge").status_code == 303
+    assert _audit(db, audit_id).acknowledged_at is not None
+    # Once acknowledged it cannot be disputed, nor acknowledged twice.
+    assert _post(employee, f"/audits/{audit_id}/dispute", {"reason": "x"}).status_code == 409
+    assert _post(employee, f"/audits/{audit_id}/acknowledge").status_code == 409
+    # Someone else's audit is invisible to an employee.
+    colleague = signed_in(make_client, make_person(db, team=staff.team))
+    assert colleague.get(f"/audits/{audit_id}").status_code == 404
+    assert _post(colleague, f"/audits/{audit_id}/acknowledge").status_code == 404
+
+
+def test_dispute_window_and_reason(db, make_client):
+    staff = make_branch_staff(db)
+    audit_id, _items, _auditor = _submitted(db, make_client, staff)
+    employee = signed_in(make_client, staff.employee)
+    blank = _post(employee, f"/audits/{audit_id}/dispute", {"reason": "  "})
+    assert blank.status_code == 400 and "Say what is wrong" in blank.text
+    # Eight days later the default seven-day window has closed.
+    with db.session() as session:
+        audit = session.get(Audit, audit_id)
+        audit.submitted_at = audit.submitted_at - timedelta(days=8)
+        session.add(audit)
+    late = _post(employee, f"/audits/{audit_id}/dispute", {"reason": "不是我"})
+    assert late.status_code == 409 and "7 days" in late.text
+    assert "have passed" in employee.get(f"/audits/{audit_id}").text
+
+
+def test_the_window_is_a_setting(db, make_client, app):
+    app.state.settings.audit_dispute_days = 10
+    staff = make_branch_staff(db)
+    audit_id, _items, _auditor = _submitted(db, make_client, staff)
+    with db.session() as session:
+        audit = session.get(Audit, audit_id)
+        audit.submitted_at = audit.submitted_at - timedelta(days=8)
+        session.add(audit)
+    employee = signed_in(make_client, staff.employee)
+    assert _post(employee, f"/audits/{audit_id}/dispute", {"reason": "不是我"}).status_code == 303
+
+
+def test_hr_upholds_and_both_sides_see_the_outcome(db, make_client):
+    staff = make_branch_staff(db)
+    audit_id, _items, auditor = _submitted(db, make_client, staff)
+    employee = signed_in(make_client, staff.employee)
+    assert (
+        _post(employee, f"/audits/{audit_id}/dispute", {"reason": "客户先走开了"}).status_code
+        == 303
+    )
+    # The auditor may not judge their own audit; the disputer may not either.
+    assert "Uphold the audit" not in auditor.get(f"/audits/{audit_id}").text
+    assert (
+        _post(
+            auditor, f"/audits/{audit_id}/dispute/resolve", {"outcome": "upheld", "note": "x"}
+        ).status_code
+        == 409
+    )
+    assert (
+        _post(
+            employee, f"/audits/{audit_id}/dispute/resolve", {"outcome": "upheld", "note": "x"}
+        ).status_code
+        == 403
+    )
+    hr = signed_in(make_client, make_person(db, role=Role.hr))
+    assert "客户先走开了" in hr.get("/audits/disputes").text
+    assert (
+        _post(
+            hr, f"/audits/{audit_id}/dispute/resolve", {"outcome": "upheld", "note": ""}
+        ).status_code
+        == 400
+    )
+    done = _post(
+        hr, f"/audits/{audit_id}/dispute/resolve", {"outcome": "upheld", "note": "录像显示未招迎"}
+    )
+    assert done.status_code == 303
+    for side in (employee, auditor):
+        page = side.get(f"/audits/{audit_id}").text
+        assert "Upheld" in page and "录像显示未招迎" in page
+    with db.session(write=False) as session:
+        actions = [e.action for e in session.exec(select(AuditTrailEvent)).all()]
+    assert "audit.dispute" in actions and "audit.resolve_dispute" in actions
+
+
+def test_a_second_supervisor_amends_and_the_history_keeps_it(db, make_client):
+    staff = make_branch_staff(db)
+    audit_id, items, _auditor = _submitted(db, make_client, staff)
+    before = _audit(db, audit_id).score
+    employee = signed_in(make_client, staff.employee)
+    _post(employee, f"/audits/{audit_id}/dispute", {"reason": "我举手了"})
+    second = make_person(db, role=Role.supervisor)
+    supervise(db, supervisor=second, team=staff.team)
+    client = signed_in(make_client, second)
+    form = client.get(f"/audits/{audit_id}/amend?dispute=1")
+    assert form.status_code == 200
+    data = {"dispute": "1", "reason": "录像显示已举手", f"outcome-{items[0].id}": "pass"}
+    unchanged = _post(client, f"/audits/{audit_id}/amend", {"dispute": "1", "reason": "x"})
+    assert unchanged.status_code == 400 and "Nothing was changed" in unchanged.text
+    done = _post(client, f"/audits/{audit_id}/amend", data)
+    assert done.status_code == 303
+    audit = _audit(db, audit_id)
+    assert audit.score == 100.0 and audit.score != before and audit.revision == 1
+    with db.session(write=False) as session:
+        dispute = session.exec(select(Dispute)).one()
+        amendment = session.exec(select(Amendment)).one()
+    assert dispute.outcome == DisputeOutcome.amended and amendment.dispute_id == dispute.id
+    assert amendment.changes[0]["before"]["outcome"] == "fail"
+    assert amendment.score_before == before and amendment.score_after == 100.0
+    page = employee.get(f"/audits/{audit_id}").text
+    assert "Amended" in page and "录像显示已举手" in page and "Amendment 1" in page
+
+
+def test_amendments_need_a_reason_and_the_right_person(db, make_client):
+    staff = make_branch_staff(db)
+    audit_id, items, auditor = _submitted(db, make_client, staff)
+    employee = signed_in(make_client, staff.employee)
+    data = {f"outcome-{items[0].id}": "pass"}
+    assert employee.get(f"/audits/{audit_id}/amend").status_code == 403
+    assert _post(employee, f"/audits/{audit_id}/amend", {**data, "reason": "x"}).status_code == 403
+    assert _audit(db, audit_id).revision == 0
+    no_reason = _post(auditor, f"/audits/{audit_id}/amend", data)
+    assert no_reason.status_code == 400 and "Give the reason" in no_reason.text
+    bad_na = _post(
+        auditor, f"/audits/{audit_id}/amend", {f"outcome-{items[0].id}": "na", "reason": "x"}
+    )
+    assert bad_na.status_code == 400 and "N/A is not allowed" in bad_na.text
+    assert (
+        _post(auditor, f"/audits/{audit_id}/amend", {**data, "reason": "看错了"}).status_code == 303
+    )
+    assert _audit(db, audit_id).revision == 1

@@ -1,0 +1,103 @@
+"""`frontline training`: training modules as a YAML file, out and in."""
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO, NoReturn
+
+import click
+
+from frontline.commands import migrated_database
+from frontline.settings import get_settings
+
+
+@click.group()
+def training() -> None:
+    """Training modules: import and export as YAML."""
+
+
+def _fail(lines: list[str]) -> NoReturn:
+    for line in lines:
+        click.echo(line, err=True)
+    sys.exit(1)
+
+
+@training.command("export")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+@click.option(
+    "--code",
+    "codes",
+    multiple=True,
+    metavar="CODE",
+    help="Export only this module (repeat for several).",
+)
+def export_command(file: Path, codes: tuple[str, ...]) -> None:
+    """Write every module and all its versions and lessons to FILE (YAML), or only --code ones."""
+    from training.module_file import export_modules
+
+    wanted = [code.strip().upper() for code in codes] or None
+    database = migrated_database()
+    try:
+        with database.session(write=False) as session:
+            text = export_modules(session, codes=wanted)
+    finally:
+        database.dispose()
+    n_modules = text.count("\n  - code: ")
+    if wanted and n_modules != len(set(wanted)):
+        _fail([f"Not every code named is a module ({', '.join(wanted)}); nothing was written."])
+    file.write_text(text, encoding="utf-8")
+    click.echo(f"Exported {n_modules} modules to {file}.")
+
+
+@dataclass
+class _LocalFile:
+    file: BinaryIO
+
+
+def _read(file: Path) -> str:
+    from frontline.uploads import UploadError, decode_text, read_upload
+
+    with file.open("rb") as fh:
+        try:
+            return decode_text(
+                read_upload(_LocalFile(fh), max_bytes=get_settings().max_library_bytes)
+            )
+        except UploadError as exc:
+            message = exc.message % exc.params if exc.params else exc.message
+            _fail([f"{file}:1: {message}", "Nothing was imported."])
+
+
+@training.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Only show what the import would do.")
+def import_command(file: Path, dry_run: bool) -> None:
+    """Import FILE (YAML): new modules and versions are created, drafts take the file's content.
+
+    Published versions are never changed. Any error in the file means nothing is imported.
+    """
+    from standards.library_file.problems import MORE_PROBLEMS, shown
+    from training.module_file import parse_modules
+    from training.module_import import apply_import, plan_import
+
+    specs, errors = parse_modules(_read(file))
+    database = migrated_database()
+    try:
+        with database.session() as session:
+            plan = plan_import(session, specs=specs, errors=errors)
+            if not plan.ok:
+                session.rollback()
+                listed, more = shown(plan.errors)
+                lines = [f"{file}:{error.line}: {error.text}" for error in listed]
+                if more:
+                    lines.append(MORE_PROBLEMS % {"count": more})
+                _fail([*lines, f"{len(plan.errors)} error(s); nothing was imported."])
+            for line in plan.lines():
+                click.echo(line)
+            if dry_run:
+                session.rollback()
+                click.echo("Dry run: nothing was imported.")
+                return
+            apply_import(session, plan=plan, actor_id=None)
+    finally:
+        database.dispose()
+    click.echo(f"Imported {file}.")

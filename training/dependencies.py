@@ -1,0 +1,117 @@
+"""Loading modules, versions, lessons and a learner's enrollment for a route, and who may see
+or change them."""
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Path, Request
+from sqlalchemy import and_, func
+from sqlmodel import col, select
+
+from frontline.deps import SessionDep
+from frontline.i18n import N_
+from frontline.web import translate
+from staff.dependencies import CurrentUser, require_role
+from staff.models import Person, Role
+from training import service
+from training.models import STATUS_LABELS, Enrollment, Lesson, Module, ModuleVersion, VersionStatus
+
+AuthorUser = Annotated[Person, require_role(Role.author)]
+CODE_PATH = r"^[A-Z][A-Z0-9]{1,9}(-[A-Z0-9]{1,10}){0,3}$"
+
+
+def can_author(person: Person) -> bool:
+    return person.role in (Role.author, Role.admin)
+
+
+def module_from_path(
+    code: Annotated[str, Path(pattern=CODE_PATH)], session: SessionDep, user: CurrentUser
+) -> Module:
+    """The module at this URL; one never published is for authors only."""
+    module = service.get_by_code(session, code=code)
+    if module is None or (module.current_version_id is None and not can_author(user)):
+        raise HTTPException(status_code=404)
+    return module
+
+
+ModuleDep = Annotated[Module, Depends(module_from_path)]
+
+
+def version_from_path(
+    number: Annotated[int, Path(ge=1, le=100000)],
+    module: ModuleDep,
+    session: SessionDep,
+    user: CurrentUser,
+) -> ModuleVersion:
+    """The version at this URL; drafts are for authors only."""
+    version = service.get_version(session, module=module, number=number)
+    if version is None or (version.status == VersionStatus.draft and not can_author(user)):
+        raise HTTPException(status_code=404)
+    return version
+
+
+VersionDep = Annotated[ModuleVersion, Depends(version_from_path)]
+
+
+def draft_from_path(request: Request, version: VersionDep) -> ModuleVersion:
+    """The version at this URL, for routes that change it: only a draft may change."""
+    if version.status != VersionStatus.draft:
+        message = N_(
+            "Version %(number)s is %(status)s and can no longer be changed. "
+            "Start a new draft to make changes."
+        )
+        status = translate(request, STATUS_LABELS[version.status]).lower()
+        detail = translate(request, message, number=version.number, status=status)
+        raise HTTPException(status_code=409, detail=detail)
+    return version
+
+
+DraftDep = Annotated[ModuleVersion, Depends(draft_from_path)]
+
+
+def lesson_from_path(
+    position: Annotated[int, Path(ge=1, le=1000)], version: VersionDep, session: SessionDep
+) -> Lesson:
+    for lesson in service.lessons_of(session, version_id=version.id or 0):
+        if lesson.position == position:
+            return lesson
+    raise HTTPException(status_code=404)
+
+
+LessonDep = Annotated[Lesson, Depends(lesson_from_path)]
+
+
+@dataclass(frozen=True)
+class Learning:
+    """What a learner's page needs: the module, their own enrollment, and the version they
+    take (before they start, the one in force)."""
+
+    module: Module
+    enrollment: Enrollment
+    version: ModuleVersion
+
+
+def my_learning(
+    code: Annotated[str, Path(pattern=CODE_PATH)], session: SessionDep, user: CurrentUser
+) -> Learning:
+    """One query for the module, the signed-in person's enrollment and the version: nobody
+    reads another's progress, and a withdrawn duty stays visible only when completed."""
+    shown = func.coalesce(Enrollment.version_id, Module.current_version_id)
+    row = session.exec(
+        select(Module, Enrollment, ModuleVersion)
+        .join(
+            Enrollment,
+            and_(col(Enrollment.module_id) == Module.id, col(Enrollment.person_id) == user.id),
+        )
+        .join(ModuleVersion, col(ModuleVersion.id) == shown)
+        .where(Module.code == code)
+    ).first()
+    if row is None:
+        raise HTTPException(status_code=404)
+    module, enrollment, version = row
+    if enrollment.withdrawn_at is not None and enrollment.completed_at is None:
+        raise HTTPException(status_code=404)
+    return Learning(module=module, enrollment=enrollment, version=version)
+
+
+LearningDep = Annotated[Learning, Depends(my_learning)]

@@ -1,0 +1,125 @@
+"""An employee's own training, in the buckets they act on: overdue, due soon, in progress, to
+do, expiring, done. Two queries whatever the number of modules."""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import and_, func, or_
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, select
+
+from standards.reading import Lang
+from training.enrollment import Status, status_expression
+from training.models import Enrollment, Lesson, LessonProgress, Module, ModuleVersion
+from training.reading import ModuleText, module_text
+
+DUE_SOON_DAYS = 14
+EXPIRING_DAYS = 60
+
+
+@dataclass(frozen=True)
+class Item:
+    module: Module
+    version: ModuleVersion  # the one being taken, else the one in force
+    text: ModuleText
+    enrollment: Enrollment
+    status: Status
+    lessons: int
+    read: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.read / self.lessons) if self.lessons else 0
+
+
+@dataclass
+class MyTraining:
+    overdue: list[Item] = field(default_factory=list)
+    due_soon: list[Item] = field(default_factory=list)
+    in_progress: list[Item] = field(default_factory=list)
+    to_do: list[Item] = field(default_factory=list)
+    expiring: list[Item] = field(default_factory=list)
+    done: list[Item] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return any(
+            (self.overdue, self.due_soon, self.in_progress, self.to_do, self.expiring, self.done)
+        )
+
+
+def _read_counts(session: Session, *, person_id: int) -> dict[int, int]:
+    rows = session.exec(
+        select(Enrollment.id, func.count(col(LessonProgress.id)))
+        .join(
+            LessonProgress,
+            and_(
+                col(LessonProgress.enrollment_id) == Enrollment.id,
+                col(LessonProgress.read_at) >= Enrollment.started_at,
+            ),
+        )
+        .join(
+            Lesson,
+            and_(
+                col(Lesson.id) == LessonProgress.lesson_id,
+                col(Lesson.version_id) == Enrollment.version_id,
+            ),
+        )
+        .where(Enrollment.person_id == person_id)
+        .group_by(col(Enrollment.id))
+    ).all()
+    return {enrollment_id: n for enrollment_id, n in rows if enrollment_id is not None}
+
+
+def _bucket(mine: MyTraining, item: Item, today: date) -> None:
+    enrollment, status = item.enrollment, item.status
+    if enrollment.withdrawn_at is not None:  # no longer a duty: a record of what was done
+        mine.done.append(item)
+    elif status in (Status.overdue, Status.expired):
+        mine.overdue.append(item)
+    elif status in (Status.completed_on_time, Status.completed_late):
+        expires = enrollment.expires_on
+        if expires is not None and expires <= today + timedelta(days=EXPIRING_DAYS):
+            mine.expiring.append(item)
+        else:
+            mine.done.append(item)
+    elif enrollment.due_on <= today + timedelta(days=DUE_SOON_DAYS):
+        mine.due_soon.append(item)
+    elif status == Status.in_progress:
+        mine.in_progress.append(item)
+    else:
+        mine.to_do.append(item)
+
+
+def my_training(session: Session, *, person_id: int, today: date, lang: Lang) -> MyTraining:
+    lesson_count = (
+        select(func.count(col(Lesson.id)))
+        .where(col(Lesson.version_id) == ModuleVersion.id)
+        .correlate(ModuleVersion)
+        .scalar_subquery()
+    )
+    shown_version = func.coalesce(Enrollment.version_id, Module.current_version_id)
+    rows = session.execute(
+        sa_select(Enrollment, Module, ModuleVersion, status_expression(today), lesson_count)
+        .join(Module, col(Module.id) == Enrollment.module_id)
+        .join(ModuleVersion, col(ModuleVersion.id) == shown_version)
+        .where(
+            col(Enrollment.person_id) == person_id,
+            # A withdrawn duty stays only as a record of what was completed.
+            or_(col(Enrollment.withdrawn_at).is_(None), col(Enrollment.completed_at).is_not(None)),
+        )
+        .order_by(col(Enrollment.due_on), col(Module.code))
+    ).all()
+    reads = _read_counts(session, person_id=person_id)
+    mine = MyTraining()
+    for enrollment, module, version, status, lessons in rows:
+        item = Item(
+            module=module,
+            version=version,
+            text=module_text(version, lang=lang),
+            enrollment=enrollment,
+            status=Status(status),
+            lessons=lessons or 0,
+            read=reads.get(enrollment.id or 0, 0),
+        )
+        _bucket(mine, item, today)
+    return mine

@@ -1,0 +1,113 @@
+"""Training figures per person for a period, in one grouped query (scorecards read these).
+
+`people` is a subquery of person ids; `start` and `end` are inclusive dates in the bank's
+time zone. Figures count the person's duties (enrollments not withdrawn) enrolled by `end`:
+completions within the period split on time / late against their due date; overdue,
+expired and in progress are as of `end`; refresher due is the open refreshers today (a
+flag's history is not kept, only whether it is still open).
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import and_, case, func, or_
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col
+
+from training import enrollment
+from training.models import Enrollment, Module, ModuleVersion
+
+
+@dataclass(frozen=True)
+class TrainingFigures:
+    assigned: int = 0
+    completed_on_time: int = 0
+    completed_late: int = 0
+    overdue: int = 0
+    expired: int = 0
+    refresher_due: int = 0
+    in_progress: int = 0
+
+
+def _count(condition: Any) -> Any:
+    return func.sum(case((condition, 1), else_=0))
+
+
+def figures(session: Session, *, people: Any, start: date, end: date) -> dict[int, TrainingFigures]:
+    """Person id → their training figures for the period (people without duties absent)."""
+    after_end = enrollment.bank_day_start(end + timedelta(days=1))
+    completed_on = col(Enrollment.completed_on)
+    in_period = and_(completed_on >= start, completed_on <= end)
+    open_at_end = or_(completed_on.is_(None), completed_on > end)
+    query = (
+        sa_select(
+            col(Enrollment.person_id),
+            func.count(),
+            _count(and_(in_period, completed_on <= col(Enrollment.due_on))),
+            _count(and_(in_period, completed_on > col(Enrollment.due_on))),
+            _count(and_(open_at_end, col(Enrollment.due_on) < end)),
+            _count(and_(completed_on <= end, col(Enrollment.expires_on) <= end)),
+            _count(enrollment.refresher_due()),
+            _count(
+                and_(
+                    open_at_end,
+                    col(Enrollment.started_at) < after_end,
+                    col(Enrollment.due_on) >= end,
+                )
+            ),
+        )
+        .select_from(Enrollment)
+        .where(
+            col(Enrollment.person_id).in_(sa_select(people)),
+            enrollment.IS_DUTY,
+            col(Enrollment.enrolled_at) < after_end,
+        )
+        .group_by(col(Enrollment.person_id))
+    )
+    return {
+        person_id: TrainingFigures(*(int(v or 0) for v in values))
+        for person_id, *values in session.execute(query).all()
+    }
+
+
+@dataclass(frozen=True)
+class EnrollmentRow:
+    """One of a person's duties, as a scorecard lists the records behind its figures."""
+
+    module_code: str
+    title_zh: str
+    title_en: str
+    due_on: date
+    completed_on: date | None
+    expires_on: date | None
+    status: str  # an enrollment.Status value as of the period's end
+
+
+def enrollments_of(
+    session: Session, *, person_id: int, end: date, limit: int = 50
+) -> list[EnrollmentRow]:
+    """The person's duties enrolled by `end` (those `figures` counts), with their status as
+    of `end`, soonest due first (added for scorecards' drill-down)."""
+    after_end = enrollment.bank_day_start(end + timedelta(days=1))
+    query = (
+        sa_select(
+            col(Module.code),
+            col(ModuleVersion.title_zh),
+            col(ModuleVersion.title_en),
+            col(Enrollment.due_on),
+            col(Enrollment.completed_on),
+            col(Enrollment.expires_on),
+            enrollment.status_expression(end),
+        )
+        .join(Module, col(Module.id) == Enrollment.module_id)
+        .join(ModuleVersion, col(ModuleVersion.id) == Module.current_version_id)
+        .where(
+            col(Enrollment.person_id) == person_id,
+            enrollment.IS_DUTY,
+            col(Enrollment.enrolled_at) < after_end,
+        )
+        .order_by(col(Enrollment.due_on), col(Module.code))
+        .limit(limit)
+    )
+    return [EnrollmentRow(*row) for row in session.execute(query).all()]
