@@ -66,20 +66,17 @@ TemplateDep = Annotated[AuditTemplate, Depends(template_from_path)]
 
 def _standards(session: Session) -> tuple[list[Any], dict[str, dict[str, str]]]:
     """Published standards for the item picker, and every veto check by its Chinese text."""
-    found, _total = standards_service.search(
-        session, filters=standards_service.LibraryFilters(), limit=1000
-    )
     checks: dict[str, dict[str, str]] = {}
     options = []
-    for standard, version in found:
-        vetoes = [dict(check) for check in version.veto_checks or []]
+    for standard in standards_service.in_force_with_veto_checks(session):
+        vetoes = [dict(check) for check in standard.veto_checks]
         for check in vetoes:
             checks[check.get("zh", "")] = {"zh": check.get("zh", ""), "en": check.get("en", "")}
         options.append(
             {
                 "code": standard.code,
-                "zh": version.title_zh,
-                "en": version.title_en,
+                "zh": standard.title_zh,
+                "en": standard.title_en,
                 "vetoes": vetoes,
             }
         )

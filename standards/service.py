@@ -411,3 +411,30 @@ def discard_draft(
 
 def get_standard(session: Session, *, standard_id: int) -> Standard | None:
     return session.get(Standard, standard_id)
+
+
+@dataclass(frozen=True)
+class InForce:
+    """A standard in force as a checklist item picker shows it."""
+
+    code: str
+    title_zh: str
+    title_en: str
+    veto_checks: list[dict[str, Any]]
+
+
+def in_force_with_veto_checks(session: Session) -> list[InForce]:
+    """Every published standard in force, by code, with the veto checks it marks (audits'
+    template editor links items to these)."""
+    rows = session.execute(
+        select(
+            Standard.code,
+            StandardVersion.title_zh,
+            StandardVersion.title_en,
+            StandardVersion.veto_checks,
+        )
+        .join(StandardVersion, col(StandardVersion.id) == Standard.current_version_id)
+        .where(StandardVersion.status == VersionStatus.published)
+        .order_by(Standard.code)
+    ).all()
+    return [InForce(code, zh, en, list(checks or [])) for code, zh, en, checks in rows]
