@@ -24,6 +24,7 @@ from audits.models import (
     ItemResult,
     Outcome,
     TemplateItem,
+    TemplateVersion,
 )
 from audits.scoring import one_decimal
 from frontline.settings import get_settings
@@ -298,3 +299,46 @@ def branch_figures(
         for branch_id, count, average, breaches in session.exec(query)
         if branch_id is not None
     }
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    """One submitted audit of a person, as a scorecard lists the records behind its figures."""
+
+    audit_id: int
+    template_code: str
+    title_zh: str
+    title_en: str
+    observed_at: datetime
+    score: float | None
+    veto_breached: bool
+
+
+def audits_of(
+    session: Session, *, person_id: int, start: date, end: date, limit: int = 20
+) -> list[AuditRow]:
+    """The person's submitted audits observed in the period (those audit_figures counts),
+    newest first, at most `limit` (added for scorecards' drill-down)."""
+    first, after = bounds(start, end)
+    query = (
+        sa_select(
+            col(Audit.id),
+            col(AuditTemplate.code),
+            col(TemplateVersion.title_zh),
+            col(TemplateVersion.title_en),
+            col(Audit.observed_at),
+            col(Audit.score),
+            col(Audit.veto_breached),
+        )
+        .join(AuditTemplate, col(AuditTemplate.id) == Audit.template_id)
+        .join(TemplateVersion, col(TemplateVersion.id) == Audit.template_version_id)
+        .where(
+            col(Audit.status) == AuditStatus.submitted,
+            col(Audit.subject_person_id) == person_id,
+            col(Audit.observed_at) >= first,
+            col(Audit.observed_at) < after,
+        )
+        .order_by(col(Audit.observed_at).desc())
+        .limit(limit)
+    )
+    return [AuditRow(*row) for row in session.execute(query).all()]

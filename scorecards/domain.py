@@ -3,6 +3,7 @@
 from frontline.domains import Domain, NavEntry
 from frontline.i18n import N_
 from scorecards.cli import api_tokens
+from scorecards.families import AVAILABLE
 from scorecards.views import router
 from staff.models import Role
 
@@ -35,5 +36,7 @@ domain = Domain(
             menu="manage",
         ),
     ),
+    # `scorecards.families`: the figure families whose domains report in this installation.
+    template_globals={"families": AVAILABLE},
     stylesheets=("/static/css/scorecards.css",),
 )

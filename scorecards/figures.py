@@ -1,7 +1,22 @@
 """Every scorecard figure, defined once: the page, rollups, CSV, XLSX and API all read these.
 
-How each figure counts (copied into README, "Scorecards: what each figure means"):
+How each figure counts (copied into README, "Scorecards and HR reporting"):
 
+- **Training** (training): the person's assigned modules (enrollments not withdrawn, enrolled
+  by the period's end). *On time*: completed within the period on or before the due date;
+  *late*: completed within the period after it; *overdue*: still open at the period's end and
+  past due; *in progress*: open and not yet due; *expired*: completed, and the certificate's
+  validity ended by the period's end; *refresher due*: a refresher flagged by a new version of
+  a standard the module covers, still open. Component score: on time over on time, late and
+  overdue; none of those is N/A.
+- **Quizzes** (quizzes): graded attempts submitted in the period, practice and exams alike
+  (daily practice never counts): attempts, first attempts and how many of them passed (the
+  first-attempt pass rate), and the average score 0–100. No attempts is N/A.
+- **Audits** (audits): submitted audits of the person observed in the period, their average
+  score as shown to people (a veto breach 一票否决 makes an audit score 0), veto breaches, and
+  correction actions still open. N/A items leave an audit's denominator (the audit's own
+  scoring). No audits is N/A. A branch-subject audit (environment, facilities) counts for the
+  branch, in its rollup, never for a person.
 - **Acknowledgments** (standards): as of the period's last day, the versions in force that
   apply to the person's position and were published by then (`due`), and how many of them
   the person had acknowledged by then; the rest are *outstanding*. Their component score is
@@ -20,20 +35,26 @@ Each figure family is read with one grouped SQL query for all the people of a pa
 export chunk (`compute`), never one query per person.
 """
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select
 from sqlmodel import Session, col, select
 
 from frontline.i18n import N_
+from scorecards.families import FAMILIES, MONTHLY
 from scorecards.models import CompositeWeights
 from scorecards.people import PersonRow
 from scorecards.periods import Period
-from standards import reporting as standards_reporting
 from standards.reporting import AcknowledgmentFigures
+
+if TYPE_CHECKING:
+    from audits.reporting import AuditFigures
+    from training.reporting import TrainingFigures
+
+    from quizzes.reporting import QuizFigures
 
 COMPONENTS = ("audits", "training", "quizzes", "acknowledgments")
 COMPONENT_LABELS: dict[str, str] = {
@@ -79,6 +100,30 @@ def acknowledgment_score(figures: AcknowledgmentFigures | None) -> float | None:
     return share(figures.acknowledged, figures.due) if figures else None
 
 
+def training_score(figures: "TrainingFigures | None") -> float | None:
+    """On time, of what came due: completed on time over on time, late and overdue."""
+    if figures is None:
+        return None
+    due = figures.completed_on_time + figures.completed_late + figures.overdue
+    return share(figures.completed_on_time, due)
+
+
+def quiz_score(figures: "QuizFigures | None") -> float | None:
+    if figures is None or figures.average_score is None:
+        return None
+    return round(figures.average_score, 1)
+
+
+def audit_score(figures: "AuditFigures | None") -> float | None:
+    if figures is None or not figures.audits:
+        return None
+    return figures.average_score
+
+
+def first_attempt_pass_rate(figures: "QuizFigures | None") -> float | None:
+    return share(figures.first_attempt_passes, figures.first_attempts) if figures else None
+
+
 def composite(components: Mapping[str, float | None], weights: Weights) -> float | None:
     """The weighted mean of the components that are not N/A (None when all are)."""
     weighted = [
@@ -94,44 +139,15 @@ def composite(components: Mapping[str, float | None], weights: Weights) -> float
 
 @dataclass
 class Scorecard:
-    """One person's figures for one period."""
+    """One person's figures for one period (None: no records of that family)."""
 
     person: PersonRow
+    training: "TrainingFigures | None" = None
+    quizzes: "QuizFigures | None" = None
+    audits: "AuditFigures | None" = None
     acknowledgments: AcknowledgmentFigures | None = None
     components: dict[str, float | None] = field(default_factory=dict)
     composite: float | None = None
-
-
-Loader = Callable[[Session, Select[Any], Period, ZoneInfo], dict[int, Any]]
-# The same for several months at once: keyed by (person id, index of the month).
-MonthlyLoader = Callable[[Session, Select[Any], list[Period], ZoneInfo], dict[tuple[int, int], Any]]
-
-
-def _acknowledgments(
-    session: Session, people: Select[Any], period: Period, zone: ZoneInfo
-) -> dict[int, Any]:
-    return standards_reporting.acknowledgments(
-        session, people=people, start=period.start, end=period.end, zone=zone
-    )
-
-
-def _acknowledgments_by_month(
-    session: Session, people: Select[Any], months: list[Period], zone: ZoneInfo
-) -> dict[tuple[int, int], Any]:
-    ends = [month.end for month in months]
-    return standards_reporting.acknowledgments_by_month(
-        session, people=people, month_ends=ends, zone=zone
-    )
-
-
-# Each figure family: the Scorecard attribute it fills and its one grouped query, and where
-# the family offers one, its query for a trend of months (else one query a month).
-FAMILIES: dict[str, Loader] = {
-    "acknowledgments": _acknowledgments,
-}
-MONTHLY: dict[str, MonthlyLoader] = {
-    "acknowledgments": _acknowledgments_by_month,
-}
 
 
 def _card(row: PersonRow, found: Mapping[str, Any], weights: Weights) -> Scorecard:
@@ -190,5 +206,8 @@ def compute_months(
 def components_of(card: Scorecard) -> dict[str, float | None]:
     """The component scores of the composite index, each 0–100 or None (N/A)."""
     return {
+        "audits": audit_score(card.audits),
+        "training": training_score(card.training),
+        "quizzes": quiz_score(card.quizzes),
         "acknowledgments": acknowledgment_score(card.acknowledgments),
     }

@@ -11,7 +11,14 @@ from frontline.models import id_of
 from frontline.web import render
 from scorecards import chart, periods, service
 from scorecards.dependencies import PeriodDep, ZoneDep, today_in
-from scorecards.figures import COMPONENT_LABELS, COMPONENTS, current_weights
+from scorecards.details import category_compliance
+from scorecards.families import AVAILABLE
+from scorecards.figures import (
+    COMPONENT_LABELS,
+    COMPONENTS,
+    current_weights,
+    first_attempt_pass_rate,
+)
 from scorecards.people import person_rows
 from scorecards.periods import Period
 from staff.dependencies import CurrentUser
@@ -22,13 +29,10 @@ router = APIRouter()
 
 def _trend_chart(page: service.PersonScorecard) -> chart.Chart:
     labels = [point.period.name for point in page.trend]
-    return chart.line_chart(
-        labels,
-        [
-            ("composite", N_("Composite index"), [p.composite for p in page.trend]),
-            ("audits", N_("Audit score"), [p.audit_score for p in page.trend]),
-        ],
-    )
+    series = [("composite", N_("Composite index"), [p.composite for p in page.trend])]
+    if "audits" in AVAILABLE:
+        series.append(("audits", N_("Audit score"), [p.audit_score for p in page.trend]))
+    return chart.line_chart(labels, series)
 
 
 def _scorecard_page(
@@ -54,6 +58,9 @@ def _scorecard_page(
         "component_labels": COMPONENT_LABELS,
         "own": person_id == viewer.id,
         "viewer": viewer,
+        "first_pass_rate": first_attempt_pass_rate,
+        "category_compliance": category_compliance,
+        "details": page.details if page else None,
     }
     return render(request, template, context)
 

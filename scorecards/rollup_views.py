@@ -15,6 +15,7 @@ from frontline.i18n import N_
 from frontline.web import render, translate
 from scorecards import periods, service
 from scorecards.dependencies import FiltersDep, PeriodDep, ZoneDep, today_in
+from scorecards.details import category_compliance
 from scorecards.figures import COMPONENT_LABELS, COMPONENTS
 from scorecards.people import Selection
 from scorecards.periods import Period
@@ -44,7 +45,7 @@ def _render_rollup(
     choices: dict[str, object] | None = None,
     export: dict[str, object] | None = None,
 ) -> Response:
-    result = service.unit_rollup(
+    report = service.unit_rollup(
         session,
         selection=selection,
         level=level,
@@ -53,11 +54,14 @@ def _render_rollup(
         zone=zone,
         child_level=child_level,
     )
+    result = report.rollup
     shown = result.people
     if len(shown) > SHOW_ALL_UP_TO:
         shown = [*shown[:SHOW_TOP], *shown[-SHOW_BOTTOM:]]
     context = {
         "rollup": result,
+        "details": report.details,
+        "branch_audits": report.branch_audits,
         "people_shown": shown,
         "people_cut": len(shown) < len(result.people),
         "period": period,
@@ -67,6 +71,7 @@ def _render_rollup(
         "positions": POSITION_LABELS,
         "level_labels": LEVEL_LABELS,
         "components": COMPONENTS,
+        "category_compliance": category_compliance,
         "component_labels": COMPONENT_LABELS,
         **(choices or {}),
     }

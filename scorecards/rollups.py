@@ -43,6 +43,34 @@ class Totals:
     ack_due: int = 0
     ack_given: int = 0
     composites: list[float] = field(default_factory=list)
+    training: dict[str, int] = field(default_factory=dict)  # TrainingFigures' counts, summed
+    quiz_attempts: int = 0
+    quiz_first: int = 0
+    quiz_first_passed: int = 0
+    quiz_score_sum: float = 0.0
+    quiz_scored: int = 0
+    audits: int = 0
+    audit_score_sum: float = 0.0
+    veto_breaches: int = 0
+    open_actions: int = 0
+
+    @property
+    def training_score(self) -> float | None:
+        t = self.training
+        due = t.get("completed_on_time", 0) + t.get("completed_late", 0) + t.get("overdue", 0)
+        return share(t.get("completed_on_time", 0), due)
+
+    @property
+    def quiz_average(self) -> float | None:
+        return round(self.quiz_score_sum / self.quiz_scored, 1) if self.quiz_scored else None
+
+    @property
+    def first_attempt_pass_rate(self) -> float | None:
+        return share(self.quiz_first_passed, self.quiz_first)
+
+    @property
+    def audit_average(self) -> float | None:
+        return round(self.audit_score_sum / self.audits, 1) if self.audits else None
 
     @property
     def ack_outstanding(self) -> int:
@@ -68,7 +96,28 @@ def totals(cards: Iterable[Scorecard]) -> Totals:
             result.ack_given += card.acknowledgments.acknowledged
         if card.composite is not None:
             result.composites.append(card.composite)
+        _add_activity(result, card)
     return result
+
+
+def _add_activity(result: Totals, card: Scorecard) -> None:
+    """Pool the training, quiz and audit figures (averages weighted by their counts)."""
+    if card.training is not None:
+        for name, value in vars(card.training).items():
+            result.training[name] = result.training.get(name, 0) + value
+    if card.quizzes is not None:
+        result.quiz_attempts += card.quizzes.attempts
+        result.quiz_first += card.quizzes.first_attempts
+        result.quiz_first_passed += card.quizzes.first_attempt_passes
+        if card.quizzes.average_score is not None:
+            result.quiz_score_sum += card.quizzes.average_score * card.quizzes.attempts
+            result.quiz_scored += card.quizzes.attempts
+    if card.audits is not None:
+        if card.audits.average_score is not None:
+            result.audits += card.audits.audits
+            result.audit_score_sum += card.audits.average_score * card.audits.audits
+        result.veto_breaches += card.audits.veto_breaches
+        result.open_actions += card.audits.open_actions
 
 
 def distribution(cards: Sequence[Scorecard]) -> list[tuple[str, int]]:

@@ -4,6 +4,7 @@ and HR's composite weights. Every figure comes from `figures.compute`, so all ou
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
@@ -12,6 +13,8 @@ from frontline import audit_trail
 from frontline.i18n import N_
 from frontline.models import id_of
 from scorecards import people as people_selection
+from scorecards.details import AuditDetails, audit_details, branch_audits
+from scorecards.families import audits_reporting, quizzes_reporting, training_reporting
 from scorecards.figures import (
     COMPONENTS,
     Scorecard,
@@ -26,6 +29,9 @@ from scorecards.periods import Period, month_period
 from scorecards.rollups import Level, Rollup, ranked, rollup
 from staff import service as staff_service
 from staff.models import Person, Role
+
+if TYPE_CHECKING:
+    from audits.reporting import BranchFigures
 
 # People per chunk of an export: one query per figure family per chunk, so a region (5,000)
 # is one chunk and the whole bank (60,000) twelve, while memory stays that of one chunk.
@@ -150,10 +156,37 @@ class TrendPoint:
 
 
 @dataclass
+class Records:
+    """The records behind a person's figures in the period (newest first, capped)."""
+
+    audits: list[Any]  # audits.reporting.AuditRow
+    attempts: list[Any]  # quizzes.reporting.AttemptRow
+    enrollments: list[Any]  # training.reporting.EnrollmentRow
+
+
+@dataclass
 class PersonScorecard:
     card: Scorecard
     standing: Standing
     trend: list[TrendPoint]
+    details: AuditDetails
+    records: Records
+
+
+def records_of(session: Session, *, person_id: int, period: Period, zone: ZoneInfo) -> Records:
+    """One query per family, for the drill-down from each figure to what it counts (a
+    family whose domain does not report yet lists nothing)."""
+    span = {"person_id": person_id, "start": period.start, "end": period.end}
+    audits = audits_reporting.audits_of(session, **span) if audits_reporting else []
+    attempts = (
+        quizzes_reporting.attempts_of(session, **span, zone=zone) if quizzes_reporting else []
+    )
+    enrollments = (
+        training_reporting.enrollments_of(session, person_id=person_id, end=period.end)
+        if training_reporting
+        else []
+    )
+    return Records(audits=audits, attempts=attempts, enrollments=enrollments)
 
 
 def person_scorecard(
@@ -179,10 +212,11 @@ def person_scorecard(
     )
     last = min(period.end, today)
     months = month_period(last.year, last.month).trend_months()
+    one = people_selection.id_query(Selection(person_id=person_id))
     monthly = compute_months(
         session,
         row=rows[0],
-        people=people_selection.id_query(Selection(person_id=person_id)),
+        people=one,
         months=months,
         zone=zone,
         weights=weights,
@@ -191,7 +225,16 @@ def person_scorecard(
         TrendPoint(month, card.composite, card.components.get("audits"))
         for month, card in zip(months, monthly, strict=True)
     ]
-    return PersonScorecard(card=card, standing=standing, trend=trend)
+    details = audit_details(session, people=one, period=period)
+    records = records_of(session, person_id=person_id, period=period, zone=zone)
+    return PersonScorecard(card, standing, trend, details, records)
+
+
+@dataclass
+class UnitReport:
+    rollup: Rollup
+    details: AuditDetails
+    branch_audits: "list[tuple[str, BranchFigures]]"  # (branch name, its own audits)
 
 
 def unit_rollup(
@@ -203,10 +246,18 @@ def unit_rollup(
     period: Period,
     zone: ZoneInfo,
     child_level: Level | None = None,
-) -> Rollup:
-    """The rollup of the people selected (a unit within the viewer's scope)."""
+) -> UnitReport:
+    """The rollup of the people selected (a unit within the viewer's scope), the standards
+    they fail most, and the own audits of the branches they work in."""
     cards = scorecards(session, selection=selection, period=period, zone=zone)
-    return rollup(cards, level=level, label=label, child_level=child_level)
+    people = people_selection.id_query(selection)
+    names = {card.person.branch_id: card.person.branch_name for card in cards}
+    found = branch_audits(session, branch_ids=sorted(names), period=period)
+    return UnitReport(
+        rollup=rollup(cards, level=level, label=label, child_level=child_level),
+        details=audit_details(session, people=people, period=period),
+        branch_audits=[(names[branch_id], found[branch_id]) for branch_id in sorted(found)],
+    )
 
 
 def set_weights(

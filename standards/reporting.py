@@ -42,7 +42,7 @@ def end_of_day_utc(day: date, zone: ZoneInfo | None = None) -> datetime:
 def _figures_query(until: ColumnElement[datetime], bounds: Subquery | None = None) -> Select[Any]:
     """Per person: versions due and acknowledged as of `until` (an expression; a column of
     `bounds`, joined first, for several moments at once)."""
-    query: Select[Any] = select(
+    query: Any = select(
         col(Person.id),
         func.count(col(VersionPosition.version_id)),
         func.count(col(Acknowledgment.id)),

@@ -16,7 +16,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
 from training import enrollment
-from training.models import Enrollment
+from training.models import Enrollment, Module, ModuleVersion
 
 
 @dataclass(frozen=True)
@@ -69,3 +69,45 @@ def figures(session: Session, *, people: Any, start: date, end: date) -> dict[in
         person_id: TrainingFigures(*(int(v or 0) for v in values))
         for person_id, *values in session.execute(query).all()
     }
+
+
+@dataclass(frozen=True)
+class EnrollmentRow:
+    """One of a person's duties, as a scorecard lists the records behind its figures."""
+
+    module_code: str
+    title_zh: str
+    title_en: str
+    due_on: date
+    completed_on: date | None
+    expires_on: date | None
+    status: str  # an enrollment.Status value as of the period's end
+
+
+def enrollments_of(
+    session: Session, *, person_id: int, end: date, limit: int = 50
+) -> list[EnrollmentRow]:
+    """The person's duties enrolled by `end` (those `figures` counts), with their status as
+    of `end`, soonest due first (added for scorecards' drill-down)."""
+    after_end = enrollment.bank_day_start(end + timedelta(days=1))
+    query = (
+        sa_select(
+            col(Module.code),
+            col(ModuleVersion.title_zh),
+            col(ModuleVersion.title_en),
+            col(Enrollment.due_on),
+            col(Enrollment.completed_on),
+            col(Enrollment.expires_on),
+            enrollment.status_expression(end),
+        )
+        .join(Module, col(Module.id) == Enrollment.module_id)
+        .join(ModuleVersion, col(ModuleVersion.id) == Module.current_version_id)
+        .where(
+            col(Enrollment.person_id) == person_id,
+            enrollment.IS_DUTY,
+            col(Enrollment.enrolled_at) < after_end,
+        )
+        .order_by(col(Enrollment.due_on), col(Module.code))
+        .limit(limit)
+    )
+    return [EnrollmentRow(*row) for row in session.execute(query).all()]
