@@ -215,7 +215,9 @@ def main() -> None:
             if args.only and args.only not in label:
                 continue
             cookie = cookies[role] if role else None
-            status = httpx.get(page_url, headers={"Cookie": cookie} if cookie else {}).status_code
+            headers = {"Cookie": cookie} if cookie else {}
+            # The first request may build a cached report: slow on a busy machine.
+            status = httpx.get(page_url, headers=headers, timeout=60).status_code
             assert status == 200, f"{label}: {status}"
             result, floors = _measure(label, page_url, cookie, floor_url, args)
             results.append(result)
