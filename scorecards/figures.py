@@ -52,9 +52,8 @@ from standards.reporting import AcknowledgmentFigures
 
 if TYPE_CHECKING:
     from audits.reporting import AuditFigures
-    from training.reporting import TrainingFigures
-
     from quizzes.reporting import QuizFigures
+    from training.reporting import TrainingFigures
 
 COMPONENTS = ("audits", "training", "quizzes", "acknowledgments")
 COMPONENT_LABELS: dict[str, str] = {

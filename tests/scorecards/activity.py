@@ -25,12 +25,10 @@ Composite in November (weights 50/20/20/10):
 from datetime import UTC, date, datetime
 from typing import Any
 
+from audits import recorded
 from audits.models import ActionStatus, CorrectionAction
 from audits.recorded_files import entries_from_yaml
 from audits.templates_file import apply_import, parse_templates, plan_import
-from training.models import Enrollment, RefresherFlag
-
-from audits import recorded
 from frontline.db import Database
 from frontline.models import id_of
 from quizzes.models import Attempt, ScoringRule
@@ -39,6 +37,7 @@ from tests.audits.file_helpers import TEMPLATE_YAML, make_issue_standards
 from tests.quizzes.take_helpers import make_quiz
 from tests.scorecards.dataset import Bank, local
 from tests.training.duties import make_module
+from training.models import Enrollment, RefresherFlag
 
 BRANCH_TEMPLATE = """\
 templates:
