@@ -10,8 +10,6 @@ from tests.factories import PASSWORD, make_person, make_team, supervise
 from tests.training.duties import duties, make_module
 from training.enrollment import bank_today
 
-TODAY = bank_today()
-
 
 @pytest.fixture
 def bank(db):  # type: ignore[no-untyped-def]
@@ -39,7 +37,7 @@ def test_hr_assigns_a_position_and_withdraws_it(client, db, bank):
     detail = response.headers["location"].split("?")[0]
     assert "1 people newly enrolled" in client.get(response.headers["location"]).text
     assert bank["module"].id in duties(db, person_id=bank["agent"].id)
-    new_due = (TODAY + timedelta(days=40)).isoformat()
+    new_due = (bank_today() + timedelta(days=40)).isoformat()
     response = client.submit(
         detail + "/due", {"due_date": new_due, "reason": "延期"}, token_page=detail
     )
@@ -58,7 +56,7 @@ def test_bad_input_is_answered_at_the_field(client, bank):
         (_form(bank["module"], target_kind="person", employee_no="NOBODY"), "employee number"),
         (_form(bank["module"], target_kind="team", due_days="0"), "between 1 and 366"),
         (_form(bank["module"], target_kind="team", team_id=str(bank["mine"].id), due_days="",
-               due_date=(TODAY - timedelta(days=1)).isoformat()), "due date has passed"),
+               due_date=(bank_today() - timedelta(days=1)).isoformat()), "due date has passed"),
         (_form(bank["module"], target_kind="team", team_id=str(bank["mine"].id), reason=""),
          "required"),
         ({**_form(bank["module"], target_kind="spaceship")}, "options"),

@@ -1,6 +1,6 @@
 """Assignments as rules: targets, due dates, late joiners, movers and leavers, withdrawal."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -12,8 +12,6 @@ from training import assignments
 from training.assignments import AssignmentRefused, Due, Target
 from training.enrollment import bank_today
 from training.models import TargetKind, VersionStatus
-
-TODAY = bank_today()
 
 
 def _assign(db, actor, module, target, due=None, reason="新员工培训"):  # type: ignore[no-untyped-def]
@@ -54,7 +52,7 @@ def test_a_team_assignment_enrolls_its_members_with_their_due_date(db, org):
     _, enrolled = _assign(db, org["hr"], module, Target(TargetKind.team, org["team_a"].id))
     assert enrolled == 4  # three tellers and their branch manager
     duty = duties(db, person_id=org["tellers"][0].id)[module.id]
-    assert duty.due_on == TODAY + timedelta(days=14)
+    assert duty.due_on == bank_today() + timedelta(days=14)
     assert duties(db, person_id=org["lobby"].id) == {}
 
 
@@ -72,13 +70,13 @@ def test_branch_and_position_targets(db, org):
 def test_a_fixed_date_and_a_late_joiner_gets_their_own_relative_date(db, org):
     fixed = make_module(db, code="FIX-1")
     relative = make_module(db, code="REL-1")
-    due = TODAY + timedelta(days=30)
+    due = bank_today() + timedelta(days=30)
     _assign(db, org["hr"], fixed, Target(TargetKind.team, org["team_a"].id), Due(on=due))
     _assign(db, org["hr"], relative, Target(TargetKind.position, position=Position.teller))
     newcomer = make_person(db, position=Position.teller, team=org["team_a"])
     mine = duties(db, person_id=newcomer.id)
     assert mine[fixed.id].due_on == due
-    assert mine[relative.id].due_on == TODAY + timedelta(days=14)
+    assert mine[relative.id].due_on == bank_today() + timedelta(days=14)
 
 
 def test_a_mover_leaves_unfinished_duties_and_keeps_what_they_finished(db, org):
@@ -132,9 +130,9 @@ def test_only_published_modules_and_sensible_due_dates(db, org):
     target = Target(TargetKind.team, org["team_a"].id)
     for bad_module, due in (
         (draft, Due(days=7)),
-        (module, Due(on=TODAY - timedelta(days=1))),
+        (module, Due(on=bank_today() - timedelta(days=1))),
         (module, Due(days=0)),
-        (module, Due(on=TODAY, days=3)),
+        (module, Due(on=bank_today(), days=3)),
         (module, Due()),
     ):
         with pytest.raises(AssignmentRefused):
@@ -142,8 +140,8 @@ def test_only_published_modules_and_sensible_due_dates(db, org):
 
 
 def test_an_exam_is_due_when_its_window_closes(db, org):
-    closes = TODAY + timedelta(days=20)
-    exam = make_module(db, code="EXAM-Q1", exam=(TODAY, closes))
+    closes = bank_today() + timedelta(days=20)
+    exam = make_module(db, code="EXAM-Q1", exam=(bank_today(), closes))
     assignment, _ = _assign(
         db, org["hr"], exam, Target(TargetKind.position, position=Position.teller)
     )
@@ -170,7 +168,7 @@ def test_changing_the_due_date_moves_unfinished_duties(db, org):
     rule, _ = _assign(db, org["hr"], module, Target(TargetKind.team, org["team_a"].id))
     finished = org["tellers"][0]
     complete(db, person_id=finished.id, module_id=module.id, at=datetime.now(UTC))
-    new_due = TODAY + timedelta(days=60)
+    new_due = bank_today() + timedelta(days=60)
     with db.session() as session:
         hr = staff_service.get_person(session, person_id=org["hr"].id)
         rule = assignments.get_assignment(session, assignment_id=rule.id)
@@ -192,7 +190,7 @@ def test_assign_module_to_person_as_audits_use_it(db, org):
             session,
             module_id=module.id,
             person_id=org["tellers"][0].id,
-            due_on=date.today() + timedelta(days=10),
+            due_on=bank_today() + timedelta(days=10),
             actor=boss,
             reason="audit 12: greeting failed",
         )
@@ -204,7 +202,7 @@ def test_assign_module_to_person_as_audits_use_it(db, org):
                 session,
                 module_id=module.id,
                 person_id=org["agent"].id,
-                due_on=date.today() + timedelta(days=10),
+                due_on=bank_today() + timedelta(days=10),
                 actor=boss,
                 reason="not my team",
             )
@@ -214,8 +212,8 @@ def test_assign_module_to_person_as_audits_use_it(db, org):
 def test_exam_results_per_person_team_and_branch(client, db, org):
     from tests.factories import PASSWORD
 
-    closes = TODAY + timedelta(days=20)
-    exam = make_module(db, code="EXAM-Q4", exam=(TODAY - timedelta(days=1), closes))
+    closes = bank_today() + timedelta(days=20)
+    exam = make_module(db, code="EXAM-Q4", exam=(bank_today() - timedelta(days=1), closes))
     _assign(db, org["hr"], exam, Target(TargetKind.team, org["team_a"].id))
     tellers = org["tellers"]
     complete(db, person_id=tellers[0].id, module_id=exam.id, at=datetime.now(UTC), score=95.0)

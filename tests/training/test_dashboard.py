@@ -15,7 +15,6 @@ from training.assignments import Due, Target
 from training.enrollment import bank_today
 from training.models import Enrollment, TargetKind
 
-TODAY = bank_today()
 NOW = datetime.now(UTC)
 
 
@@ -46,14 +45,14 @@ def bank(db):  # type: ignore[no-untyped-def]
     complete(db, person_id=t[0], module_id=module.id, at=NOW, score=90.0)
     complete(db, person_id=t[1], module_id=module.id, at=NOW, score=70.0)
     complete(db, person_id=t[2], module_id=module.id, at=NOW + timedelta(days=12))  # late
-    complete(db, person_id=t[0], module_id=recert.id, at=NOW, expires_on=TODAY)  # expired
+    complete(db, person_id=t[0], module_id=recert.id, at=NOW, expires_on=bank_today())  # expired
     with db.session() as session:
         from sqlmodel import select
 
         rows = session.exec(select(Enrollment).where(Enrollment.module_id == module.id)).all()
         for row in rows:
             if row.person_id == t[3]:
-                row.due_on = TODAY - timedelta(days=1)  # overdue
+                row.due_on = bank_today() - timedelta(days=1)  # overdue
             if row.person_id == t[4]:
                 row.started_at = NOW  # in progress
             if row.person_id == t[2]:
@@ -77,7 +76,9 @@ def test_hr_sees_the_figures_per_module(client, bank):
     from training.dashboard import Filters, Group, report
 
     with client.app.state.database.session() as session:
-        figures = report(session, group=Group.module, filters=Filters(), team_ids=None, today=TODAY)
+        figures = report(
+            session, group=Group.module, filters=Filters(), team_ids=None, today=bank_today()
+        )
     by_label = {r.label.split()[0]: r.figures for r in figures.rows}
     ctr = by_label["CTR-101"]
     assert ctr.assigned == 7
@@ -92,9 +93,11 @@ def test_grouped_by_team_and_position(client, bank, db):
     from training.dashboard import Filters, Group, report
 
     with db.session() as session:
-        by_team = report(session, group=Group.team, filters=Filters(), team_ids=None, today=TODAY)
+        by_team = report(
+            session, group=Group.team, filters=Filters(), team_ids=None, today=bank_today()
+        )
         by_position = report(
-            session, group=Group.position, filters=Filters(), team_ids=None, today=TODAY
+            session, group=Group.position, filters=Filters(), team_ids=None, today=bank_today()
         )
     assert sorted(r.figures.assigned for r in by_team.rows) == [2, 10]
     assert {r.key: r.figures.assigned for r in by_position.rows} == {
@@ -168,7 +171,7 @@ def test_reporting_figures_per_person_for_scorecards(bank, db):
     people = select(Person.id).where(col(Person.team_id) == bank["team_a"].id).subquery()
     with db.session() as session:
         figures = reporting.figures(
-            session, people=people, start=TODAY - timedelta(days=30), end=TODAY
+            session, people=people, start=bank_today() - timedelta(days=30), end=bank_today()
         )
     t = bank["tellers"]
     assert figures[t[0].id].assigned == 2
@@ -218,11 +221,17 @@ def test_every_status_filter_agrees_with_the_figures(bank, db):
     from training.enrollment import Status
 
     with db.session() as session:
-        total = report(session, group=Group.module, filters=Filters(), team_ids=None, today=TODAY)
+        total = report(
+            session, group=Group.module, filters=Filters(), team_ids=None, today=bank_today()
+        )
         for status in Status:
-            _, n = people(session, filters=Filters(status=status), team_ids=None, today=TODAY)
+            _, n = people(
+                session, filters=Filters(status=status), team_ids=None, today=bank_today()
+            )
             assert n == total.total[status], status
-        _, due = people(session, filters=Filters(refresher_due=True), team_ids=None, today=TODAY)
+        _, due = people(
+            session, filters=Filters(refresher_due=True), team_ids=None, today=bank_today()
+        )
         assert due == total.total.refresher_due
 
 
@@ -232,7 +241,7 @@ def test_a_cached_report_still_names_its_rows_and_sees_changes(bank, db):
     def figures():  # type: ignore[no-untyped-def]
         with db.session() as session:
             return report(
-                session, group=Group.module, filters=Filters(), team_ids=None, today=TODAY
+                session, group=Group.module, filters=Filters(), team_ids=None, today=bank_today()
             )
 
     first, again = figures(), figures()
