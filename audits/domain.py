@@ -51,6 +51,7 @@ domain = Domain(
         NavEntry(label=N_("Audits"), href="/audits", order=40),
         NavEntry(
             label=N_("Checklist templates"),
+            menu="content",
             href="/audits/templates",
             order=45,
             roles=frozenset({Role.author, Role.admin}),

@@ -16,10 +16,19 @@ from sqlmodel import Session
 
 from frontline.events import Subscription
 from frontline.home import Panel
+from frontline.i18n import N_
 
 if TYPE_CHECKING:
     import click
     from fastapi import APIRouter
+
+# The header's dropdowns, in order: authors' content, supervisors' and HR's reports, and
+# the pages that manage people, organisation and access.
+MENU_LABELS: dict[str, str] = {
+    "content": N_("Content"),
+    "reports": N_("Reports"),
+    "manage": N_("Manage"),
+}
 
 # Dependency order: a domain may use those before it, never those after it.
 DOMAINS: tuple[str, ...] = ("staff", "standards", "quizzes", "training", "audits", "scorecards")
@@ -41,8 +50,8 @@ class NavEntry:
     order: int
     roles: frozenset[str] | None = None  # None: everyone signed in
     when: Callable[[Any], bool] | None = None  # a further condition on the signed-in person
-    # "manage": HR and admin pages share one dropdown, so the header stays on one line.
-    menu: Literal["main", "manage"] = "main"
+    # A dropdown (MENU_LABELS) instead of a top-level link, so the header stays on one line.
+    menu: Literal["main", "content", "reports", "manage"] = "main"
     # "section": this page and the pages under it (href + "/…"); "exact": this page only.
     current: Literal["exact", "section"] = "section"
     badge: str | None = None  # a template included after the label

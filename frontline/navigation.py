@@ -5,7 +5,7 @@ from typing import Any
 
 from fastapi import Request
 
-from frontline.domains import installed
+from frontline.domains import MENU_LABELS, installed
 
 
 @dataclass(frozen=True)
@@ -17,13 +17,22 @@ class NavLink:
 
 
 @dataclass(frozen=True)
-class Navigation:
-    main: list[NavLink]
-    manage: list[NavLink]
+class Menu:
+    """A dropdown in the header: pages of one kind (content, reports, managing)."""
+
+    name: str
+    label: str  # msgid
+    links: list[NavLink]
 
     @property
-    def managing(self) -> bool:
-        return any(link.current for link in self.manage)
+    def current(self) -> bool:
+        return any(link.current for link in self.links)
+
+
+@dataclass(frozen=True)
+class Navigation:
+    main: list[NavLink]
+    menus: list[Menu]
 
 
 def navigation(request: Request) -> Navigation:
@@ -36,11 +45,12 @@ def navigation(request: Request) -> Navigation:
         (entry for domain in installed() for entry in domain.nav if entry.shown_to(user)),
         key=lambda entry: entry.order,
     )
-    links = {"main": [], "manage": []}  # type: dict[str, list[NavLink]]
+    links: dict[str, list[NavLink]] = {"main": [], **{name: [] for name in MENU_LABELS}}
     for entry in entries:
         badge = entry.badge if entry.has_badge(user) else None
         links[entry.menu].append(NavLink(entry.label, entry.href, entry.is_current(path), badge))
-    return Navigation(links["main"], links["manage"])
+    menus = [Menu(name, label, links[name]) for name, label in MENU_LABELS.items() if links[name]]
+    return Navigation(links["main"], menus)
 
 
 def stylesheets() -> list[str]:

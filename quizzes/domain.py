@@ -42,12 +42,14 @@ domain = Domain(
         NavEntry(label=N_("Practice"), href="/quizzes/practice", order=40, when=_has_position),
         NavEntry(
             label=N_("Question bank"),
+            menu="content",
             href="/quizzes/bank",
             order=45,
             roles=frozenset({Role.author, Role.admin}),
         ),
         NavEntry(
             label=N_("Quizzes"),
+            menu="content",
             href="/quizzes/manage",
             order=46,
             roles=frozenset({Role.author, Role.supervisor, Role.hr, Role.admin}),

@@ -16,6 +16,7 @@ domain = Domain(
         NavEntry(label=N_("My scorecard"), href="/scorecards/me", order=60, current="exact"),
         NavEntry(
             label=N_("Scorecards"),
+            menu="reports",
             href="/scorecards",
             order=70,
             roles=frozenset({Role.supervisor, Role.hr, Role.admin}),

@@ -50,6 +50,7 @@ domain = Domain(
         ),
         NavEntry(
             label=N_("Acknowledgment status"),
+            menu="reports",
             href="/acknowledgments/report",
             order=30,
             roles=frozenset({Role.supervisor, Role.hr, Role.admin}),

@@ -27,12 +27,14 @@ domain = Domain(
         NavEntry(label=N_("My training"), href="/training", order=25, current="exact"),
         NavEntry(
             label=N_("Training modules"),
+            menu="content",
             href="/training/modules",
             order=26,
             roles=frozenset({Role.author, Role.admin}),
         ),
         NavEntry(
             label=N_("Training status"),
+            menu="reports",
             href="/training/dashboard",
             order=40,
             roles=frozenset({Role.supervisor, Role.hr, Role.admin}),

@@ -191,7 +191,7 @@ def test_a_declared_domain_in_the_admins_manage_menu(kiosk_client):
     admin = make_person(database, role=Role.admin)
     kiosk_client.login(admin.employee_no, PASSWORD)
     home = kiosk_client.get("/").text
-    menu = home[home.index('class="dropdown nav-manage"') :]
+    menu = home[home.index('class="dropdown nav-menu nav-manage"') :]
     assert menu.index('href="/kiosk/setup"') < menu.index('href="/people-import"')
 
 
