@@ -1,5 +1,7 @@
 """What the shell needs to know about scorecards: pages, the API, tables, commands, links."""
 
+from typing import Any
+
 from frontline.domains import Domain, NavEntry
 from frontline.i18n import N_
 from scorecards.cli import api_tokens
@@ -7,13 +9,25 @@ from scorecards.families import AVAILABLE
 from scorecards.views import router
 from staff.models import Role
 
+
+def _has_position(user: Any) -> bool:
+    return user.position is not None
+
+
 domain = Domain(
     name="scorecards",
     routers=(router,),
     model_modules=("scorecards.models",),
     cli_commands=(api_tokens,),
     nav=(
-        NavEntry(label=N_("My scorecard"), href="/scorecards/me", order=60, current="exact"),
+        # Scorecards are for front-line staff; HR and admins read theirs from Reports.
+        NavEntry(
+            label=N_("My scorecard"),
+            href="/scorecards/me",
+            order=60,
+            current="exact",
+            when=_has_position,
+        ),
         NavEntry(
             label=N_("Scorecards"),
             menu="reports",

@@ -44,6 +44,7 @@ domain = Domain(
             label=N_("To acknowledge"),
             href="/acknowledgments",
             order=20,
+            when=_has_position,  # standards apply by position: without one, nothing to read
             current="exact",
             badge="standards/_nav_badge.html",
             badge_when=_has_position,

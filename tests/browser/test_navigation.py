@@ -64,12 +64,12 @@ def _header_rows(page: Any) -> int:
 def test_desktop_header_fits_on_one_line(open_page: Any, role: str, locale: str) -> None:
     page = open_page("desktop", locale)
     login(page, role)
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"nav-{role}-{locale}-desktop.png"))
     assert _header_rows(page) == 1
     links = page.locator(".app-header .nav-links > li > a, .app-header .nav-links summary")
     # Content, reports and managing pages sit in dropdowns, not as top-level links.
     assert links.count() <= 10
-    SCREENSHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"nav-{role}-{locale}-desktop.png"))
 
 
 @pytest.mark.parametrize("size", list(SIZES))

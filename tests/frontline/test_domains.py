@@ -174,7 +174,7 @@ def test_a_declared_domain_gets_its_page_header_link_panel_and_globals(kiosk_cli
     assert "Kiosk for 人事" in home
     # Ordered among the other domains' links: after Standards (10), before To acknowledge (20).
     assert home.index('href="/standards"') < home.index('href="/kiosk"')
-    assert home.index('href="/kiosk"') < home.index('href="/acknowledgments"')
+    assert home.index('href="/kiosk"') < home.index('href="/training"')
 
 
 def test_a_declared_domain_link_is_shown_only_to_its_roles(kiosk_client):
