@@ -76,6 +76,7 @@ def test_an_employee_reads_their_scorecard_and_its_trend(page: Any, size: str) -
 
 def test_a_supervisor_reads_the_branch_rollup(page: Any, size: str) -> None:
     login(page, "supervisor")
+    tap(page, page.locator("details.nav-reports > summary"))  # the header's Reports menu
     tap(page, page.locator("nav a[href='/scorecards']"))
     page.wait_for_url("**/scorecards")
     assert page.locator("table.ranking").count() == 2
