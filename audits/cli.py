@@ -1,14 +1,11 @@
 """`frontline audits`: checklist templates as YAML, recorded audits in, submitted audits out."""
 
-import sys
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import BinaryIO, NoReturn
 
 import click
 
-from frontline.commands import migrated_database
+from frontline.commands import fail, migrated_database, read_local_file
 from frontline.settings import get_settings
 
 
@@ -22,26 +19,8 @@ def templates() -> None:
     """Checklist templates: import and export as YAML."""
 
 
-def _fail(lines: list[str]) -> NoReturn:
-    for line in lines:
-        click.echo(line, err=True)
-    sys.exit(1)
-
-
-@dataclass
-class _LocalFile:
-    file: BinaryIO
-
-
 def _read_bytes(file: Path, limit: int) -> bytes:
-    from frontline.uploads import UploadError, read_upload
-
-    with file.open("rb") as fh:
-        try:
-            return read_upload(_LocalFile(fh), max_bytes=limit)
-        except UploadError as exc:
-            message = exc.message % exc.params if exc.params else exc.message
-            _fail([f"{file}:1: {message}", "Nothing was imported."])
+    return read_local_file(file, max_bytes=limit)
 
 
 def _text(file: Path, data: bytes) -> str:
@@ -50,7 +29,7 @@ def _text(file: Path, data: bytes) -> str:
     try:
         return decode_text(data)
     except UploadError as exc:
-        _fail([f"{file}:1: {exc.message}", "Nothing was imported."])
+        fail([f"{file}:1: {exc.message}", "Nothing was imported."])
 
 
 @templates.command("export")
@@ -93,7 +72,7 @@ def import_templates_command(file: Path, dry_run: bool) -> None:
                 lines = [f"{file}:{error.line}: {error.text}" for error in listed]
                 if more:
                     lines.append(MORE_PROBLEMS % {"count": more})
-                _fail([*lines, f"{len(plan.errors)} error(s); nothing was imported."])
+                fail([*lines, f"{len(plan.errors)} error(s); nothing was imported."])
             for line in plan.lines():
                 click.echo(line)
             if dry_run:
@@ -127,7 +106,7 @@ def import_audits_command(file: Path, dry_run: bool) -> None:
             if problems or checked is None:
                 session.rollback()
                 lines = [f"{file}:{_place(p.place)}: {p.render()}" for p in problems[:100]]
-                _fail([*lines, f"{len(problems)} error(s); nothing was imported."])
+                fail([*lines, f"{len(problems)} error(s); nothing was imported."])
             if dry_run:
                 session.rollback()
                 click.echo(f"Dry run: {len(checked.audits)} audits would be recorded.")
@@ -155,7 +134,7 @@ def export_audits_command(file: Path, start: object, end: object) -> None:
     first = start.date() if hasattr(start, "date") else None
     last = end.date() if hasattr(end, "date") else None
     if isinstance(first, date) and isinstance(last, date) and first > last:
-        _fail(["--from must not be after --to."])
+        fail(["--from must not be after --to."])
     database = migrated_database()
     try:
         with (

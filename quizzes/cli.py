@@ -1,13 +1,11 @@
 """`frontline quizzes`: the question bank and quizzes as a YAML file (or a spreadsheet)."""
 
-import sys
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO, NoReturn
+from typing import TYPE_CHECKING
 
 import click
 
-from frontline.commands import migrated_database
+from frontline.commands import fail, migrated_database, read_local_file
 from frontline.settings import get_settings
 
 if TYPE_CHECKING:
@@ -21,27 +19,8 @@ def quizzes() -> None:
     """Question bank and quizzes: import and export."""
 
 
-def _fail(lines: list[str]) -> NoReturn:
-    """Print to stderr and exit 1: a bad file is the user's to fix, not a traceback."""
-    for line in lines:
-        click.echo(line, err=True)
-    sys.exit(1)
-
-
-@dataclass
-class _LocalFile:
-    file: BinaryIO
-
-
 def _read(file: Path, limit: int) -> bytes:
-    from frontline.uploads import UploadError, read_upload
-
-    with file.open("rb") as fh:
-        try:
-            return read_upload(_LocalFile(fh), max_bytes=limit)
-        except UploadError as exc:
-            message = exc.message % exc.params if exc.params else exc.message
-            _fail([f"{file}:1: {message}", "Nothing was imported."])
+    return read_local_file(file, max_bytes=limit)
 
 
 @quizzes.command("export")
@@ -73,7 +52,7 @@ def _parse(file: Path) -> "BankFile":
     try:
         return parse_bank(decode_text(_read(file, settings.max_library_bytes)))
     except UploadError as exc:
-        _fail([f"{file}:1: {exc.message}", "Nothing was imported."])
+        fail([f"{file}:1: {exc.message}", "Nothing was imported."])
 
 
 @quizzes.command("import")
@@ -100,7 +79,7 @@ def import_command(file: Path, dry_run: bool) -> None:
                 lines = [f"{file}:{error.line}: {error.text}" for error in listed]
                 if more:
                     lines.append(MORE_PROBLEMS % {"count": more})
-                _fail([*lines, f"{len(refused.errors)} error(s); nothing was imported."])
+                fail([*lines, f"{len(refused.errors)} error(s); nothing was imported."])
             for line in plan.lines():
                 click.echo(line)
             if dry_run:

@@ -1,26 +1,16 @@
 """`frontline standards`: the standards library as a YAML file, out and in."""
 
-import sys
-from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, NoReturn
 
 import click
 
-from frontline.commands import migrated_database
+from frontline.commands import fail, migrated_database, read_local_text
 from frontline.settings import get_settings
 
 
 @click.group()
 def standards() -> None:
     """Standards library: import and export as YAML."""
-
-
-def _fail(lines: list[str]) -> NoReturn:
-    """Print to stderr and exit 1: a bad file is the user's to fix, not a traceback."""
-    for line in lines:
-        click.echo(line, err=True)
-    sys.exit(1)
 
 
 @standards.command("export")
@@ -43,7 +33,7 @@ def export_command(file: Path, codes: tuple[str, ...]) -> None:
             try:
                 text = export_library(session, codes=wanted)
             except UnknownStandards as exc:
-                _fail([f"No standard has the code(s) {', '.join(exc.codes)}; nothing was written."])
+                fail([f"No standard has the code(s) {', '.join(exc.codes)}; nothing was written."])
     finally:
         database.dispose()
     # Each standard and version starts a line at its own indent; literal text is indented more.
@@ -53,22 +43,9 @@ def export_command(file: Path, codes: tuple[str, ...]) -> None:
     click.echo(f"Exported {n_standards} standards ({n_versions} versions) to {file}.")
 
 
-@dataclass
-class _LocalFile:
-    file: BinaryIO
-
-
 def _read(file: Path) -> str:
     """The file's text within the library size cap; exits with a message when it is not."""
-    from frontline.uploads import UploadError, decode_text, read_upload
-
-    limit = get_settings().max_library_bytes
-    with file.open("rb") as fh:
-        try:
-            return decode_text(read_upload(_LocalFile(fh), max_bytes=limit))
-        except UploadError as exc:
-            message = exc.message % exc.params if exc.params else exc.message
-            _fail([f"{file}:1: {message}", "Nothing was imported."])
+    return read_local_text(file, max_bytes=get_settings().max_library_bytes)
 
 
 @standards.command("import")
@@ -93,7 +70,7 @@ def import_command(file: Path, dry_run: bool) -> None:
                 lines = [f"{file}:{error.line}: {error.text}" for error in listed]
                 if more:
                     lines.append(MORE_PROBLEMS % {"count": more})
-                _fail([*lines, f"{len(plan.errors)} error(s); nothing was imported."])
+                fail([*lines, f"{len(plan.errors)} error(s); nothing was imported."])
             for line in plan.lines():
                 click.echo(line)
             if dry_run:

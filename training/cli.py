@@ -1,25 +1,16 @@
 """`frontline training`: training modules as a YAML file, out and in."""
 
-import sys
-from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, NoReturn
 
 import click
 
-from frontline.commands import migrated_database
+from frontline.commands import fail, migrated_database, read_local_text
 from frontline.settings import get_settings
 
 
 @click.group()
 def training() -> None:
     """Training modules: import and export as YAML."""
-
-
-def _fail(lines: list[str]) -> NoReturn:
-    for line in lines:
-        click.echo(line, err=True)
-    sys.exit(1)
 
 
 @training.command("export")
@@ -44,27 +35,14 @@ def export_command(file: Path, codes: tuple[str, ...]) -> None:
         database.dispose()
     n_modules = text.count("\n  - code: ")
     if wanted and n_modules != len(set(wanted)):
-        _fail([f"Not every code named is a module ({', '.join(wanted)}); nothing was written."])
+        fail([f"Not every code named is a module ({', '.join(wanted)}); nothing was written."])
     file.write_text(text, encoding="utf-8")
     click.echo(f"Exported {n_modules} modules to {file}.")
 
 
-@dataclass
-class _LocalFile:
-    file: BinaryIO
-
-
 def _read(file: Path) -> str:
-    from frontline.uploads import UploadError, decode_text, read_upload
-
-    with file.open("rb") as fh:
-        try:
-            return decode_text(
-                read_upload(_LocalFile(fh), max_bytes=get_settings().max_library_bytes)
-            )
-        except UploadError as exc:
-            message = exc.message % exc.params if exc.params else exc.message
-            _fail([f"{file}:1: {message}", "Nothing was imported."])
+    """The file's text within the library size cap; exits with a message when it is not."""
+    return read_local_text(file, max_bytes=get_settings().max_library_bytes)
 
 
 @training.command("import")
@@ -90,7 +68,7 @@ def import_command(file: Path, dry_run: bool) -> None:
                 lines = [f"{file}:{error.line}: {error.text}" for error in listed]
                 if more:
                     lines.append(MORE_PROBLEMS % {"count": more})
-                _fail([*lines, f"{len(plan.errors)} error(s); nothing was imported."])
+                fail([*lines, f"{len(plan.errors)} error(s); nothing was imported."])
             for line in plan.lines():
                 click.echo(line)
             if dry_run:
