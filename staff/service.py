@@ -4,7 +4,7 @@ import dataclasses
 from collections.abc import Sequence
 from typing import cast
 
-from sqlalchemy import func, or_
+from sqlalchemy import bindparam, func, or_
 from sqlmodel import Session, col, delete, select
 
 from frontline import audit_trail, events
@@ -401,10 +401,15 @@ def supervisors_by_team(session: Session) -> dict[int, list[Person]]:
     return result
 
 
+# Asked several times by a supervisor's home page (each domain's panel scopes by it): built
+# once with a parameter, as building and cache-keying a select costs more than running it.
+_SUPERVISED = select(TeamSupervisor.team_id).where(
+    TeamSupervisor.person_id == bindparam("person_id")
+)
+
+
 def supervised_team_ids(session: Session, *, person_id: int) -> list[int]:
-    return list(
-        session.exec(select(TeamSupervisor.team_id).where(TeamSupervisor.person_id == person_id))
-    )
+    return list(session.exec(_SUPERVISED, params={"person_id": person_id}))
 
 
 def visible_team_ids(session: Session, *, person: Person) -> list[int] | None:
