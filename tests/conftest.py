@@ -97,21 +97,23 @@ def make_client(app):  # type: ignore[no-untyped-def]
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
-    """Under pytest-xdist (`-n 2`, as CI runs it) work goes out file by file, and the browser
-    tests as one unit: one worker drives them in order against one live server and demo bank
-    while the others run everything else. (xdist_group marks would say the same, but
-    --dist loadgroup ignores them on pytest 9.2: pytest-xdist issue 1386.)"""
+    """Under pytest-xdist (`-n 2`, as CI runs it) work goes out file by file, so a file's tests
+    run in order on one worker; the browser test files are spread over the workers like the
+    rest, each worker with its own live server, demo bank and database (the session fixtures of
+    tests/browser/conftest.py). They go out first: they are the longest units, and a long one
+    handed out last would leave the other worker idle at the end."""
     if config.getvalue("dist") not in ("load", "loadfile"):
         return None
     from xdist.scheduler import LoadFileScheduling
 
-    class BrowserTestsTogether(LoadFileScheduling):
-        def _split_scope(self, nodeid: str) -> str:
-            if nodeid.startswith("tests/browser/"):
-                return "tests/browser/"
-            return super()._split_scope(nodeid)
+    class BrowserFilesFirst(LoadFileScheduling):
+        def _assign_work_unit(self, node: Any) -> None:
+            browser = next((s for s in self.workqueue if s.startswith("tests/browser/")), None)
+            if browser is not None:
+                self.workqueue.move_to_end(browser, last=False)
+            super()._assign_work_unit(node)
 
-    return BrowserTestsTogether(config, log)
+    return BrowserFilesFirst(config, log)
 
 
 def pytest_configure(config: pytest.Config) -> None:
