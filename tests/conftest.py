@@ -5,11 +5,13 @@ points at a PostgreSQL server."""
 import os
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlmodel import Session
 
 from frontline.app import create_app
 from frontline.db import Database
@@ -44,16 +46,62 @@ def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]
     yield str(path)
 
 
-@pytest.fixture
-def database_url(migrated_template: str, tmp_path: Path) -> Iterator[str]:
+@contextmanager
+def copy_of(template: str, tmp_path: Path) -> Iterator[str]:
+    """A test's own database, copied from `template` (a SQLite file or PostgreSQL database)."""
     if PG_URL:
         name = f"frontline_test_{uuid.uuid4().hex[:12]}"
-        yield create_database(name, template=migrated_template)
+        yield create_database(name, template=template)
         drop_database(name)
         return
     path = tmp_path / "frontline.db"
-    shutil.copy(migrated_template, path)
+    shutil.copy(template, path)
     yield f"sqlite:///{path}"
+
+
+@pytest.fixture
+def database_url(migrated_template: str, tmp_path: Path) -> Iterator[str]:
+    with copy_of(migrated_template, tmp_path) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def demo_template(
+    migrated_template: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Callable[[Callable[[Session], None]], str]]:
+    """demo_template(load): a migrated database that `load(session)` filled, built once per
+    worker and `load` and then copied by each test that wants it (`copy_of`): the demo loaders
+    take seconds, a copy does not. Call it from a function-scoped fixture, so the load hashes
+    with the cheap passwords."""
+    built: dict[Callable[[Session], None], str] = {}
+
+    def template(load: Callable[[Session], None]) -> str:
+        if load not in built:
+            if PG_URL:
+                name = f"frontline_test_demo_{WORKER}_{len(built)}"
+                drop_database(name)
+                url = create_database(name, template=migrated_template)
+                built[load] = name
+            else:
+                path = tmp_path_factory.mktemp("demo") / "demo.db"
+                shutil.copy(migrated_template, path)
+                url = f"sqlite:///{path}"
+                built[load] = str(path)
+            database = Database(url)
+            try:
+                with database.session() as session:
+                    load(session)
+            except BaseException:
+                del built[load]
+                raise
+            finally:
+                database.dispose()
+        return built[load]
+
+    yield template
+    if PG_URL:
+        for name in built.values():
+            drop_database(name)
 
 
 @pytest.fixture
