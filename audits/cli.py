@@ -2,11 +2,22 @@
 
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+from sqlmodel import Session
 
-from frontline.commands import fail, migrated_database, read_local_file
+from frontline.commands import (
+    FileProblems,
+    fail,
+    migrated_database,
+    read_local_file,
+    run_file_import,
+)
 from frontline.settings import get_settings
+
+if TYPE_CHECKING:
+    from audits.templates_file import ImportPlan as TemplatesImportPlan
 
 
 @click.group()
@@ -58,31 +69,23 @@ def import_templates_command(file: Path, dry_run: bool) -> None:
     Published versions are never changed. Any error in the file means nothing is imported.
     """
     from audits.templates_file import apply_import, parse_templates, plan_import
-    from standards.library_file.problems import MORE_PROBLEMS, shown
+    from standards.library_file.problems import file_problems
 
     text = _text(file, _read_bytes(file, get_settings().max_library_bytes))
-    database = migrated_database()
-    try:
-        with database.session() as session:
-            specs, errors = parse_templates(session, text)
-            plan = plan_import(session, specs=specs, errors=errors)
-            if not plan.ok:
-                session.rollback()
-                listed, more = shown(sorted(plan.errors, key=lambda e: e.line))
-                lines = [f"{file}:{error.line}: {error.text}" for error in listed]
-                if more:
-                    lines.append(MORE_PROBLEMS % {"count": more})
-                fail([*lines, f"{len(plan.errors)} error(s); nothing was imported."])
-            for line in plan.lines():
-                click.echo(line)
-            if dry_run:
-                session.rollback()
-                click.echo("Dry run: nothing was imported.")
-                return
-            apply_import(session, plan=plan, actor_id=None)
-    finally:
-        database.dispose()
-    click.echo(f"Imported {file}.")
+
+    def plan(session: Session) -> "TemplatesImportPlan":
+        specs, errors = parse_templates(session, text)
+        planned = plan_import(session, specs=specs, errors=errors)
+        if not planned.ok:
+            raise file_problems(file, sorted(planned.errors, key=lambda e: e.line))
+        return planned
+
+    run_file_import(
+        file,
+        dry_run=dry_run,
+        plan=plan,
+        apply=lambda session, planned: apply_import(session, plan=planned, actor_id=None),
+    )
 
 
 @audits.command("import")
@@ -97,24 +100,25 @@ def import_audits_command(file: Path, dry_run: bool) -> None:
     from audits.recorded_views import entries_of
 
     data = _read_bytes(file, get_settings().max_upload_bytes)
-    database = migrated_database()
-    try:
-        with database.session() as session:
-            entries, problems = entries_of(file.name, data)
-            checked = recorded.check_entries(session, entries) if not problems else None
-            problems = problems or (checked.problems if checked else [])
-            if problems or checked is None:
-                session.rollback()
-                lines = [f"{file}:{_place(p.place)}: {p.render()}" for p in problems[:100]]
-                fail([*lines, f"{len(problems)} error(s); nothing was imported."])
-            if dry_run:
-                session.rollback()
-                click.echo(f"Dry run: {len(checked.audits)} audits would be recorded.")
-                return
-            recorded.store(session, checked=checked, actor_id=None)
-    finally:
-        database.dispose()
-    click.echo(f"Recorded {len(checked.audits)} audits from {file}.")
+
+    def plan(session: Session) -> "recorded.Checked":
+        entries, problems = entries_of(file.name, data)
+        checked = recorded.check_entries(session, entries) if not problems else None
+        problems = problems or (checked.problems if checked else [])
+        if problems or checked is None:
+            lines = [f"{file}:{_place(p.place)}: {p.render()}" for p in problems[:100]]
+            raise FileProblems(lines, len(problems))
+        return checked
+
+    run_file_import(
+        file,
+        dry_run=dry_run,
+        plan=plan,
+        apply=lambda session, checked: recorded.store(session, checked=checked, actor_id=None),
+        report=lambda _checked: (),
+        dry_run_note=lambda checked: f"Dry run: {len(checked.audits)} audits would be recorded.",
+        done=lambda checked: f"Recorded {len(checked.audits)} audits from {file}.",
+    )
 
 
 def _place(place: object) -> str:

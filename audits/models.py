@@ -247,7 +247,7 @@ class TemplateItem(SQLModel, table=True):
 
 class Audit(SQLModel, table=True):
     __table_args__ = (
-        Index("ix_audit_subject_observed", "subject_person_id", "observed_at"),
+        Index("ix_audit_subject_status_observed", "subject_person_id", "status", "observed_at"),
         Index("ix_audit_team_status_observed", "team_id", "status", "observed_at"),
         Index("ix_audit_branch_observed", "branch_id", "observed_at"),
         Index("ix_audit_auditor_status", "auditor_id", "status"),

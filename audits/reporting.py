@@ -21,6 +21,7 @@ from audits.models import (
     AuditStatus,
     AuditTemplate,
     CorrectionAction,
+    Dispute,
     ItemResult,
     Outcome,
     TemplateItem,
@@ -312,13 +313,15 @@ class AuditRow:
     observed_at: datetime
     score: float | None
     veto_breached: bool
+    dispute_status: str | None = None  # DisputeStatus when the employee disputed it
+    dispute_outcome: str | None = None  # DisputeOutcome once resolved
 
 
 def audits_of(
     session: Session, *, person_id: int, start: date, end: date, limit: int = 20
 ) -> list[AuditRow]:
     """The person's submitted audits observed in the period (those audit_figures counts),
-    newest first, at most `limit` (added for scorecards' drill-down)."""
+    newest first, at most `limit`, each with its dispute if any (for scorecards' drill-down)."""
     first, after = bounds(start, end)
     query = (
         sa_select(
@@ -329,9 +332,12 @@ def audits_of(
             col(Audit.observed_at),
             col(Audit.score),
             col(Audit.veto_breached),
+            col(Dispute.status),
+            col(Dispute.outcome),
         )
         .join(AuditTemplate, col(AuditTemplate.id) == Audit.template_id)
         .join(TemplateVersion, col(TemplateVersion.id) == Audit.template_version_id)
+        .outerjoin(Dispute, col(Dispute.audit_id) == Audit.id)
         .where(
             col(Audit.status) == AuditStatus.submitted,
             col(Audit.subject_person_id) == person_id,

@@ -12,9 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import bindparam, update
 from sqlalchemy import select as sa_select
-from sqlalchemy import update
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from audits import scoring
 from audits.models import Audit, ItemResult, Outcome
@@ -56,6 +56,37 @@ def find_item(checklist: Checklist, item_id: int) -> ChecklistItem | None:
     return next((item for item in checklist.items if item.id == item_id), None)
 
 
+# The tap is the hot path of an audit: its statements are built once, with parameters
+# (building and cache-keying a statement cost as much as running it), and run on the
+# connection (the ORM adds nothing to a single-row UPDATE and a few plain rows).
+_RESULTS = ItemResult.__table__  # type: ignore[attr-defined]
+_SAVE = (
+    update(_RESULTS)
+    .where(
+        _RESULTS.c.audit_id == bindparam("audit_id_"),
+        _RESULTS.c.item_id == bindparam("item_id_"),
+        _RESULTS.c.seq < bindparam("seq_"),
+    )
+    .values(
+        outcome=bindparam("outcome_"),
+        occurrences=bindparam("occurrences_"),
+        note=bindparam("note_"),
+        seq=bindparam("seq_"),
+        last_op_id=bindparam("op_id_"),
+        saved_at=bindparam("saved_at_"),
+        saved_by_id=bindparam("actor_id_"),
+    )
+)
+_LIGHT_RESULTS = sa_select(
+    _RESULTS.c.item_id,
+    _RESULTS.c.outcome,
+    _RESULTS.c.occurrences,
+    _RESULTS.c.note,
+    _RESULTS.c.seq,
+    _RESULTS.c.last_op_id,
+).where(_RESULTS.c.audit_id == bindparam("audit_id_"))
+
+
 def save_item(
     session: Session,
     *,
@@ -68,25 +99,21 @@ def save_item(
 ) -> bool:
     """Apply the tap if `seq` is newer than what is stored; True when it was applied."""
     state = normalized(item, state)
-    statement = (
-        update(ItemResult)
-        .where(
-            col(ItemResult.audit_id) == id_of(audit),
-            col(ItemResult.item_id) == item.id,
-            col(ItemResult.seq) < seq,
-        )
-        .values(
-            outcome=state.outcome,
-            occurrences=state.occurrences,
-            note=state.note,
-            seq=seq,
-            last_op_id=op_id,
-            saved_at=utcnow(),
-            saved_by_id=actor_id,
-        )
-        .execution_options(synchronize_session=False)
+    applied = session.connection().execute(
+        _SAVE,
+        {
+            "audit_id_": id_of(audit),
+            "item_id_": item.id,
+            "seq_": seq,
+            "outcome_": state.outcome,
+            "occurrences_": state.occurrences,
+            "note_": state.note,
+            "op_id_": op_id,
+            "saved_at_": utcnow(),
+            "actor_id_": actor_id,
+        },
     )
-    return bool(session.execute(statement).rowcount)  # type: ignore[attr-defined]
+    return bool(applied.rowcount)
 
 
 def stored_results(session: Session, *, audit_id: int) -> dict[int, ItemResult]:
@@ -101,15 +128,8 @@ def stored_results(session: Session, *, audit_id: int) -> dict[int, ItemResult]:
 
 def light_results(session: Session, *, audit_id: int) -> dict[int, Any]:
     """Every item's stored state as plain rows (no ORM objects): the save path's read."""
-    query = sa_select(
-        col(ItemResult.item_id),
-        col(ItemResult.outcome),
-        col(ItemResult.occurrences),
-        col(ItemResult.note),
-        col(ItemResult.seq),
-        col(ItemResult.last_op_id),
-    ).where(col(ItemResult.audit_id) == audit_id)
-    return {row.item_id: row for row in session.execute(query)}
+    rows = session.connection().execute(_LIGHT_RESULTS, {"audit_id_": audit_id})
+    return {row.item_id: row for row in rows}
 
 
 def rules_of(checklist: Checklist) -> list[scoring.ItemRule]:

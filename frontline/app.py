@@ -3,6 +3,7 @@
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from http import HTTPStatus
 from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, HTTPException, Request
@@ -98,13 +99,18 @@ def _install_error_pages(app: FastAPI) -> None:
             return RedirectResponse(location, status_code=303)
         if exc.status_code == 401:
             if _wants_json(request):
-                return JSONResponse({"error": "not_authenticated"}, status_code=401)
+                # An API's own code (such as RFC 6750's invalid_token) and challenge header.
+                code = exc.detail if exc.detail != HTTPStatus.UNAUTHORIZED.phrase else None
+                body = {"error": code or "not_authenticated"}
+                return JSONResponse(body, status_code=401, headers=exc.headers)
             target = "/login?next=" + quote(request.url.path)
             if is_htmx(request):
                 return Response(status_code=204, headers={"HX-Redirect": target})
             return RedirectResponse(target, status_code=303)
         if _wants_json(request):
-            return JSONResponse({"error": exc.detail}, status_code=exc.status_code)
+            return JSONResponse(
+                {"error": exc.detail}, status_code=exc.status_code, headers=exc.headers
+            )
         return _error_page(request, exc.status_code, exc.detail)
 
     @app.exception_handler(RequestValidationError)

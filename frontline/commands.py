@@ -1,11 +1,13 @@
 """What every domain's command-line commands share."""
 
 import sys
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO, NoReturn
+from typing import Any, BinaryIO, NoReturn, TypeVar
 
 import click
+from sqlmodel import Session
 
 from frontline.db import Database
 from frontline.migrate import UnmigratedDatabase, ensure_current
@@ -63,3 +65,61 @@ def read_local_text(file: Path, *, max_bytes: int) -> str:
 def _refused(file: Path, exc: Any) -> NoReturn:
     message = exc.message % exc.params if exc.params else exc.message
     fail([f"{file}:1: {message}", "Nothing was imported."])
+
+
+class FileProblems(Exception):
+    """What is wrong with an import file, as the lines to print (`FILE:PLACE: reason`, those
+    listed and a line counting the rest) and how many problems there are: nothing is imported."""
+
+    def __init__(self, lines: list[str], count: int) -> None:
+        super().__init__(f"{count} error(s)")
+        self.lines = lines
+        self.count = count
+
+
+P = TypeVar("P")
+DRY_RUN = "Dry run: nothing was imported."
+
+
+def _plan_lines(plan: Any) -> Iterable[str]:
+    """What the plan would do, one line each (every domain's plan has `lines()`)."""
+    lines: Iterable[str] = plan.lines()
+    return lines
+
+
+def _apply_nothing(session: Session, plan: Any) -> None:
+    """For a plan step that already wrote everything (a dry run rolls it back)."""
+
+
+def run_file_import(
+    file: Path,
+    *,
+    dry_run: bool,
+    plan: Callable[[Session], P],
+    apply: Callable[[Session, P], object] = _apply_nothing,
+    report: Callable[[P], Iterable[str]] = _plan_lines,
+    dry_run_note: Callable[[P], str] = lambda _plan: DRY_RUN,
+    done: Callable[[P], str] | None = None,
+) -> None:
+    """Every import command's loop, in one transaction: plan the file (the domain's `plan`
+    raises FileProblems when the file is wrong: the problems are printed with their place and
+    the command exits 1 with nothing imported), print what the plan would do, then roll back on
+    a dry run, or `apply` it and print `done` (by default "Imported FILE.")."""
+    database = migrated_database()
+    try:
+        with database.session() as session:
+            try:
+                planned = plan(session)
+            except FileProblems as problems:
+                session.rollback()
+                fail([*problems.lines, f"{problems.count} error(s); nothing was imported."])
+            for line in report(planned):
+                click.echo(line)
+            if dry_run:
+                session.rollback()
+                click.echo(dry_run_note(planned))
+                return
+            apply(session, planned)
+    finally:
+        database.dispose()
+    click.echo(done(planned) if done is not None else f"Imported {file}.")

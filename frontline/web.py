@@ -52,6 +52,28 @@ def _jinja_ngettext(singular: str, plural: str, n: int) -> str:
     return translations(_rendering_locale.get()).ngettext(singular, plural, n)
 
 
+@lru_cache(maxsize=8192)
+def _translated(locale: str, message: str) -> Markup:
+    return Markup(translations(locale).gettext(message))  # noqa: S704 - our catalog, as Jinja treats it
+
+
+@lru_cache(maxsize=8192)
+def _translated_plain(locale: str, message: str) -> Markup:
+    return _translated(locale, message) % {}
+
+
+def _jinja_underscore(message: str, **variables: Any) -> Markup:
+    """`_()` in templates, as Jinja's newstyle gettext has it (the translation is markup, its
+    variables are escaped, `%%` is always a percent sign), without the context calls, the
+    catalog lookup and the formatting that cost a small page a tenth of its time (27 uses
+    in the header and footer alone). Translations are read once per process, so remembering
+    them per locale and message is safe."""
+    locale = _rendering_locale.get()
+    if variables:
+        return _translated(locale, message) % variables
+    return _translated_plain(locale, message)
+
+
 def per_locale(make: Callable[..., Markup]) -> Callable[..., Markup]:
     """A template global for what lists show on every row (badges, labels): `make(gettext,
     *args)` runs once per locale and arguments (hashable), then is remembered, so a list of
@@ -117,6 +139,7 @@ def _environment() -> Environment:
         auto_reload=False,
     )
     env.install_gettext_callables(_jinja_gettext, _jinja_ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.globals["_"] = _jinja_underscore  # {% trans %} blocks keep the extension's gettext
     env.filters["json_text"] = json_text
     env.filters["local_time"] = local_time
     env.globals.update(

@@ -109,12 +109,14 @@ def start_attempt(
     return_to: str | None = None,
     exam: bool = False,
     now: datetime | None = None,
+    seed: int | None = None,
 ) -> Attempt:
     """The person's open attempt at this quiz, or a new one with its questions drawn.
 
     Practice (exam=False) needs a published practice quiz for the person's position; training
     starts any published quiz with exam=True. Raises QuizRefused otherwise, or when no
-    attempts are left.
+    attempts are left. `seed` fixes the draw (the demo, to be the same every time); without
+    it each attempt draws with a fresh random seed.
     """
     now = now or utcnow()
     quiz = session.get(Quiz, quiz_id)
@@ -133,7 +135,13 @@ def start_attempt(
             {"allowed": quiz.attempts_allowed},
         )
     return _new_attempt(
-        session, quiz=quiz, person_id=person_id, return_to=return_to, exam=exam, now=now
+        session,
+        quiz=quiz,
+        person_id=person_id,
+        return_to=return_to,
+        exam=exam,
+        now=now,
+        seed=secrets.randbelow(2**31 - 1) if seed is None else seed,
     )
 
 
@@ -145,8 +153,8 @@ def _new_attempt(
     return_to: str | None,
     exam: bool,
     now: datetime,
+    seed: int,
 ) -> Attempt:
-    seed = secrets.randbelow(2**31 - 1)
     deadline = now + timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None
     attempt = Attempt(
         quiz_id=id_of(quiz),

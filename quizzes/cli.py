@@ -4,12 +4,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
+from sqlmodel import Session
 
-from frontline.commands import fail, migrated_database, read_local_file
+from frontline.commands import fail, migrated_database, read_local_file, run_file_import
 from frontline.settings import get_settings
 
 if TYPE_CHECKING:
     from quizzes.files.bank_file import BankFile
+    from quizzes.files.bank_import import BankPlan
 
 SPREADSHEET_SUFFIXES = (".csv", ".xlsx")
 
@@ -65,27 +67,15 @@ def import_command(file: Path, dry_run: bool) -> None:
     next version. Any error in the file means nothing is imported.
     """
     from quizzes.files.bank_import import ImportRefused, apply_bank
-    from standards.library_file.problems import MORE_PROBLEMS, shown
+    from standards.library_file.problems import file_problems
 
     parsed = _parse(file)
-    database = migrated_database()
-    try:
-        with database.session() as session:
-            try:
-                plan = apply_bank(session, parsed=parsed, actor_id=None)
-            except ImportRefused as refused:
-                session.rollback()
-                listed, more = shown(refused.errors)
-                lines = [f"{file}:{error.line}: {error.text}" for error in listed]
-                if more:
-                    lines.append(MORE_PROBLEMS % {"count": more})
-                fail([*lines, f"{len(refused.errors)} error(s); nothing was imported."])
-            for line in plan.lines():
-                click.echo(line)
-            if dry_run:
-                session.rollback()
-                click.echo("Dry run: nothing was imported.")
-                return
-    finally:
-        database.dispose()
-    click.echo(f"Imported {file}.")
+
+    def plan(session: Session) -> "BankPlan":
+        # Applied as it is planned; a dry run rolls it back.
+        try:
+            return apply_bank(session, parsed=parsed, actor_id=None)
+        except ImportRefused as refused:
+            raise file_problems(file, refused.errors) from refused
+
+    run_file_import(file, dry_run=dry_run, plan=plan)

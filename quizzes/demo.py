@@ -146,7 +146,15 @@ def _attempt(
     exam: bool,
     misleading: _Misleading,
 ) -> None:
-    attempt = attempts.start_attempt(session, quiz_id=id_of(quiz), person=person, exam=exam, now=at)
+    # The draw's seed comes from the demo's generator, so the demo is the same every time.
+    attempt = attempts.start_attempt(
+        session,
+        quiz_id=id_of(quiz),
+        person=person,
+        exam=exam,
+        now=at,
+        seed=rng.randrange(2**31 - 1),
+    )
     items = session.exec(
         select(AttemptItem, QuestionVersion, Question.code)
         .join(QuestionVersion, col(QuestionVersion.id) == AttemptItem.question_version_id)

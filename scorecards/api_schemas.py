@@ -143,7 +143,11 @@ def _error(description: str, example: dict[str, Any]) -> dict[str, Any]:
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     400: _error("Bad filters or period.", {"error": "The period ends before it starts."}),
-    401: _error("No token, or an unknown or revoked one.", {"error": "not_authenticated"}),
+    401: _error(
+        "No bearer token (`not_authenticated`), or an unknown, revoked or expired one "
+        "(`invalid_token`); the `WWW-Authenticate: Bearer` header says which (RFC 6750).",
+        {"error": "invalid_token"},
+    ),
     403: _error(
         "The token's scope does not allow reading scorecards.", {"error": "insufficient_scope"}
     ),

@@ -4,6 +4,7 @@ from typing import Any
 
 from frontline.domains import Domain, NavEntry
 from frontline.i18n import N_
+from scorecards import labels
 from scorecards.cli import api_tokens
 from scorecards.families import AVAILABLE
 from scorecards.views import router
@@ -52,6 +53,6 @@ domain = Domain(
         ),
     ),
     # `scorecards.families`: the figure families whose domains report in this installation.
-    template_globals={"families": AVAILABLE},
+    template_globals={"families": AVAILABLE, "score": labels.score},
     stylesheets=("/static/css/scorecards.css",),
 )

@@ -67,6 +67,13 @@ def training(
     )
 
 
+def training_by_month(
+    session: Session, people: Select[Any], months: list[Period], zone: ZoneInfo
+) -> dict[tuple[int, int], Any]:
+    spans = [(month.start, month.end) for month in months]
+    return training_reporting.figures_by_month(session, people=people.subquery(), months=spans)
+
+
 def quizzes(
     session: Session, people: Select[Any], period: Period, zone: ZoneInfo
 ) -> dict[int, Any]:
@@ -125,6 +132,7 @@ FAMILIES: dict[str, Loader] = {
 MONTHLY: dict[str, MonthlyLoader] = {
     name: loader
     for name, loader in (
+        ("training", training_by_month),
         ("quizzes", quizzes_by_month),
         ("audits", audits_by_month),
         ("acknowledgments", acknowledgments_by_month),

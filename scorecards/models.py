@@ -26,6 +26,8 @@ class ApiToken(SQLModel, table=True):
     created_by_id: int | None = Field(default=None, foreign_key="person.id")
     created_at: datetime = utc_field(default_now=True)
     last_used_at: datetime | None = utc_field(nullable=True)
+    # After this moment the API refuses the token; None: valid until revoked.
+    expires_at: datetime | None = utc_field(nullable=True)
     revoked_at: datetime | None = utc_field(nullable=True)
     revoked_by_id: int | None = Field(default=None, foreign_key="person.id")
 

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
-from pydantic import BaseModel, StringConstraints
+from pydantic import BaseModel, BeforeValidator, Field, StringConstraints
 
 from frontline import forms, status
 from frontline.deps import SessionDep, client_ip
@@ -25,6 +25,10 @@ REVOKED = status.define(
 
 class TokenForm(BaseModel):
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+    # Empty: valid until revoked.
+    days: Annotated[int | None, BeforeValidator(forms.blank_to_none)] = Field(
+        default=None, ge=1, le=tokens.MAX_VALID_DAYS
+    )
 
 
 def _list_page(
@@ -40,6 +44,7 @@ def _list_page(
         "tokens": listed,
         "names": tokens.people_named(session, listed),
         "scope_labels": SCOPE_LABELS,
+        "is_expired": tokens.is_expired,
         "values": values or {},
         "errors": errors or {},
     }
@@ -59,7 +64,11 @@ async def create_api_token(request: Request, session: SessionDep, admin: AdminUs
         return _list_page(request, session, values=values, errors=errors, status_code=400)
     try:
         issued = tokens.create_token(
-            session, name=form.name, actor_id=admin.id, ip=client_ip(request)
+            session,
+            name=form.name,
+            actor_id=admin.id,
+            valid_days=form.days,
+            ip=client_ip(request),
         )
     except tokens.TokenRefused as refused:
         errors = {"name": refused.message}

@@ -22,6 +22,8 @@ from staff import service as staff_service
 
 TOKEN_PREFIX = "flt_"  # noqa: S105 - a label, not a secret
 SHOWN_PREFIX = 12  # "flt_" and 8 random characters
+# The longest life an admin may give a token when it is created, in days.
+MAX_VALID_DAYS = 3650
 # Like a login session's touch: a GET writes "last used" at most this often.
 TOUCH_EVERY = timedelta(minutes=1)
 
@@ -50,11 +52,16 @@ def create_token(
     name: str,
     actor_id: int | None,
     scope: str = SCOPE_SCORECARDS_READ,
+    valid_days: int | None = None,
     ip: str = "",
 ) -> IssuedToken:
+    """A new token; with `valid_days` the API refuses it that many days from now."""
     name = name.strip()
     if not name:
         raise TokenRefused(N_("Give the token a name that says who uses it."))
+    if valid_days is not None and not 1 <= valid_days <= MAX_VALID_DAYS:
+        raise TokenRefused(N_("A token is valid for 1 to 3650 days."))
+    expires_at = None if valid_days is None else utcnow() + timedelta(days=valid_days)
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
         name=name,
@@ -62,6 +69,7 @@ def create_token(
         prefix=secret[:SHOWN_PREFIX],
         token_hash=hash_token(secret),
         created_by_id=actor_id,
+        expires_at=expires_at,
     )
     session.add(token)
     session.flush()
@@ -71,7 +79,12 @@ def create_token(
         actor_id=actor_id,
         target_type="api_token",
         target_id=id_of(token),
-        detail={"name": name, "scope": scope, "prefix": token.prefix},
+        detail={
+            "name": name,
+            "scope": scope,
+            "prefix": token.prefix,
+            "expires_at": expires_at.isoformat() if expires_at else None,
+        },
         ip=ip,
     )
     return IssuedToken(token=token, secret=secret)
@@ -110,8 +123,12 @@ def revoke_token(session: Session, *, token: ApiToken, actor_id: int, ip: str = 
     )
 
 
+def is_expired(token: ApiToken, *, now: datetime | None = None) -> bool:
+    return token.expires_at is not None and (now or utcnow()) >= token.expires_at
+
+
 def find_live(session: Session, *, secret: str) -> ApiToken | None:
-    """The unrevoked token this secret is, or None."""
+    """The unrevoked, unexpired token this secret is, or None."""
     if not secret.startswith(TOKEN_PREFIX) or len(secret) > 100:
         return None
     digest = hash_token(secret)
@@ -119,7 +136,7 @@ def find_live(session: Session, *, secret: str) -> ApiToken | None:
     # The lookup is by hash (equal hashes or nothing); compare_digest guards the equality.
     if token is None or not hmac.compare_digest(token.token_hash, digest):
         return None
-    return None if token.revoked_at is not None else token
+    return None if token.revoked_at is not None or is_expired(token) else token
 
 
 def needs_touch(token: ApiToken, *, now: datetime | None = None) -> bool:

@@ -1,11 +1,16 @@
 """`frontline standards`: the standards library as a YAML file, out and in."""
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+from sqlmodel import Session
 
-from frontline.commands import fail, migrated_database, read_local_text
+from frontline.commands import fail, migrated_database, read_local_text, run_file_import
 from frontline.settings import get_settings
+
+if TYPE_CHECKING:
+    from standards.library_file.plan import ImportPlan
 
 
 @click.group()
@@ -57,27 +62,19 @@ def import_command(file: Path, dry_run: bool) -> None:
     Published versions are never changed. Any error in the file means nothing is imported.
     """
     from standards.library_file import apply_import, parse_library, plan_import
-    from standards.library_file.problems import MORE_PROBLEMS, shown
+    from standards.library_file.problems import file_problems
 
     specs, errors = parse_library(_read(file))
-    database = migrated_database()
-    try:
-        with database.session() as session:
-            plan = plan_import(session, specs=specs, errors=errors)
-            if not plan.ok:
-                session.rollback()
-                listed, more = shown(plan.errors)
-                lines = [f"{file}:{error.line}: {error.text}" for error in listed]
-                if more:
-                    lines.append(MORE_PROBLEMS % {"count": more})
-                fail([*lines, f"{len(plan.errors)} error(s); nothing was imported."])
-            for line in plan.lines():
-                click.echo(line)
-            if dry_run:
-                session.rollback()
-                click.echo("Dry run: nothing was imported.")
-                return
-            apply_import(session, plan=plan, actor_id=None)
-    finally:
-        database.dispose()
-    click.echo(f"Imported {file}.")
+
+    def plan(session: Session) -> "ImportPlan":
+        planned = plan_import(session, specs=specs, errors=errors)
+        if not planned.ok:
+            raise file_problems(file, planned.errors)
+        return planned
+
+    run_file_import(
+        file,
+        dry_run=dry_run,
+        plan=plan,
+        apply=lambda session, planned: apply_import(session, plan=planned, actor_id=None),
+    )

@@ -7,14 +7,16 @@ expired and in progress are as of `end`; refresher due is the open refreshers to
 flag's history is not kept, only whether it is still open).
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_
+from sqlalchemy import and_, case, func, literal, or_, union_all
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
+from frontline.models import UTCDateTime
 from training import enrollment
 from training.models import Enrollment, Module, ModuleVersion
 
@@ -34,40 +36,79 @@ def _count(condition: Any) -> Any:
     return func.sum(case((condition, 1), else_=0))
 
 
-def figures(session: Session, *, people: Any, start: date, end: date) -> dict[int, TrainingFigures]:
-    """Person id → their training figures for the period (people without duties absent)."""
-    after_end = enrollment.bank_day_start(end + timedelta(days=1))
+def _figure_columns(start: Any, end: Any, after_end: Any) -> list[Any]:
+    """The figures as of `end` over [start, end]: literals for one period, or a bounds
+    table's columns for many at once."""
     completed_on = col(Enrollment.completed_on)
     in_period = and_(completed_on >= start, completed_on <= end)
     open_at_end = or_(completed_on.is_(None), completed_on > end)
+    return [
+        func.count(),
+        _count(and_(in_period, completed_on <= col(Enrollment.due_on))),
+        _count(and_(in_period, completed_on > col(Enrollment.due_on))),
+        _count(and_(open_at_end, col(Enrollment.due_on) < end)),
+        _count(and_(completed_on <= end, col(Enrollment.expires_on) <= end)),
+        _count(enrollment.refresher_due()),
+        _count(
+            and_(
+                open_at_end,
+                col(Enrollment.started_at) < after_end,
+                col(Enrollment.due_on) >= end,
+            )
+        ),
+    ]
+
+
+def _duties_of(people: Any) -> list[Any]:
+    return [col(Enrollment.person_id).in_(sa_select(people)), enrollment.IS_DUTY]
+
+
+def figures(session: Session, *, people: Any, start: date, end: date) -> dict[int, TrainingFigures]:
+    """Person id → their training figures for the period (people without duties absent)."""
+    after_end = enrollment.bank_day_start(end + timedelta(days=1))
     query = (
-        sa_select(
-            col(Enrollment.person_id),
-            func.count(),
-            _count(and_(in_period, completed_on <= col(Enrollment.due_on))),
-            _count(and_(in_period, completed_on > col(Enrollment.due_on))),
-            _count(and_(open_at_end, col(Enrollment.due_on) < end)),
-            _count(and_(completed_on <= end, col(Enrollment.expires_on) <= end)),
-            _count(enrollment.refresher_due()),
-            _count(
-                and_(
-                    open_at_end,
-                    col(Enrollment.started_at) < after_end,
-                    col(Enrollment.due_on) >= end,
-                )
-            ),
-        )
+        sa_select(col(Enrollment.person_id), *_figure_columns(start, end, after_end))
         .select_from(Enrollment)
-        .where(
-            col(Enrollment.person_id).in_(sa_select(people)),
-            enrollment.IS_DUTY,
-            col(Enrollment.enrolled_at) < after_end,
-        )
+        .where(*_duties_of(people), col(Enrollment.enrolled_at) < after_end)
         .group_by(col(Enrollment.person_id))
     )
     return {
         person_id: TrainingFigures(*(int(v or 0) for v in values))
         for person_id, *values in session.execute(query).all()
+    }
+
+
+def figures_by_month(
+    session: Session, *, people: Any, months: Sequence[tuple[date, date]]
+) -> dict[tuple[int, int], TrainingFigures]:
+    """The same figures for several periods at once (a scorecard's trend): keyed by (person
+    id, index of the period in `months`); one query however many periods."""
+    if not months:
+        return {}
+    bounds = union_all(
+        *[
+            sa_select(
+                literal(index).label("month"),
+                literal(start).label("start"),
+                literal(end).label("end"),
+                literal(
+                    enrollment.bank_day_start(end + timedelta(days=1)), type_=UTCDateTime
+                ).label("after_end"),
+            )
+            for index, (start, end) in enumerate(months)
+        ]
+    ).subquery("bounds")
+    columns = _figure_columns(bounds.c.start, bounds.c.end, bounds.c.after_end)
+    query = (
+        sa_select(col(Enrollment.person_id), bounds.c.month, *columns)
+        .select_from(Enrollment)
+        .join(bounds, col(Enrollment.enrolled_at) < bounds.c.after_end)
+        .where(*_duties_of(people))
+        .group_by(col(Enrollment.person_id), bounds.c.month)
+    )
+    return {
+        (person_id, month): TrainingFigures(*(int(v or 0) for v in values))
+        for person_id, month, *values in session.execute(query).all()
     }
 
 

@@ -92,3 +92,15 @@ def shown(problems: Sequence[ImportProblem]) -> tuple[list[ImportProblem], int]:
 
 
 MORE_PROBLEMS = N_("…and %(count)s more problems not listed.")
+
+
+def file_problems(file: object, problems: Sequence[ImportProblem]) -> Exception:
+    """The command line's refusal of a file (frontline.commands.FileProblems): each listed
+    problem as `FILE:LINE: reason`, then a line counting those not listed."""
+    from frontline.commands import FileProblems
+
+    listed, more = shown(problems)
+    lines = [f"{file}:{problem.line}: {problem.text}" for problem in listed]
+    if more:
+        lines.append(MORE_PROBLEMS % {"count": more})
+    return FileProblems(lines, len(problems))

@@ -186,3 +186,29 @@ def test_the_service_api_training_uses(app, db, teller):
             session, quiz_id=exam, person=teller, exam=True, return_to="//evil.example", now=START
         )
         assert fresh.number == 2 and fresh.return_to is None
+
+
+def test_a_given_seed_draws_the_same_attempt(app, db):
+    """The demo passes its own seeds, so the demo bank comes out the same every time."""
+    for n in range(1, 9):
+        make_question(db, f"Q-{n:04d}", single(f"Q-{n:04d}", tags=["迎客"]))
+    quiz_id = make_quiz(
+        db,
+        questions=[],
+        draws=[{"pool": "tag", "value": "迎客", "count": 5}],
+        attempts_allowed=None,
+        shuffle_questions=True,
+    )
+    tellers = [make_person(db, position=Position.teller) for _ in range(2)]
+    with db.session() as session:
+        drawn = [
+            service.start_attempt(
+                session, quiz_id=quiz_id, person=person, exam=True, now=START, seed=20261129
+            )
+            for person in tellers
+        ]
+        assert drawn[0].seed == drawn[1].seed == 20261129
+        attempt_ids = [attempt.id for attempt in drawn]
+    first, second = (_versions(db, attempt_id) for attempt_id in attempt_ids)
+    assert [v.question_id for v in first] == [v.question_id for v in second]
+    assert len(first) == 5

@@ -3,6 +3,7 @@ last use shown, revoked or wrong-scope tokens refused, never logged; errors are 
 
 import logging
 import re
+from datetime import timedelta
 
 import pytest
 from click.testing import CliRunner
@@ -10,6 +11,7 @@ from sqlmodel import select
 
 from frontline.audit_trail import AuditTrailEvent
 from frontline.cli import main
+from frontline.models import utcnow
 from scorecards import tokens
 from scorecards.models import ApiToken
 from tests.client import FrontlineClient
@@ -32,12 +34,19 @@ def admin(app, bank):
 
 
 def _create(admin, name="HR 系统"):
-    response = admin.submit("/admin/api-tokens", {"name": name}, token_page="/admin/api-tokens")
+    return _create_with(admin, {"name": name})
+
+
+def _create_with(admin, form):
+    response = admin.submit("/admin/api-tokens", form, token_page="/admin/api-tokens")
     assert response.status_code == 200
     assert response.headers["cache-control"] == "no-store"
     match = SECRET_RE.search(response.text)
     assert match
     return match.group(1)
+
+
+INVALID_CHALLENGE = 'Bearer realm="frontline", error="invalid_token"'
 
 
 def _bearer(secret):
@@ -68,7 +77,8 @@ def test_token_life_cycle(app, db, admin):
         )
         assert revoke.status_code == 303
         refused = hr_system.get("/api/v1/scorecards", headers=_bearer(secret))
-        assert refused.status_code == 401 and refused.json() == {"error": "not_authenticated"}
+        assert refused.status_code == 401 and refused.json() == {"error": "invalid_token"}
+        assert refused.headers["www-authenticate"] == INVALID_CHALLENGE
     again = admin.submit(f"/admin/api-tokens/{token_id}/revoke", token_page="/admin/api-tokens")
     assert again.status_code == 409
     with db.session() as session:
@@ -85,25 +95,59 @@ def test_a_token_of_another_scope_is_refused(app, db, bank):
         answer = c.get("/api/v1/scorecards", headers=_bearer(issued.secret))
     assert answer.status_code == 403
     assert answer.json() == {"error": "insufficient_scope"}
+    assert answer.headers["www-authenticate"] == (
+        'Bearer realm="frontline", error="insufficient_scope", scope="scorecards:read"'
+    )
 
 
-@pytest.mark.parametrize(
-    "header",
-    [
-        None,
-        "Bearer",
-        "Bearer ",
-        "Basic abc",
-        "Bearer flt_wrong",
-        "Bearer nonsense",
-        "Bearer " + "x" * 5000,
-    ],
-)
-def test_missing_or_wrong_tokens_get_json_401(app, bank, header):
+@pytest.mark.parametrize("header", [None, "Bearer", "Bearer ", "Basic abc", "Token flt_x"])
+def test_a_request_without_a_bearer_token_gets_a_plain_challenge(app, bank, header):
     with FrontlineClient(app) as c:
         answer = c.get("/api/v1/scorecards", headers={"Authorization": header} if header else {})
     assert answer.status_code == 401
     assert answer.json() == {"error": "not_authenticated"}
+    # RFC 6750 3.1: no error code when the request carried no token at all.
+    assert answer.headers["www-authenticate"] == 'Bearer realm="frontline"'
+
+
+@pytest.mark.parametrize("secret", ["flt_wrong", "nonsense", "x" * 5000, "flt_" + "a" * 43])
+def test_a_wrong_token_gets_invalid_token(app, bank, secret):
+    with FrontlineClient(app) as c:
+        for path in ("/api/v1/scorecards", "/api/v1/scorecards/E0001"):
+            answer = c.get(path, headers=_bearer(secret))
+            assert answer.status_code == 401
+            assert answer.json() == {"error": "invalid_token"}
+            assert answer.headers["www-authenticate"] == INVALID_CHALLENGE
+
+
+def test_an_expired_token_gets_invalid_token(app, db, bank):
+    with db.session() as session:
+        issued = tokens.create_token(session, name="t", actor_id=None, valid_days=1)
+        token_id = issued.token.id
+    with FrontlineClient(app) as c:
+        assert c.get("/api/v1/scorecards", headers=_bearer(issued.secret)).status_code == 200
+        with db.session() as session:
+            stored = session.get(ApiToken, token_id)
+            stored.expires_at = utcnow() - timedelta(seconds=1)
+            session.add(stored)
+        answer = c.get("/api/v1/scorecards/E0001", headers=_bearer(issued.secret))
+    assert answer.status_code == 401
+    assert answer.json() == {"error": "invalid_token"}
+    assert answer.headers["www-authenticate"] == INVALID_CHALLENGE
+
+
+def test_an_admin_gives_a_token_an_end_date(admin, db):
+    secret = _create_with(admin, {"name": "payroll", "days": "30"})
+    with db.session() as session:
+        token = tokens.find_live(session, secret=secret)
+        assert token is not None and token.expires_at is not None
+        assert timedelta(days=29) < token.expires_at - utcnow() <= timedelta(days=30)
+    assert "Expires" in admin.get("/admin/api-tokens").text
+    for days in ("0", "3651", "soon"):
+        refused = admin.submit(
+            "/admin/api-tokens", {"name": "x", "days": days}, token_page="/admin/api-tokens"
+        )
+        assert refused.status_code == 400 and "field-error" in refused.text, days
 
 
 def test_a_signed_in_session_does_not_open_the_api(admin):
@@ -167,8 +211,16 @@ def test_the_command_line_prints_the_token_once(database_url, monkeypatch, db):
     assert secret.startswith("flt_")
     with db.session() as session:
         assert tokens.find_live(session, secret=secret) is not None
+    timed = CliRunner().invoke(main, ["api-tokens", "create", "--name", "p", "--days", "7"])
+    assert timed.exit_code == 0, timed.output
+    assert "It expires at" in timed.stderr
+    with db.session() as session:
+        token = tokens.find_live(session, secret=timed.stdout.strip().splitlines()[-1])
+        assert token is not None and token.expires_at is not None
     blank = CliRunner().invoke(main, ["api-tokens", "create", "--name", "  "])
     assert blank.exit_code != 0
+    never = CliRunner().invoke(main, ["api-tokens", "create", "--name", "p", "--days", "0"])
+    assert never.exit_code != 0
 
 
 def test_only_admins_manage_tokens(app, bank):

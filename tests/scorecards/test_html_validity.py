@@ -4,10 +4,12 @@ in both languages, for the roles that see it."""
 import json
 import re
 import subprocess
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
+from frontline.models import utcnow
 from scorecards import tokens
 from tests.client import FrontlineClient
 from tests.factories import PASSWORD
@@ -20,6 +22,11 @@ def test_scorecards_pages_are_valid_html(app, db, tmp_path):
     bank = dataset.build(db)
     with db.session() as session:
         tokens.create_token(session, name="listed", actor_id=None)
+        tokens.create_token(session, name="expiring", actor_id=None, valid_days=30)
+        # an expired one, as the list shows it
+        tokens.create_token(session, name="old", actor_id=None, valid_days=1).token.expires_at = (
+            utcnow() - timedelta(days=1)
+        )
     pages = {
         bank.jia.employee_no: ["/scorecards/me", "/scorecards/me?start=2026-11-02&end=2026-11-20"],
         bank.supervisor.employee_no: [
@@ -49,7 +56,9 @@ def test_scorecards_pages_are_valid_html(app, db, tmp_path):
                 files[-1].write_text(response.text, encoding="utf-8")
             if employee_no == bank.admin.employee_no:
                 created = c.submit(
-                    "/admin/api-tokens", {"name": "new"}, token_page="/admin/api-tokens"
+                    "/admin/api-tokens",
+                    {"name": "new", "days": "30"},
+                    token_page="/admin/api-tokens",
                 )
                 files.append(tmp_path / "token_created.html")
                 files[-1].write_text(created.text, encoding="utf-8")

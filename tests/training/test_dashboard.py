@@ -182,6 +182,36 @@ def test_reporting_figures_per_person_for_scorecards(bank, db):
     assert bank["lobby"][0].id not in figures
 
 
+def test_reporting_figures_by_month_agree_with_one_period_at_a_time(bank, db):
+    """The trend's one query gives, for each period, what `figures` gives for it alone."""
+    from sqlmodel import col, select
+
+    from staff.models import Person
+    from training import reporting
+
+    people = select(Person.id).where(col(Person.team_id) == bank["team_a"].id).subquery()
+    today = bank_today()
+    periods = [
+        (today - timedelta(days=90), today - timedelta(days=61)),
+        (today - timedelta(days=60), today - timedelta(days=31)),
+        (today - timedelta(days=30), today),
+        (today - timedelta(days=10), today - timedelta(days=10)),
+    ]
+    with db.session() as session:
+        together = reporting.figures_by_month(session, people=people, months=periods)
+        alone = [
+            reporting.figures(session, people=people, start=start, end=end)
+            for start, end in periods
+        ]
+    expected = {
+        (person_id, index): found
+        for index, by_person in enumerate(alone)
+        for person_id, found in by_person.items()
+    }
+    assert together == expected
+    assert any(f.completed_on_time for f in together.values())  # the data exercises it
+
+
 def test_home_panels_due_soon_and_overdue_in_my_teams(client, bank, make_client):
     overdue_teller = bank["tellers"][3]
     employee = make_client()

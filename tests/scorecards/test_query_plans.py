@@ -1,0 +1,84 @@
+"""A scorecard's cost follows the people on the page, not the bank's size or history: on SQLite
+every query of a person's scorecard, a team and a branch rollup reaches the tables that grow
+(people, audits and their items, attempts, enrollments, acknowledgments …) through an index
+whose first column says whose rows they are (a person, team, branch, audit or row id), never
+by reading a table whole (SCAN) nor by an index on status or time alone (which reads a whole
+region's month). SQLite plans from the schema alone (no statistics are gathered), so the plans
+seen on this small data set are those of a region's database."""
+
+import re
+
+import pytest
+from sqlalchemy import event
+
+from tests.client import FrontlineClient
+from tests.factories import PASSWORD
+from tests.scorecards import dataset
+
+GROWING = (
+    "person",
+    "acknowledgment",
+    "audit",
+    "audit_item_result",
+    "audit_correction_action",
+    "audit_dispute",
+    "attempt",
+    "attempt_item",
+    "training_enrollment",
+    "training_refresher",
+    "training_lesson_progress",
+    "login_session",
+)
+
+
+# The first column of an index search that limits the rows to someone's.
+WHOSE = {"rowid", "person_id", "subject_person_id", "team_id", "branch_id", "audit_id"}
+WHOSE |= {"attempt_id", "enrollment_id", "token_hash"}
+FIRST_CONSTRAINT = re.compile(r"\((\w+)[=<>]")
+
+
+def _unscoped(plan_rows: list[str]) -> list[str]:
+    found = []
+    for row in plan_rows:
+        words = row.split()
+        if len(words) < 2 or words[1] not in GROWING:
+            continue
+        first = FIRST_CONSTRAINT.search(row)
+        if words[0] == "SCAN" or (words[0] == "SEARCH" and (not first or first[1] not in WHOSE)):
+            found.append(row)
+    return found
+
+
+def test_scorecard_queries_search_the_growing_tables_through_indexes(app, db):
+    if not db.is_sqlite:
+        pytest.skip("the plans checked are SQLite's (PostgreSQL plans by its statistics)")
+    bank = dataset.build(db)
+    seen: list[tuple[str, object]] = []
+
+    def remember(_conn, _cursor, statement, parameters, _context, _many):
+        if statement.lstrip().upper().startswith("SELECT"):
+            seen.append((statement, parameters))
+
+    pages = [
+        (bank.jia.employee_no, "/scorecards/me"),
+        (bank.supervisor.employee_no, f"/scorecards/teams/{bank.t1.id}"),
+        (bank.hr.employee_no, f"/scorecards/branches/{bank.branch1_id}"),
+        (bank.hr.employee_no, f"/scorecards/people/{bank.jia.id}"),
+    ]
+    for employee_no, url in pages:
+        with FrontlineClient(app) as client:
+            client.login(employee_no, PASSWORD)
+            event.listen(db.engine, "before_cursor_execute", remember)
+            try:
+                assert client.get(url, params=dataset.PERIOD).status_code == 200
+            finally:
+                event.remove(db.engine, "before_cursor_execute", remember)
+    assert len(seen) > 20  # the pages' figure queries were seen
+    full_reads = {}
+    with db.engine.connect() as connection:
+        for statement, parameters in dict(seen).items():
+            plan = connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)
+            unscoped = _unscoped([row[3] for row in plan])
+            if unscoped:
+                full_reads[" ".join(statement.split())[:200]] = unscoped
+    assert full_reads == {}
