@@ -5,11 +5,13 @@ points at a PostgreSQL server."""
 import os
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlmodel import Session
 
 from frontline.app import create_app
 from frontline.db import Database
@@ -44,16 +46,62 @@ def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]
     yield str(path)
 
 
-@pytest.fixture
-def database_url(migrated_template: str, tmp_path: Path) -> Iterator[str]:
+@contextmanager
+def copy_of(template: str, tmp_path: Path) -> Iterator[str]:
+    """A test's own database, copied from `template` (a SQLite file or PostgreSQL database)."""
     if PG_URL:
         name = f"frontline_test_{uuid.uuid4().hex[:12]}"
-        yield create_database(name, template=migrated_template)
+        yield create_database(name, template=template)
         drop_database(name)
         return
     path = tmp_path / "frontline.db"
-    shutil.copy(migrated_template, path)
+    shutil.copy(template, path)
     yield f"sqlite:///{path}"
+
+
+@pytest.fixture
+def database_url(migrated_template: str, tmp_path: Path) -> Iterator[str]:
+    with copy_of(migrated_template, tmp_path) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def demo_template(
+    migrated_template: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Callable[[Callable[[Session], None]], str]]:
+    """demo_template(load): a migrated database that `load(session)` filled, built once per
+    worker and `load` and then copied by each test that wants it (`copy_of`): the demo loaders
+    take seconds, a copy does not. Call it from a function-scoped fixture, so the load hashes
+    with the cheap passwords."""
+    built: dict[Callable[[Session], None], str] = {}
+
+    def template(load: Callable[[Session], None]) -> str:
+        if load not in built:
+            if PG_URL:
+                name = f"frontline_test_demo_{WORKER}_{len(built)}"
+                drop_database(name)
+                url = create_database(name, template=migrated_template)
+                built[load] = name
+            else:
+                path = tmp_path_factory.mktemp("demo") / "demo.db"
+                shutil.copy(migrated_template, path)
+                url = f"sqlite:///{path}"
+                built[load] = str(path)
+            database = Database(url)
+            try:
+                with database.session() as session:
+                    load(session)
+            except BaseException:
+                del built[load]
+                raise
+            finally:
+                database.dispose()
+        return built[load]
+
+    yield template
+    if PG_URL:
+        for name in built.values():
+            drop_database(name)
 
 
 @pytest.fixture
@@ -97,21 +145,23 @@ def make_client(app):  # type: ignore[no-untyped-def]
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
-    """Under pytest-xdist (`-n 2`, as CI runs it) work goes out file by file, and the browser
-    tests as one unit: one worker drives them in order against one live server and demo bank
-    while the others run everything else. (xdist_group marks would say the same, but
-    --dist loadgroup ignores them on pytest 9.2: pytest-xdist issue 1386.)"""
+    """Under pytest-xdist (`-n 2`, as CI runs it) work goes out file by file, so a file's tests
+    run in order on one worker; the browser test files are spread over the workers like the
+    rest, each worker with its own live server, demo bank and database (the session fixtures of
+    tests/browser/conftest.py). They go out first: they are the longest units, and a long one
+    handed out last would leave the other worker idle at the end."""
     if config.getvalue("dist") not in ("load", "loadfile"):
         return None
     from xdist.scheduler import LoadFileScheduling
 
-    class BrowserTestsTogether(LoadFileScheduling):
-        def _split_scope(self, nodeid: str) -> str:
-            if nodeid.startswith("tests/browser/"):
-                return "tests/browser/"
-            return super()._split_scope(nodeid)
+    class BrowserFilesFirst(LoadFileScheduling):
+        def _assign_work_unit(self, node: Any) -> None:
+            browser = next((s for s in self.workqueue if s.startswith("tests/browser/")), None)
+            if browser is not None:
+                self.workqueue.move_to_end(browser, last=False)
+            super()._assign_work_unit(node)
 
-    return BrowserTestsTogether(config, log)
+    return BrowserFilesFirst(config, log)
 
 
 def pytest_configure(config: pytest.Config) -> None:

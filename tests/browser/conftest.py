@@ -1,8 +1,9 @@
 """Browser tests: the demo bank served by `frontline serve`, driven by the system Chromium.
 
-One server (with the demo data loaded) runs for the whole session; every test gets a fresh
-browser context, so cookies never leak from one test to the next. Without Chromium or
-Playwright the tests are skipped locally but fail in CI, where they must really run.
+One server (with the demo data loaded) runs for the whole session, one per pytest-xdist worker
+(each on a database of its own); every test gets a fresh browser context, so cookies never leak
+from one test to the next. Without Chromium or Playwright the tests are skipped locally but fail
+in CI, where they must really run.
 """
 
 import json

@@ -1,23 +1,37 @@
 """The demo question bank: enough questions of every type from each area, quizzes per area and
 the quarterly teller test, a realistic spread of scores, one flagged question, loaded once."""
 
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
 from sqlalchemy import func
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from quizzes import analysis, demo
 from quizzes.models import Attempt, Question, QuestionType, QuestionVersion, Quiz, Status
 from staff import demo as staff_demo
 from standards import demo as standards_demo
+from tests.conftest import copy_of
+
+
+def load_bank(session: Session) -> None:
+    """The demo bank up to its questions, as `frontline demo` loads it."""
+    staff_demo.load(session)
+    standards_demo.load(session)
+    lines = demo.load(session)
+    assert lines and "questions in the bank" in lines[0]
+
+
+@pytest.fixture
+def database_url(demo_template, tmp_path: Path) -> Iterator[str]:
+    """Each test's own copy of one demo bank, loaded once (tests/conftest.py, demo_template)."""
+    with copy_of(demo_template(load_bank), tmp_path) as url:
+        yield url
 
 
 @pytest.fixture
 def demo_bank(db):
-    with db.session() as session:
-        staff_demo.load(session)
-        standards_demo.load(session)
-        lines = demo.load(session)
-        assert lines and "questions in the bank" in lines[0]
     return db
 
 

@@ -1,22 +1,34 @@
 """The demo bank's library as a compliance officer checks it, and its acknowledgment history."""
 
+from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
-from sqlmodel import delete, select
+from sqlmodel import Session, delete, select
 
 from frontline.models import utcnow
 from staff import demo as staff_demo
 from staff.models import Person
 from standards import demo
 from standards.models import Acknowledgment, Standard, StandardVersion, VersionStatus
+from tests.conftest import copy_of
+
+
+def _load(session: Session) -> None:
+    staff_demo.load(session)
+    assert demo.load(session) >= 40
+
+
+@pytest.fixture
+def database_url(demo_template, tmp_path: Path) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """Each test's own copy of one demo bank, loaded once (tests/conftest.py, demo_template)."""
+    with copy_of(demo_template(_load), tmp_path) as url:
+        yield url
 
 
 @pytest.fixture
 def demo_bank(db):  # type: ignore[no-untyped-def]
-    with db.session() as session:
-        staff_demo.load(session)
-        assert demo.load(session) >= 40
     return db
 
 
