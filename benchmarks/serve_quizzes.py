@@ -146,7 +146,7 @@ def _run(
         Path(script.name).unlink()
         Path(data.name).unlink()
     print(f"  {label}: {rps:.0f} req/s ({len(rows)} distinct requests)", file=sys.stderr)
-    return Result(label, rps, p50, p99, errors)
+    return Result(label, rps, p50, p99, errors, share_of_floor=float("nan"))  # set when printed
 
 
 def main() -> None:
@@ -195,7 +195,7 @@ def main() -> None:
         rps, p50, p99, errors = _wrk(
             bare + "/fortunes", cookie=None, seconds=args.seconds, connections=args.connections
         )
-        results = [Result("floor: bare FastAPI + Jinja2, 31 rows", rps, p50, p99, errors)]
+        results = [Result("floor: bare FastAPI + Jinja2, 31 rows", rps, p50, p99, errors, 1.0)]
         results.append(_run("start an attempt (draw 10 questions, store them)", app, starts, args))
         signed = {pid: (cookie, csrf) for pid, _, cookie, csrf in people}
         opened = _open_attempts(database, signed)

@@ -52,8 +52,16 @@ def _ids(url: str) -> dict[str, Any]:
         region = session.execute(
             text("SELECT region FROM branch WHERE id = :id"), {"id": branch_id}
         ).scalar_one()
+        # The supervisor's own team: another team's rollup is refused (403), not measured.
+        supervised = session.execute(
+            text(
+                "SELECT ts.team_id FROM team_supervisor ts JOIN person p ON p.id = ts.person_id"
+                " WHERE p.employee_no = :no ORDER BY ts.team_id"
+            ),
+            {"no": ids["supervisor"]},
+        ).scalar_one()
     app.state.database.dispose()
-    ids.update(person_id=employee.id, team_id=employee.team_id, branch_id=branch_id, region=region)
+    ids.update(person_id=employee.id, team_id=supervised, branch_id=branch_id, region=region)
     return ids
 
 
