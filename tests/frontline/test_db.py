@@ -1,5 +1,7 @@
 """SQLite is tuned for a busy branch: WAL, foreign keys, busy timeout, writers that queue."""
 
+import subprocess
+import sys
 import threading
 import time
 
@@ -67,10 +69,10 @@ def test_two_writers_wait_for_each_other_instead_of_failing(db, database_url):
 def test_writers_of_one_process_queue_on_a_lock_released_after_commit_and_rollback(db):
     if not db.is_sqlite:
         pytest.skip("the in-process writer queue is SQLite's")
-    from frontline.db import _write_lock
+    from frontline.db import _writer_queue
     from staff.models import Branch
 
-    lock = _write_lock(db.url)
+    lock = _writer_queue(db.url)
     branch = make_branch(db, name="0")
     with db.session(write=True) as session:
         session.get(Branch, branch.id)
@@ -111,3 +113,36 @@ def test_thirty_writers_at_once_all_land(db):
     assert errors == []
     with db.session() as session:
         assert session.get(Branch, branch.id).name == "150"
+
+
+def test_writers_of_another_process_wait_for_the_lock_file(tmp_path):
+    """The queue's file lock spans processes: while another process holds it, a writer here
+    does not get its turn; once it lets go, the writer does."""
+    from frontline.db import WriterQueue
+
+    database = tmp_path / "bank.db"
+    holder = subprocess.Popen(  # noqa: S603 - our own interpreter and code
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from frontline.db import WriterQueue; "
+            f"q = WriterQueue({str(database)!r}); assert q.acquire(5); print('held', flush=True); "
+            "sys.stdin.readline(); q.release(); print('released', flush=True); time.sleep(5)",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        here = WriterQueue(str(database))
+        assert not here.acquire(timeout=0.2)
+        assert not here.locked()  # a writer that gave up holds nothing
+        holder.stdin.write("go\n")
+        holder.stdin.flush()
+        assert holder.stdout.readline().strip() == "released"
+        assert here.acquire(timeout=5)
+        here.release()
+    finally:
+        holder.kill()
+        holder.wait()
