@@ -218,6 +218,22 @@ def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "-", text).strip("-")
 
 
+def full_page_screenshot(page: Any, path: Path, *, tries: int = 3) -> None:
+    """A full-page PNG. On a loaded machine Chromium sometimes answers "Unable to capture
+    screenshot" for a tall page (seen once in a CI run); the picture is for people to look
+    at, so it is asked again rather than failing the checks around it."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    for attempt in range(1, tries + 1):
+        try:
+            page.screenshot(path=str(path), full_page=True)
+            return
+        except PlaywrightError as error:
+            if "Unable to capture screenshot" not in str(error) or attempt == tries:
+                raise
+            page.wait_for_timeout(250 * attempt)
+
+
 @pytest.fixture
 def screenshot(request: pytest.FixtureRequest, viewport: str) -> Any:
     """screenshot(page, label=None): a full-page PNG in <repo>/screenshots/.
@@ -229,7 +245,7 @@ def screenshot(request: pytest.FixtureRequest, viewport: str) -> Any:
         SCREENSHOTS.mkdir(exist_ok=True)
         name = request.node.originalname + (f"-{label}" if label else "")
         path = SCREENSHOTS / f"{_slug(name)}-{viewport}.png"
-        page.screenshot(path=str(path), full_page=True)
+        full_page_screenshot(page, path)
         return path
 
     return take

@@ -8,7 +8,13 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import PASSWORD, SCREENSHOTS, check_accessibility, tap
+from tests.browser.conftest import (
+    PASSWORD,
+    SCREENSHOTS,
+    check_accessibility,
+    full_page_screenshot,
+    tap,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -47,7 +53,7 @@ def sized_page(browser: Any, live_server: str, size: str) -> Iterator[Any]:
 
 def _shot(page: Any, label: str, size: str) -> None:
     SCREENSHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"acknowledging-{label}-{size}.png"), full_page=True)
+    full_page_screenshot(page, SCREENSHOTS / f"acknowledging-{label}-{size}.png")
 
 
 def _badge(page: Any) -> int:

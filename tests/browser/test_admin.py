@@ -6,7 +6,13 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import SCREENSHOTS, check_accessibility, login, tap
+from tests.browser.conftest import (
+    SCREENSHOTS,
+    check_accessibility,
+    full_page_screenshot,
+    login,
+    tap,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -99,12 +105,12 @@ def test_admin_pages_fit_phone_tablet_and_desktop(browser: Any, live_server: str
                 page.locator("table a[href^='/org/teams/']").first.click()
             assert page.locator("#members-heading").count() == 1
             assert page.locator("section a[href^='/people/']").count() >= 1
-            page.screenshot(path=str(SCREENSHOTS / f"admin-team-{size}.png"), full_page=True)
+            full_page_screenshot(page, SCREENSHOTS / f"admin-team-{size}.png")
 
             _open_person(page, "E2001")
             page.locator(".person-access summary").click()
             assert page.locator("#reason").is_visible()
-            page.screenshot(path=str(SCREENSHOTS / f"admin-person-{size}.png"), full_page=True)
+            full_page_screenshot(page, SCREENSHOTS / f"admin-person-{size}.png")
             check_accessibility(page)
         finally:
             context.close()

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import PASSWORD, SCREENSHOTS, tap
+from tests.browser.conftest import PASSWORD, SCREENSHOTS, full_page_screenshot, tap
 
 pytestmark = pytest.mark.browser
 expect = pytest.importorskip("playwright.sync_api").expect
@@ -47,7 +47,7 @@ def _login(page: Any, employee_no: str) -> None:
 
 def _shot(page: Any, label: str) -> None:
     SCREENSHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"quiz-{label}.png"), full_page=True)
+    full_page_screenshot(page, SCREENSHOTS / f"quiz-{label}.png")
 
 
 def _open_timed_quiz(page: Any) -> None:

@@ -6,7 +6,14 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import SCREENSHOTS, VIEWPORTS, check_accessibility, login, tap
+from tests.browser.conftest import (
+    SCREENSHOTS,
+    VIEWPORTS,
+    check_accessibility,
+    full_page_screenshot,
+    login,
+    tap,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -38,7 +45,7 @@ def page(browser: Any, live_server: str, size: str) -> Iterator[Any]:
 
 def _shot(page: Any, size: str, label: str) -> None:
     SCREENSHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"scorecards-{label}-{size}.png"), full_page=True)
+    full_page_screenshot(page, SCREENSHOTS / f"scorecards-{label}-{size}.png")
 
 
 def _no_sideways_scroll(page: Any) -> None:

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import SCREENSHOTS, check_accessibility, login
+from tests.browser.conftest import SCREENSHOTS, check_accessibility, full_page_screenshot, login
 
 pytestmark = pytest.mark.browser
 
@@ -66,7 +66,7 @@ def test_import_preview_errors_and_links_at_three_sizes(
                 )
                 assert overflow <= 1, f"the page scrolls sideways by {overflow}px at {size}"
             check_accessibility(page)
-            page.screenshot(path=str(SCREENSHOTS / f"import-preview-{size}.png"), full_page=True)
+            full_page_screenshot(page, SCREENSHOTS / f"import-preview-{size}.png")
 
             bad = tmp_path / f"bad-{size}.yaml"
             bad.write_text(
@@ -78,7 +78,7 @@ def test_import_preview_errors_and_links_at_three_sizes(
             errors = page.locator(".row-errors li")
             assert errors.count() == 1
             assert len(errors.inner_text()) < 200
-            page.screenshot(path=str(SCREENSHOTS / f"import-errors-{size}.png"), full_page=True)
+            full_page_screenshot(page, SCREENSHOTS / f"import-errors-{size}.png")
 
             if size == "desktop":
                 only_new = tmp_path / "new.yaml"

@@ -11,6 +11,7 @@ from tests.browser.conftest import (
     SCREENSHOTS,
     VIEWPORTS,
     check_accessibility,
+    full_page_screenshot,
     login,
     tap,
 )
@@ -53,7 +54,7 @@ def new_page(browser: Any, live_server: str, size: str) -> Iterator[Any]:
 
 def _shot(page: Any, size: str, label: str) -> None:
     SCREENSHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"supervision-{label}-{size}.png"), full_page=True)
+    full_page_screenshot(page, SCREENSHOTS / f"supervision-{label}-{size}.png")
 
 
 def _no_sideways_scroll(page: Any) -> None:

@@ -15,7 +15,13 @@ import pytest
 from frontline.db import Database
 from frontline.models import id_of
 from staff.models import Person, Position, Role
-from tests.browser.conftest import SCREENSHOTS, _live_database, check_accessibility, tap
+from tests.browser.conftest import (
+    SCREENSHOTS,
+    _live_database,
+    check_accessibility,
+    full_page_screenshot,
+    tap,
+)
 from tests.factories import PASSWORD, make_person
 from tests.live_server import ServerFailed, environment, run_frontline, serving
 from tests.quizzes.take_helpers import make_question, make_quiz, single
@@ -109,7 +115,7 @@ def _login(page: Any, employee_no: str) -> None:
 
 def _shot(page: Any, name: str) -> None:
     SCREENSHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"taking-a-module-{name}.png"), full_page=True)
+    full_page_screenshot(page, SCREENSHOTS / f"taking-a-module-{name}.png")
 
 
 def test_start_on_a_phone_finish_on_a_tablet_with_the_quiz(browser: Any, learning_server) -> None:
