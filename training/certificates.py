@@ -37,7 +37,8 @@ VALIDITY_LABELS = {
 
 
 def new_number(year: int) -> str:
-    """TC-2026-XXXXXXXXXX: 50 random bits, so numbers cannot be guessed from one another."""
+    """A number like TC-2026-7KQ2M9XW4B: the year and ten random characters (50 bits), so
+    numbers cannot be guessed from one another."""
     return f"TC-{year}-" + "".join(secrets.choice(ALPHABET) for _ in range(10))
 
 

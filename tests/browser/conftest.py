@@ -218,6 +218,39 @@ def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "-", text).strip("-")
 
 
+@contextmanager
+def fresh_pages(
+    browser: Any, live_server: str, viewport: dict[str, int], *, touch: bool
+) -> Iterator[Any]:
+    """make(): a page in a fresh browser context (its own cookies) at this viewport, for tests
+    where two people act in turn; every context is closed afterwards."""
+    contexts: list[Any] = []
+
+    def make() -> Any:
+        context = browser.new_context(
+            viewport=viewport,
+            base_url=live_server,
+            bypass_csp=True,
+            locale="en-GB",
+            has_touch=touch,
+        )
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    try:
+        yield make
+    finally:
+        for context in contexts:
+            context.close()
+
+
+def no_sideways_scroll(page: Any) -> None:
+    """The page itself never scrolls sideways; a wide table scrolls inside its own box."""
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px"
+
+
 def full_page_screenshot(page: Any, path: Path, *, tries: int = 3) -> None:
     """A full-page PNG. On a loaded machine Chromium sometimes answers "Unable to capture
     screenshot" for a tall page (seen once in a CI run); the picture is for people to look

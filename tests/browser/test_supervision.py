@@ -11,8 +11,10 @@ from tests.browser.conftest import (
     SCREENSHOTS,
     VIEWPORTS,
     check_accessibility,
+    fresh_pages,
     full_page_screenshot,
     login,
+    no_sideways_scroll,
     tap,
 )
 
@@ -32,34 +34,13 @@ def size(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture
 def new_page(browser: Any, live_server: str, size: str) -> Iterator[Any]:
-    """new_page(): a page in a fresh browser context (its own cookies) at this size."""
-    contexts: list[Any] = []
-
-    def make() -> Any:
-        context = browser.new_context(
-            viewport=SIZES[size],
-            base_url=live_server,
-            bypass_csp=True,
-            locale="en-GB",
-            has_touch=size == "phone",
-        )
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        return context.new_page()
-
-    yield make
-    for context in contexts:
-        context.close()
+    with fresh_pages(browser, live_server, SIZES[size], touch=size == "phone") as make:
+        yield make
 
 
 def _shot(page: Any, size: str, label: str) -> None:
     SCREENSHOTS.mkdir(exist_ok=True)
     full_page_screenshot(page, SCREENSHOTS / f"supervision-{label}-{size}.png")
-
-
-def _no_sideways_scroll(page: Any) -> None:
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px"
 
 
 def _tables_fit(page: Any) -> None:
@@ -76,7 +57,7 @@ def test_supervisor_reminds_a_team_member_who_sees_it_at_home(new_page: Any, siz
     login(page, "supervisor")
     page.goto("/acknowledgments/report")
     assert page.get_by_text(" done").count() > 0
-    _no_sideways_scroll(page)
+    no_sideways_scroll(page)
     if size != "phone":
         _tables_fit(page)
     check_accessibility(page)
@@ -84,7 +65,7 @@ def test_supervisor_reminds_a_team_member_who_sees_it_at_home(new_page: Any, siz
 
     tap(page, page.locator("table.coverage tbody tr a").first)
     page.wait_for_url("**/acknowledgments/report/*")
-    _no_sideways_scroll(page)
+    no_sideways_scroll(page)
     if size != "phone":
         _tables_fit(page)
     check_accessibility(page)
@@ -96,7 +77,7 @@ def test_supervisor_reminds_a_team_member_who_sees_it_at_home(new_page: Any, siz
     tap(page, row.locator("td a").first)
     page.wait_for_url("**/people/*/overview")
     employee_no = page.locator("h1 small").inner_text().strip()
-    _no_sideways_scroll(page)
+    no_sideways_scroll(page)
     check_accessibility(page)
     _shot(page, size, "person")
 
@@ -115,6 +96,6 @@ def test_supervisor_reminds_a_team_member_who_sees_it_at_home(new_page: Any, siz
     panel = employee.locator("article.reminders")
     assert panel.is_visible()
     assert "刘建国" in panel.inner_text()  # the demo supervisor S1001
-    _no_sideways_scroll(employee)
+    no_sideways_scroll(employee)
     check_accessibility(employee)
     _shot(employee, size, "employee-home")

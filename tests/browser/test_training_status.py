@@ -12,8 +12,10 @@ from tests.browser.conftest import (
     SCREENSHOTS,
     VIEWPORTS,
     check_accessibility,
+    fresh_pages,
     full_page_screenshot,
     login,
+    no_sideways_scroll,
     tap,
 )
 
@@ -34,34 +36,13 @@ def size(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture
 def new_page(browser: Any, live_server: str, size: str) -> Iterator[Any]:
-    contexts: list[Any] = []
-
-    def make() -> Any:
-        context = browser.new_context(
-            viewport=SIZES[size],
-            base_url=live_server,
-            bypass_csp=True,
-            locale="en-GB",
-            has_touch=size == "phone",
-        )
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        return context.new_page()
-
-    yield make
-    for context in contexts:
-        context.close()
+    with fresh_pages(browser, live_server, SIZES[size], touch=size == "phone") as make:
+        yield make
 
 
 def _shot(page: Any, size: str, label: str) -> None:
     SCREENSHOTS.mkdir(exist_ok=True)
     full_page_screenshot(page, SCREENSHOTS / f"training-status-{label}-{size}.png")
-
-
-def _no_sideways_scroll(page: Any) -> None:
-    """The page itself never scrolls sideways; a wide table scrolls inside its own box."""
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px"
 
 
 def test_hr_finds_the_overdue_and_reminds_them(new_page: Any, size: str) -> None:
@@ -71,7 +52,7 @@ def test_hr_finds_the_overdue_and_reminds_them(new_page: Any, size: str) -> None
     rows = page.locator("table.training-figures tbody tr")
     assert rows.count() >= 6  # the demo's modules and its exam
     assert "TRN-CTR-01" in page.locator("table.training-figures").inner_text()
-    _no_sideways_scroll(page)
+    no_sideways_scroll(page)
     check_accessibility(page)
     _shot(page, size, "modules")
 
@@ -80,7 +61,7 @@ def test_hr_finds_the_overdue_and_reminds_them(new_page: Any, size: str) -> None
         tap(page, page.locator(".dashboard-filters button[type=submit]"))
     assert "group=team" in page.url
     assert "Counter team 1" in page.locator("table.training-figures").inner_text()
-    _no_sideways_scroll(page)
+    no_sideways_scroll(page)
     _shot(page, size, "teams")
 
     overdue = page.locator("table.training-figures tfoot a").first
@@ -91,7 +72,7 @@ def test_hr_finds_the_overdue_and_reminds_them(new_page: Any, size: str) -> None
         tap(page, page.locator(".dashboard-filters button[type=submit]"))
     people = page.locator("table.people-status tbody tr")
     assert people.count() >= 3 and "Overdue" in page.locator("table.people-status").inner_text()
-    _no_sideways_scroll(page)
+    no_sideways_scroll(page)
     check_accessibility(page)
     with page.expect_navigation():
         tap(page, page.get_by_role("button", name="Remind everyone with training outstanding"))
@@ -106,7 +87,7 @@ def test_hr_finds_the_overdue_and_reminds_them(new_page: Any, size: str) -> None
         employee.click("form[action='/login'] button[type=submit]")
     home = employee.locator("main").inner_text()
     assert "TRN-CTR-01" in home and "王芳" in home  # E1004 reads Chinese; HR 王芳 reminded
-    _no_sideways_scroll(employee)
+    no_sideways_scroll(employee)
     check_accessibility(employee)
     _shot(employee, size, "employee-home")
 
@@ -120,13 +101,13 @@ def test_a_refresher_after_a_standard_changed(new_page: Any, size: str) -> None:
     page.wait_for_url("**/training/refreshers/*")
     assert "TXN-02" in page.locator("h1").inner_text()
     assert page.locator("a[href*='/standards/TXN-02/diff']").is_visible()
-    _no_sideways_scroll(page)
+    no_sideways_scroll(page)
     check_accessibility(page)
     _shot(page, size, "refresher")
     hr = new_page()
     login(hr, "hr")
     hr.goto("/training/refreshers")
     assert "TXN-02" in hr.locator("table").inner_text()
-    _no_sideways_scroll(hr)
+    no_sideways_scroll(hr)
     check_accessibility(hr)
     _shot(hr, size, "changes")
