@@ -181,6 +181,12 @@ def tap(page: Any, locator: Any) -> None:
         locator.click()
 
 
+def wait_for_address(page: Any, part: str) -> None:
+    """Wait until the address bar holds `part`. htmx pushes the address after it swaps the
+    content in, so a check straight after the swap can still see the old one."""
+    page.wait_for_function("part => location.href.includes(part)", arg=part, timeout=5000)
+
+
 SERIOUS = ("serious", "critical")
 
 

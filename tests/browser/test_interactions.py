@@ -4,7 +4,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import PASSWORD, check_accessibility, login, tap
+from tests.browser.conftest import PASSWORD, check_accessibility, login, tap, wait_for_address
 
 pytestmark = pytest.mark.browser
 
@@ -137,7 +137,7 @@ def test_people_filter_updates_the_table_without_reloading(csp_page: Any, screen
     _wait_for_table(page, "!text.includes('E1001')", htmx_calls)
     assert _people_rows(page) == ["E2004"]
     assert page.evaluate("window.__stillTheSamePage === true"), "the whole page was reloaded"
-    assert "q=E2004" in page.url  # hx-push-url keeps the filter in the address
+    wait_for_address(page, "q=E2004")  # hx-push-url keeps the filter in the address
     screenshot(page, "filtered")
 
     search.fill("")

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import SCREENSHOTS, check_accessibility, login, tap
+from tests.browser.conftest import SCREENSHOTS, check_accessibility, login, tap, wait_for_address
 
 pytestmark = pytest.mark.browser
 
@@ -27,7 +27,7 @@ def test_bank_generation_and_item_analysis(page: Any, screenshot: Any) -> None:
     page.wait_for_function(
         "() => !document.querySelector('#results').textContent.includes('Q-GRT-01-01')"
     )
-    assert "type=true_false" in page.url  # the filter is in the address, to share or reload
+    wait_for_address(page, "type=true_false")  # the filter is in the address, to share or reload
     assert page.locator("#results .question-card").count() >= 10
 
     page.goto("/standards/GRT-01")

@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import PASSWORD, check_accessibility, login, tap
+from tests.browser.conftest import PASSWORD, check_accessibility, login, tap, wait_for_address
 
 pytestmark = pytest.mark.browser
 
@@ -41,7 +41,8 @@ def test_browse_and_search_as_you_type(page: Any, screenshot: Any) -> None:
     # Online ID verification is named in the identity scripts, the AML rule, account opening
     # and service to foreign visitors, nowhere else.
     assert _codes(page) == {"IDV-01", "IDV-02", "CPL-01", "OPN-01", "FRN-01"}
-    assert "q=" in page.url and page.url != url_before  # the search is in the address bar
+    wait_for_address(page, "q=")  # the search is in the address bar
+    assert page.url != url_before
     assert page.locator("html").count() == 1  # a fragment swap, not a new page
     page.fill("#q", "")
     with page.expect_response(lambda r: "channel=phone" in r.url):
