@@ -86,3 +86,47 @@ document.addEventListener("DOMContentLoaded", function () {
 document.addEventListener("htmx:load", function (event) {
   watchAttestations(event.target);
 });
+
+// The header's menu on tablets and phones (app.css folds the links below the desktop width only
+// under html.js, so without script they stay in the header and the button stays hidden).
+// The "Menu" button opens the panel without moving focus; Escape closes it and returns focus to
+// the button; a tap anywhere outside the header closes it.
+document.documentElement.classList.add("js");
+function navToggle() {
+  return document.querySelector(".app-header .nav-toggle");
+}
+function setNavOpen(toggle, open) {
+  toggle.setAttribute("aria-expanded", open ? "true" : "false");
+  var nav = toggle.closest("nav");
+  nav.classList.toggle("nav-open", open);
+  if (open) {
+    // The section holding the current page opens with the panel, so the mark is in view.
+    nav.querySelectorAll("details.nav-menu").forEach(function (menu) {
+      if (menu.querySelector("summary.current")) {
+        menu.open = true;
+      }
+    });
+  }
+}
+document.addEventListener("click", function (event) {
+  var toggle = navToggle();
+  if (!toggle || !event.target.closest) {
+    return;
+  }
+  var open = toggle.getAttribute("aria-expanded") === "true";
+  if (event.target.closest(".nav-toggle") === toggle) {
+    setNavOpen(toggle, !open);
+  } else if (open && !event.target.closest(".app-header")) {
+    setNavOpen(toggle, false);
+  }
+});
+document.addEventListener("keydown", function (event) {
+  var toggle = navToggle();
+  if (event.key !== "Escape" || !toggle || toggle.getAttribute("aria-expanded") !== "true") {
+    return;
+  }
+  setNavOpen(toggle, false);
+  if (toggle.offsetParent !== null) {
+    toggle.focus();
+  }
+});

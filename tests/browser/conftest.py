@@ -181,6 +181,15 @@ def tap(page: Any, locator: Any) -> None:
         locator.click()
 
 
+def open_nav(page: Any) -> None:
+    """Open the header's menu panel where the header is folded (tablets and phones); on a
+    desktop the button is hidden, the links are in the header and nothing is done."""
+    toggle = page.locator(".app-header .nav-toggle")
+    if toggle.count() and toggle.is_visible() and toggle.get_attribute("aria-expanded") != "true":
+        tap(page, toggle)
+        page.locator(".app-header .nav-links").wait_for(state="visible")
+
+
 def wait_for_address(page: Any, part: str) -> None:
     """Wait until the address bar holds `part`. htmx pushes the address after it swaps the
     content in, so a check straight after the swap can still see the old one."""

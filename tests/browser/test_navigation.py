@@ -1,20 +1,25 @@
 """The header: HR and admin pages sit in one "Manage" menu, so the header stays on one line
-on a 1366px desktop, and the menu works by keyboard and by touch without script."""
+on a 1366px desktop, and the menu works by keyboard and by touch without script. On tablets and
+phones the header is one row whose "Menu" button opens the links in a panel under it."""
 
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from tests.browser.conftest import SCREENSHOTS, login
+from tests.browser.conftest import LOGINS, SCREENSHOTS, check_accessibility, login, open_nav, tap
+from tests.browser.test_roles import nav_hrefs
 
 pytestmark = pytest.mark.browser
 
 SIZES = {
     "desktop": {"width": 1366, "height": 768},
     "tablet": {"width": 768, "height": 1024},
+    "landscape": {"width": 1024, "height": 768},
     "phone": {"width": 390, "height": 844},
 }
+FOLDED = ["tablet", "landscape", "phone"]
+MAX_FOLDED_HEADER = 80  # px: one row of 44px targets and their padding
 MANAGED = {
     "admin": [
         "/people-import",
@@ -32,9 +37,13 @@ MANAGED = {
 def open_page(browser: Any, live_server: str) -> Iterator[Any]:
     contexts: list[Any] = []
 
-    def open_at(size: str, locale: str = "en-GB") -> Any:
+    def open_at(size: str, locale: str = "en-GB", **options: Any) -> Any:
         context = browser.new_context(
-            viewport=SIZES[size], base_url=live_server, locale=locale, has_touch=size == "phone"
+            viewport=SIZES[size],
+            base_url=live_server,
+            locale=locale,
+            has_touch=size == "phone",
+            **options,
         )
         context.set_default_timeout(10_000)
         contexts.append(context)
@@ -79,6 +88,7 @@ def test_manage_menu_opens_by_keyboard_and_leads_to_its_pages(
 ) -> None:
     page = open_page(size)
     login(page, role)
+    open_nav(page)
     menu = page.locator(".app-header details.nav-manage")
     items = menu.locator("ul a")
     assert [items.nth(i).get_attribute("href") for i in range(items.count())] == MANAGED[role]
@@ -106,3 +116,157 @@ def test_employees_have_no_manage_menu(open_page: Any) -> None:
     login(page, "employee")
     assert page.locator("details.nav-manage").count() == 0
     assert _header_rows(page) == 1
+
+
+def _header_height(page: Any) -> float:
+    return float(page.eval_on_selector(".app-header", "el => el.getBoundingClientRect().height"))
+
+
+def _expanded(page: Any) -> str | None:
+    return page.locator(".app-header .nav-toggle").get_attribute("aria-expanded")
+
+
+def _focused(page: Any) -> str:
+    return str(page.evaluate("document.activeElement.className + ' ' + document.activeElement.href"))
+
+
+def _assert_folded(page: Any) -> None:
+    """One row (brand, Menu, name, Log out), the panel shut."""
+    assert page.locator(".app-header .nav-toggle").is_visible()
+    assert _expanded(page) == "false"
+    assert not page.locator(".app-header .nav-links").is_visible()
+    assert page.locator(".nav-user a[href='/account']").is_visible()
+    assert page.locator(".nav-user form[action='/logout'] button").is_visible()
+    assert _header_rows(page) == 1
+    assert _header_height(page) <= MAX_FOLDED_HEADER
+
+
+def _open_every_section(page: Any) -> None:
+    for summary in page.locator(".app-header .nav-links details.nav-menu > summary").all():
+        if summary.evaluate("el => !el.parentElement.open"):
+            tap(page, summary)
+
+
+def _assert_panel_lists(page: Any, hrefs: list[str]) -> None:
+    """Every entry visible, one per line across the panel, each at least 44px high."""
+    panel = page.locator(".app-header .nav-links").bounding_box()
+    assert panel
+    lefts = set()
+    for href in hrefs:
+        link = page.locator(f".app-header .nav-links a[href='{href}']")
+        assert link.is_visible(), href
+        box = link.bounding_box()
+        assert box and box["height"] >= 43.5, (href, box)
+        assert box["width"] >= panel["width"] * 0.9, (href, box, panel)
+        lefts.add(round(box["y"]))
+    assert len(lefts) == len(hrefs), "two entries share a line"
+
+
+@pytest.mark.parametrize("size", FOLDED)
+@pytest.mark.parametrize("role", list(LOGINS))
+def test_folded_header_is_one_row_and_its_menu_opens_by_tap(
+    open_page: Any, role: str, size: str
+) -> None:
+    page = open_page(size, bypass_csp=True)  # axe-core is injected
+    login(page, role)
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"nav-{role}-folded-{size}.png"))
+    _assert_folded(page)
+    hrefs = nav_hrefs(page)
+
+    tap(page, page.locator(".app-header .nav-toggle"))
+    assert _expanded(page) == "true"
+    assert "nav-links" not in _focused(page)  # opening leaves focus where it was
+    _open_every_section(page)
+    _assert_panel_lists(page, hrefs)
+    assert page.locator(".app-header .nav-links a[href='/'][aria-current=page]").is_visible()
+    page.screenshot(path=str(SCREENSHOTS / f"nav-{role}-open-{size}.png"), full_page=True)
+    check_accessibility(page)
+
+    # A tap outside the header shuts the panel.
+    tap(page, page.locator("main h1").first)
+    assert _expanded(page) == "false"
+    assert not page.locator(".app-header .nav-links").is_visible()
+
+    # A link in the panel leads to its page, which the panel then marks.
+    open_nav(page)
+    target = hrefs[-1]
+    with page.expect_navigation():
+        tap(page, page.locator(f".app-header .nav-links a[href='{target}']"))
+    assert page.url.endswith(target)
+    _assert_folded(page)
+    open_nav(page)
+    assert page.locator(f".nav-links a[href='{target}'][aria-current=page]").is_visible()
+
+
+@pytest.mark.parametrize("size", FOLDED)
+@pytest.mark.parametrize("role", list(LOGINS))
+def test_folded_menu_opens_by_keyboard_and_escape_closes_it(
+    open_page: Any, role: str, size: str
+) -> None:
+    page = open_page(size)  # the app's real CSP: app.js alone does the work
+    login(page, role)
+    hrefs = [href for href in nav_hrefs(page) if href != "/"]
+    toggle = page.locator(".app-header .nav-toggle")
+    toggle.focus()
+    page.keyboard.press("Enter")
+    assert _expanded(page) == "true"
+    assert page.evaluate("document.activeElement.classList.contains('nav-toggle')")
+    # The panel comes straight after the button in the tab order.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.getAttribute('href')") == "/"
+
+    page.keyboard.press("Escape")
+    assert _expanded(page) == "false"
+    assert not page.locator(".app-header .nav-links").is_visible()
+    assert page.evaluate("document.activeElement.classList.contains('nav-toggle')")
+
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    target = page.evaluate("document.activeElement.getAttribute('href')")
+    assert target == hrefs[0]
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.endswith(target)
+    _assert_folded(page)
+
+
+@pytest.mark.parametrize("size", FOLDED)
+@pytest.mark.parametrize("role", ["admin", "supervisor"])
+def test_folded_header_in_chinese(open_page: Any, role: str, size: str) -> None:
+    page = open_page(size, "zh-CN", bypass_csp=True)
+    login(page, role)
+    if page.get_attribute("html", "lang") != "zh-CN":  # the account's own language wins
+        pytest.skip(f"the demo {role} reads English")
+    assert page.locator(".app-header .nav-toggle").inner_text().strip() == "菜单"
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"nav-{role}-zh-folded-{size}.png"))
+    _assert_folded(page)
+    open_nav(page)
+    _open_every_section(page)
+    _assert_panel_lists(page, nav_hrefs(page))
+    page.screenshot(path=str(SCREENSHOTS / f"nav-{role}-zh-open-{size}.png"), full_page=True)
+    check_accessibility(page)
+
+
+@pytest.mark.parametrize("size", ["tablet", "phone"])
+def test_without_javascript_the_links_stay_in_the_header(open_page: Any, size: str) -> None:
+    page = open_page(size, java_script_enabled=False)
+    login(page, "admin")
+    assert not page.locator(".app-header .nav-toggle").is_visible()
+    for link in page.locator(".app-header .nav-links > li > a").all():
+        assert link.is_visible()
+    # The menus still open without script: <details> is the browser's own.
+    page.locator(".nav-manage summary").click()
+    assert page.locator(".nav-manage a[href='/org']").is_visible()
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"nav-admin-no-script-{size}.png"))
+
+
+def test_desktop_has_no_menu_button(open_page: Any) -> None:
+    page = open_page("desktop")
+    login(page, "supervisor")
+    assert page.locator(".app-header .nav-toggle").count() == 1
+    assert not page.locator(".app-header .nav-toggle").is_visible()
+    assert page.locator(".app-header .nav-links a[href='/standards']").is_visible()
