@@ -4,7 +4,14 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import PASSWORD, check_accessibility, login, tap, wait_for_address
+from tests.browser.conftest import (
+    PASSWORD,
+    check_accessibility,
+    login,
+    open_nav,
+    tap,
+    wait_for_address,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -62,6 +69,7 @@ def test_language_switch_when_signed_in_is_saved(
         if page.get_attribute("html", "lang") != "en":  # left over from an interrupted run
             _choose_language(page, "English")
         _assert_language(page, "en")
+        open_nav(page)  # tablets and phones: the links sit in the "Menu" panel
         home_link = page.locator(".nav-links a[href='/']")
         assert home_link.inner_text().strip() == "Home"
 
@@ -83,6 +91,7 @@ def test_language_switch_when_signed_in_is_saved(
 
         _choose_language(page, "English")
         _assert_language(page, "en")
+        open_nav(page)
         assert home_link.inner_text().strip() == "Home"
     finally:
         # Leave the demo account in English for the other tests.

@@ -4,7 +4,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import login
+from tests.browser.conftest import login, open_nav
 
 pytestmark = pytest.mark.browser
 
@@ -50,6 +50,12 @@ def _small_targets(page: Any, selector: str) -> list[str]:
 def test_header_touch_targets_are_at_least_44px(page: Any, role: str) -> None:
     login(page, role)
     small = _small_targets(page, HEADER_TARGETS) + _small_targets(page, FOOTER_TARGETS)
+    # The "Menu" panel's entries (tablets and phones) too, every section open.
+    open_nav(page)
+    for summary in page.locator(".app-header details.nav-menu > summary").all():
+        if summary.evaluate("el => !el.parentElement.open"):
+            summary.click()
+    small += _small_targets(page, HEADER_TARGETS)
     assert not small, "\n".join(small)
 
 

@@ -127,7 +127,9 @@ def _expanded(page: Any) -> str | None:
 
 
 def _focused(page: Any) -> str:
-    return str(page.evaluate("document.activeElement.className + ' ' + document.activeElement.href"))
+    return str(
+        page.evaluate("document.activeElement.className + ' ' + document.activeElement.href")
+    )
 
 
 def _assert_folded(page: Any) -> None:

@@ -4,7 +4,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import LOGINS, axe_problems, login
+from tests.browser.conftest import LOGINS, axe_problems, login, open_nav
 
 pytestmark = pytest.mark.browser
 
@@ -65,6 +65,8 @@ def test_each_role_sees_its_navigation(page: Any, role: str, screenshot: Any) ->
     # The signed-in person's name links to their account; logging out is always offered.
     assert page.locator(".nav-user a[href='/account']").is_visible()
     assert page.locator(".nav-user form[action='/logout'] button").is_visible()
+    screenshot(page, f"home-{role}")
+    open_nav(page)  # tablets and phones: the links sit in the "Menu" panel
     if role in ("admin", "hr"):
         # HR and admin pages sit in the "Manage" menu, closed until tapped.
         assert not page.locator(".nav-links a[href='/people-import']").is_visible()
@@ -78,7 +80,7 @@ def test_each_role_sees_its_navigation(page: Any, role: str, screenshot: Any) ->
     if role == "employee":
         assert page.locator("a[href='/people']").count() == 0
         assert page.locator("a[href='/org']").count() == 0
-    screenshot(page, f"home-{role}")
+    screenshot(page, f"home-{role}-menu-open")
 
 
 def _resolve(page: Any, name: str) -> str:

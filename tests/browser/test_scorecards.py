@@ -12,6 +12,7 @@ from tests.browser.conftest import (
     check_accessibility,
     full_page_screenshot,
     login,
+    open_nav,
     tap,
 )
 
@@ -55,6 +56,7 @@ def _no_sideways_scroll(page: Any) -> None:
 
 def test_an_employee_reads_their_scorecard_and_its_trend(page: Any, size: str) -> None:
     login(page, "employee")
+    open_nav(page)  # tablets: the header's links sit in the "Menu" panel
     tap(page, page.locator("nav a[href='/scorecards/me']"))
     page.wait_for_url("**/scorecards/me")
     assert page.locator("h1").is_visible()
@@ -83,6 +85,7 @@ def test_an_employee_reads_their_scorecard_and_its_trend(page: Any, size: str) -
 
 def test_a_supervisor_reads_the_branch_rollup(page: Any, size: str) -> None:
     login(page, "supervisor")
+    open_nav(page)
     tap(page, page.locator("details.nav-reports > summary"))  # the header's Reports menu
     tap(page, page.locator("nav a[href='/scorecards']"))
     page.wait_for_url("**/scorecards")
