@@ -164,36 +164,21 @@ def _result_counts() -> tuple[Any, Any, Any]:
     return checked, failed, na
 
 
-def failures_by_standard(
-    session: Session, *, people: Any, start: date, end: date
-) -> list[StandardFailures]:
-    """Per standard behind the items: results that applied and how many failed, most failed
-    first; versions of a template compare through the standard."""
-    checked, failed, _na = _result_counts()
-    query = (
-        select(col(TemplateItem.standard_code), checked, failed)
-        .join(ItemResult, col(ItemResult.item_id) == TemplateItem.id)
-        .join(Audit, col(Audit.id) == ItemResult.audit_id)
-        .where(*_in_period(people, start, end), col(TemplateItem.standard_code).is_not(None))
-        .group_by(col(TemplateItem.standard_code))
-        .order_by(failed.desc(), col(TemplateItem.standard_code))
-    )
-    return [
-        StandardFailures(code, int(n or 0), int(f or 0))
-        for code, n, f in session.exec(query)
-        if code is not None
-    ]
+@dataclass(frozen=True)
+class ResultBreakdown:
+    standards: list[StandardFailures]  # most failed first
+    categories: list[CategoryResults]  # by category name; items without a standard under ""
 
 
-def results_by_category(
-    session: Session, *, people: Any, start: date, end: date
-) -> list[CategoryResults]:
-    """Per category of the standards behind the items (compliance per category)."""
+def result_breakdown(session: Session, *, people: Any, start: date, end: date) -> ResultBreakdown:
+    """Item results per standard behind the items and per category of those standards, from
+    one grouped query (a region's month is some 250,000 results; reading them once, not twice,
+    halves the rollup's audit details). Versions of a template compare through the standard."""
     checked, failed, _na = _result_counts()
-    category = func.coalesce(col(TemplateItem.standard_category), literal(""))
     query = (
         sa_select(
-            category,
+            col(TemplateItem.standard_code),
+            col(TemplateItem.standard_category),
             checked,
             failed,
             func.coalesce(func.sum(col(ItemResult.points_possible)), 0),
@@ -202,13 +187,28 @@ def results_by_category(
         .join(ItemResult, col(ItemResult.item_id) == TemplateItem.id)
         .join(Audit, col(Audit.id) == ItemResult.audit_id)
         .where(*_in_period(people, start, end))
-        .group_by(category)
-        .order_by(category)
+        .group_by(col(TemplateItem.standard_code), col(TemplateItem.standard_category))
     )
-    return [
-        CategoryResults(name, int(n or 0), int(f or 0), float(p), float(e))
-        for name, n, f, p, e in session.execute(query)
-    ]
+    standards: dict[str, list[int]] = {}
+    categories: dict[str, list[float]] = {}
+    for code, category, n, f, possible, earned in session.execute(query):
+        if code is not None:
+            counts = standards.setdefault(code, [0, 0])
+            counts[0] += int(n or 0)
+            counts[1] += int(f or 0)
+        sums = categories.setdefault(category or "", [0, 0, 0.0, 0.0])
+        for index, value in enumerate((int(n or 0), int(f or 0), float(possible), float(earned))):
+            sums[index] += value
+    return ResultBreakdown(
+        standards=sorted(
+            (StandardFailures(code, n, f) for code, (n, f) in standards.items()),
+            key=lambda row: (-row.failed, row.standard_code),
+        ),
+        categories=[
+            CategoryResults(name, int(n), int(f), p, e)
+            for name, (n, f, p, e) in sorted(categories.items())
+        ],
+    )
 
 
 def results_by_item(session: Session, *, people: Any, start: date, end: date) -> list[ItemResults]:

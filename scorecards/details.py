@@ -47,16 +47,15 @@ def category_compliance(row: "CategoryResults") -> float | None:
     return share(row.checked - row.failed, row.checked)
 
 
-def audit_details(
-    session: Session, *, people: Select[Any], period: Period, categories: bool = True
-) -> AuditDetails:
-    """Two grouped queries for everyone selected, and one per most-failed standard for the
+def audit_details(session: Session, *, people: Select[Any], period: Period) -> AuditDetails:
+    """One grouped query for everyone selected, and one per most-failed standard for the
     modules that cover it (at most MOST_FAILED, whatever the data). Empty without audits."""
     if audits_reporting is None:
         return AuditDetails(categories=[], standards=[])
-    failures = audits_reporting.failures_by_standard(
+    breakdown = audits_reporting.result_breakdown(
         session, people=people, start=period.start, end=period.end
     )
+    failures = breakdown.standards
     failed_codes = [row.standard_code for row in failures if row.failed][:MOST_FAILED]
     modules = {
         code: training_service.modules_covering(session, standard_code=code)
@@ -68,14 +67,9 @@ def audit_details(
         )
         for row in failures
     ]
-    found = (
-        audits_reporting.results_by_category(
-            session, people=people, start=period.start, end=period.end
-        )
-        if categories
-        else []
+    return AuditDetails(
+        categories=[row for row in breakdown.categories if row.checked], standards=standards
     )
-    return AuditDetails(categories=[row for row in found if row.checked], standards=standards)
 
 
 def branch_audits(

@@ -249,10 +249,14 @@ class VersionPosition(SQLModel, table=True):
 class Acknowledgment(SQLModel, table=True):
     """A person's attestation that they read one exact version."""
 
-    __table_args__ = (UniqueConstraint("person_id", "version_id"),)
+    __table_args__ = (
+        UniqueConstraint("person_id", "version_id"),
+        # Scorecards count a person's acknowledgments as of a moment from the index alone.
+        Index("ix_acknowledgment_person_version_at", "person_id", "version_id", "acknowledged_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
-    person_id: int = Field(foreign_key="person.id", index=True)
+    person_id: int = Field(foreign_key="person.id")
     version_id: int = Field(foreign_key="standard_version.id", index=True)
     acknowledged_at: datetime = utc_field(default_now=True)
     # Evidence of reading (None on acknowledgments older than migration 0003): when the page

@@ -190,8 +190,10 @@ def report(
     filters: Filters,
     team_ids: Sequence[int] | None,
     today: date,
+    modules: Sequence["ModuleChoice"] | None = None,
 ) -> Report:
     """One row per module, team, branch or position with its figures, and the total.
+    `modules`: the modules in force when the caller has read them already (for names).
 
     Reports are shared between requests of a worker: read them, never change them."""
     bind = session.get_bind()
@@ -205,12 +207,13 @@ def report(
         found = _compute_once(session, key, group, filters, team_ids, today)
     # Names are read fresh (a team renamed changes no figure); the figures are shared.
     keys = {row.key for row in found.rows}
-    labels = _labels(session, group=group, keys=keys, team_ids=team_ids)
-    english = (
-        {m.id: f"{m.code} {m.title('en')}" for m in module_choices(session, ids=keys)}
-        if group == Group.module
-        else {}
-    )
+    english: dict[Any, str] = {}
+    if group == Group.module:
+        named = modules if modules is not None else module_choices(session, ids=keys)
+        labels = {m.id: f"{m.code} {m.title_zh}" for m in named}
+        english = {m.id: f"{m.code} {m.title('en')}" for m in named}
+    else:
+        labels = _labels(session, group=group, keys=keys, team_ids=team_ids)
     rows = [
         Row(row.key, labels.get(row.key, "—"), row.figures, english.get(row.key, ""))
         for row in found.rows
@@ -279,8 +282,6 @@ def _compute(
 def _labels(
     session: Session, *, group: Group, keys: set[Any], team_ids: Sequence[int] | None
 ) -> dict[Any, str]:
-    if group == Group.module:
-        return {m.id: f"{m.code} {m.title_zh}" for m in module_choices(session, ids=keys)}
     if group == Group.team:
         return dict(staff_service.team_labels(session, team_ids=team_ids))
     if group == Group.branch:

@@ -67,7 +67,10 @@ def _query(request: Request) -> DashboardQuery:
 
 
 def _choices(
-    session: SessionDep, team_ids: list[int] | None, query: DashboardQuery
+    session: SessionDep,
+    team_ids: list[int] | None,
+    query: DashboardQuery,
+    modules: list[dashboard.ModuleChoice] | None = None,
 ) -> dict[str, object]:
     """The filters' options. HR picks a branch before its teams: a region's 200 teams in one
     list help nobody and cost every page their names."""
@@ -80,7 +83,7 @@ def _choices(
         teams = {}
     branches = staff_service.list_branches(session, include_inactive=False)
     return {
-        "modules": dashboard.module_choices(session),
+        "modules": dashboard.module_choices(session) if modules is None else modules,
         "teams": teams,
         "branches": branches if team_ids is None else [],
         "positions": list(Position),
@@ -105,8 +108,9 @@ def dashboard_page(request: Request, session: SessionDep, viewer: StaffViewer) -
     team_ids = staff_service.visible_team_ids(session, person=viewer)
     today = enrollment.bank_today()
     filters = query.filters()
+    modules = dashboard.module_choices(session)  # the filter's options and the rows' names
     report = dashboard.report(
-        session, group=query.group, filters=filters, team_ids=team_ids, today=today
+        session, group=query.group, filters=filters, team_ids=team_ids, today=today, modules=modules
     )
     key_param = {Group.module: "module", Group.team: "team", Group.branch: "branch"}
     param = key_param.get(query.group, "position")
@@ -125,7 +129,7 @@ def dashboard_page(request: Request, session: SessionDep, viewer: StaffViewer) -
         "today": today,
         "status_labels": STATUS_LABELS,
         "group_labels": dashboard.GROUP_LABELS,
-        **_choices(session, team_ids, query),
+        **_choices(session, team_ids, query, modules),
     }
     return render(request, "training/dashboard.html", context)
 

@@ -118,9 +118,9 @@ def test_failures_by_standard_category_and_item(db, figures_bank):
     people = _people([figures_bank["a"].id, figures_bank["b"].id])
     period = {"start": date(2026, 10, 1), "end": date(2026, 11, 30)}
     with db.session() as session:
-        by_standard = reporting.failures_by_standard(session, people=people, **period)
+        breakdown = reporting.result_breakdown(session, people=people, **period)
         by_item = reporting.results_by_item(session, people=people, **period)
-        by_category = reporting.results_by_category(session, people=people, **period)
+    by_standard, by_category = breakdown.standards, breakdown.categories
     as_tuples = {(s.standard_code, s.checked, s.failed) for s in by_standard}
     assert as_tuples == {
         ("GRT-01", 4, 1),
