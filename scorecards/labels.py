@@ -27,6 +27,6 @@ def score(value: float | None, suffix: str = "") -> Markup:
     """'87.5', '87.5%' with a suffix, or N/A (with why) when there was nothing to count."""
     if value is None:
         return _not_applicable()
-    # A number's digits need no escaping, and Markup.format's formatter cost more than the
-    # rest of a ranking's row.
-    return Markup(f"{value:.1f}{escape(suffix)}")
+    # One escape of the whole string: Markup.format's formatter cost more than the rest of a
+    # ranking's row.
+    return escape(f"{value:.1f}{suffix}")
