@@ -87,11 +87,38 @@ document.addEventListener("htmx:load", function (event) {
   watchAttestations(event.target);
 });
 
-// The header's menu on tablets and phones (app.css folds the links below the desktop width only
-// under html.js, so without script they stay in the header and the button stays hidden).
-// The "Menu" button opens the panel without moving focus; Escape closes it and returns focus to
-// the button; a tap anywhere outside the header closes it.
+// The header's menu. Where the links do not fit one line, fitHeader folds them into a panel
+// (app.css, .nav-folded): below the desktop width always, on a desktop when they wrap (a
+// supervisor's links in English at 1366 px). Without script nothing folds and the button stays
+// hidden. The "Menu" button opens the panel without moving focus; Escape closes it and returns
+// focus to the button; a tap anywhere outside the header closes it.
 document.documentElement.classList.add("js");
+var FOLD_BELOW = window.matchMedia("(max-width: 1365.98px)");
+function wraps(nav) {
+  var tops = [];
+  nav.querySelectorAll(":scope > ul > li").forEach(function (item) {
+    if (item.offsetParent !== null) {
+      tops.push(item.getBoundingClientRect().top);
+    }
+  });
+  return Math.max.apply(null, tops) - Math.min.apply(null, tops) > 22;
+}
+function fitHeader() {
+  var header = document.querySelector(".app-header");
+  var toggle = navToggle();
+  if (!header || !toggle) {
+    return;
+  }
+  var fold = FOLD_BELOW.matches;
+  if (!fold) {
+    header.classList.remove("nav-folded");
+    fold = wraps(header.querySelector("nav"));
+  }
+  header.classList.toggle("nav-folded", fold);
+  if (!fold) {
+    setNavOpen(toggle, false);
+  }
+}
 function navToggle() {
   return document.querySelector(".app-header .nav-toggle");
 }
@@ -128,5 +155,16 @@ document.addEventListener("keydown", function (event) {
   setNavOpen(toggle, false);
   if (toggle.offsetParent !== null) {
     toggle.focus();
+  }
+});
+fitHeader();
+var fitPending = false;
+window.addEventListener("resize", function () {
+  if (!fitPending) {
+    fitPending = true;
+    window.requestAnimationFrame(function () {
+      fitPending = false;
+      fitHeader();
+    });
   }
 });

@@ -266,9 +266,37 @@ def test_without_javascript_the_links_stay_in_the_header(open_page: Any, size: s
     page.screenshot(path=str(SCREENSHOTS / f"nav-admin-no-script-{size}.png"))
 
 
-def test_desktop_has_no_menu_button(open_page: Any) -> None:
+def test_desktop_has_no_menu_button_where_the_links_fit(open_page: Any) -> None:
     page = open_page("desktop")
-    login(page, "supervisor")
-    assert page.locator(".app-header .nav-toggle").count() == 1
-    assert not page.locator(".app-header .nav-toggle").is_visible()
+    login(page, "admin")
+    toggle = page.locator(".app-header .nav-toggle")
+    assert toggle.count() == 1
+    assert not toggle.is_visible()
     assert page.locator(".app-header .nav-links a[href='/standards']").is_visible()
+    # A window made narrower folds the header, and wider again unfolds it.
+    page.set_viewport_size(SIZES["tablet"])
+    toggle.wait_for(state="visible")
+    page.set_viewport_size(SIZES["desktop"])
+    toggle.wait_for(state="hidden")
+    assert page.locator(".app-header .nav-links a[href='/standards']").is_visible()
+
+
+@pytest.mark.parametrize("locale", ["en-GB", "zh-CN"])
+@pytest.mark.parametrize("role", list(LOGINS))
+def test_a_desktop_header_is_one_line_for_every_role(
+    open_page: Any, role: str, locale: str
+) -> None:
+    """A supervisor's links in English are wider than 1366 px: there the header folds them
+    into the menu, as on a tablet, instead of wrapping onto a second line."""
+    page = open_page("desktop", locale)
+    login(page, role)
+    assert _header_rows(page) == 1
+    toggle = page.locator(".app-header .nav-toggle")
+    if toggle.is_visible():
+        open_nav(page)
+        _open_every_section(page)
+        _assert_panel_lists(page, nav_hrefs(page))
+        page.keyboard.press("Escape")
+        assert not page.locator(".app-header .nav-links").is_visible()
+    else:
+        assert page.locator(".app-header .nav-links a[href='/standards']").is_visible()
