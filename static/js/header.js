@@ -74,6 +74,39 @@
       toggle.focus();
     }
   });
+  // A folded header hides the links' counts (standards to acknowledge), so the Menu button
+  // shows their sum; it follows the counts when htmx swaps them after an acknowledgment.
+  function showCounts() {
+    var toggle = navToggle();
+    if (!toggle) {
+      return;
+    }
+    var total = 0;
+    document.querySelectorAll(".app-header .nav-links .nav-count:not([hidden])").forEach(
+      function (count) {
+        total += parseInt(count.textContent, 10) || 0;
+      }
+    );
+    var shown = toggle.querySelector(".nav-count");
+    if (!shown) {
+      shown = document.createElement("span");
+      shown.className = "badge badge-critical nav-count";
+      toggle.appendChild(shown);
+    }
+    shown.textContent = String(total);
+    shown.hidden = total === 0;
+  }
+  var links = document.querySelector(".app-header .nav-links");
+  if (links) {
+    new MutationObserver(showCounts).observe(links, {
+      subtree: true,
+      childList: true,
+      characterData: true,
+      attributes: true,
+      attributeFilter: ["hidden"],
+    });
+  }
+  showCounts();
   fitHeader();
   var fitPending = false;
   window.addEventListener("resize", function () {

@@ -321,3 +321,26 @@ def test_the_header_is_folded_before_the_deferred_scripts_run(open_page: Any) ->
     for route in held:
         route.continue_()
     page.wait_for_function("() => window.__loaded === true")
+
+
+def test_the_menu_button_carries_the_count_the_folded_links_hide(open_page: Any) -> None:
+    """An employee with standards to acknowledge sees how many on the Menu button of a folded
+    header; on a desktop the count stays beside its link and the button is hidden."""
+    page = open_page("tablet")
+    login(page, "employee")
+    outstanding = page.locator("#nav-outstanding")
+    count = int(outstanding.inner_text())
+    assert count >= 1  # the demo's teller has standards to acknowledge
+    assert not outstanding.is_visible()
+    on_button = page.locator(".app-header .nav-toggle .nav-count")
+    assert on_button.is_visible() and int(on_button.inner_text()) == count
+    # the demo's teller reads in Chinese: "菜单 5"
+    assert page.locator(".app-header .nav-toggle").inner_text().split() == ["菜单", str(count)]
+    # On a phone the word gives way to the bars, still named for a screen reader, so the
+    # count fits the one row.
+    page.set_viewport_size(SIZES["phone"])
+    assert _header_rows(page) == 1
+    assert page.get_by_role("button", name=f"菜单 {count}").is_visible()
+    page.set_viewport_size(SIZES["desktop"])
+    page.locator(".app-header .nav-toggle").wait_for(state="hidden")
+    assert outstanding.is_visible() and int(outstanding.inner_text()) == count
