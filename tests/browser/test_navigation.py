@@ -206,7 +206,7 @@ def test_folded_header_is_one_row_and_its_menu_opens_by_tap(
 def test_folded_menu_opens_by_keyboard_and_escape_closes_it(
     open_page: Any, role: str, size: str
 ) -> None:
-    page = open_page(size)  # the app's real CSP: app.js alone does the work
+    page = open_page(size)  # the app's real CSP: header.js alone does the work
     login(page, role)
     hrefs = [href for href in nav_hrefs(page) if href != "/"]
     toggle = page.locator(".app-header .nav-toggle")
@@ -300,3 +300,24 @@ def test_a_desktop_header_is_one_line_for_every_role(
         assert not page.locator(".app-header .nav-links").is_visible()
     else:
         assert page.locator(".app-header .nav-links a[href='/standards']").is_visible()
+
+
+def test_the_header_is_folded_before_the_deferred_scripts_run(open_page: Any) -> None:
+    """header.js runs as the header is read, so the page is never drawn with the links on
+    three rows that then jump away under a finger: app.js is held back here, and the header
+    is already one row before the document has finished loading."""
+    page = open_page("tablet")
+    login(page, "supervisor")
+    page.add_init_script(
+        "document.addEventListener('DOMContentLoaded', () => { window.__loaded = true; })"
+    )
+    held: list[Any] = []
+    page.route("**/static/js/app.js", lambda route: held.append(route))
+    page.goto("/standards", wait_until="commit")
+    page.locator(".app-header .nav-toggle").wait_for(state="visible")
+    assert held, "app.js was not asked for"
+    assert not page.evaluate("window.__loaded === true")
+    _assert_folded(page)
+    for route in held:
+        route.continue_()
+    page.wait_for_function("() => window.__loaded === true")
