@@ -22,7 +22,7 @@ from audits.templates_file import apply_import, parse_templates, plan_import
 from staff.models import Branch, Person, Position, TeamSupervisor
 
 TEMPLATES_FILE = Path(__file__).parent.parent / "audits" / "demo_templates.yaml"
-AUDITS = 60_000
+AUDITS_PER_BRANCH = 1_500  # 60,000 in the 5,000-staff region (40 branches): grows with the bank
 DAYS = 182
 BATCH = 5_000
 METHODS = ("on_site", "on_site", "cctv", "mystery_shopper")
@@ -71,7 +71,8 @@ def _audit_rows(
     ]
     branches = [b for b in session.exec(select(Branch.id)) if b is not None]
     plans: list[tuple[str, int | None, int | None, int | None]] = []
-    per_person = max(1, (AUDITS - len(branches) * 12) // max(1, len(people)))
+    audits = AUDITS_PER_BRANCH * len(branches)
+    per_person = max(1, (audits - len(branches) * 12) // max(1, len(people)))
     for pid, tid, position in people:
         code = "PHN-QA" if position == Position.call_agent else "CTR-01"
         plans += [(code, pid, tid, supervisors[tid or 0])] * per_person
@@ -79,7 +80,7 @@ def _audit_rows(
     for branch in branches:
         plans += [("LBY-01", None, -branch, auditor_of_branch.get(branch, 0))] * 12
     rows = []
-    for code, person_id, team_id, auditor in plans[:AUDITS]:
+    for code, person_id, team_id, auditor in plans[:audits]:
         template_id, version_id, scoring, items = checklists[code]
         when = now - timedelta(days=rng.uniform(1, DAYS))
         answers = _answers(rng, items, rng.uniform(0.02, 0.25))
@@ -150,8 +151,8 @@ def generate(session: Session, rng: random.Random) -> dict[str, int]:
                 }
                 for item in items
             ]
-        session.execute(insert(Audit), audits)
-        session.execute(insert(ItemResult), item_rows)
+        session.execute(insert(Audit.__table__), audits)
+        session.execute(insert(ItemResult.__table__), item_rows)
         results += len(item_rows)
     if session.get_bind().dialect.name == "postgresql":
         session.execute(

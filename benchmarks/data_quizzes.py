@@ -11,7 +11,7 @@ import random
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlmodel import Session, col
 
 from quizzes.models import (
@@ -24,13 +24,13 @@ from quizzes.models import (
     QuizPosition,
     QuizQuestion,
 )
-from staff.models import Person, Role
+from staff.models import Branch, Person, Role
 from standards import service as standards_service
 
 QUESTIONS = 400
 QUIZZES = 40
 ITEMS_PER_QUIZ = 10
-ATTEMPTS = 150_000
+ATTEMPTS_PER_BRANCH = 3_750  # 150,000 in the 5,000-staff region (40 branches)
 CHUNK = 20_000
 TYPES = ["single"] * 5 + ["multiple"] * 2 + ["true_false"] * 2 + ["script_choice", "ordering"]
 
@@ -51,7 +51,9 @@ def generate(session: Session, rng: random.Random) -> dict[str, int]:
             select(col(Person.id), col(Person.position)).where(col(Person.role) == Role.employee)
         )
     ]
-    attempts, items = _attempts(session, rng, people, quizzes, versions, now)
+    branches = session.execute(select(func.count()).select_from(Branch)).scalar_one()
+    total = ATTEMPTS_PER_BRANCH * max(1, branches)
+    attempts, items = _attempts(session, rng, people, quizzes, versions, now, total)
     return {
         "questions": QUESTIONS,
         "quizzes": QUIZZES,
@@ -126,8 +128,8 @@ def _questions(
         # Ability needed: most questions fair, a few hard, one in 40 badly written (noise).
         by_id[n] = {**version, "hardness": rng.gauss(0, 1), "bad": n % 40 == 0}
     session.execute(insert(Question), questions)
-    session.execute(insert(QuestionVersion), versions)
-    session.execute(insert(QuestionTag), tags)
+    session.execute(insert(QuestionVersion.__table__), versions)
+    session.execute(insert(QuestionTag.__table__), tags)
     session.execute(update(Question).values(current_version_id=Question.id))
     return by_id
 
@@ -176,7 +178,7 @@ def _quizzes(
         insert(Quiz),
         [{k: v for k, v in q.items() if k not in ("question_ids", "position")} for q in quizzes],
     )
-    session.execute(insert(QuizQuestion), links)
+    session.execute(insert(QuizQuestion.__table__), links)
     session.execute(insert(QuizPosition), targets)
     return quizzes
 
@@ -203,6 +205,7 @@ def _attempts(
     quizzes: list[dict[str, Any]],
     versions: dict[int, dict[str, Any]],
     now: datetime,
+    total: int,
 ) -> tuple[int, int]:
     by_position: dict[str | None, list[int]] = {}
     for pid, position in people:
@@ -212,7 +215,7 @@ def _attempts(
     attempts: list[dict[str, Any]] = []
     items: list[dict[str, Any]] = []
     total_items = 0
-    for attempt_id in range(1, ATTEMPTS + 1):
+    for attempt_id in range(1, total + 1):
         quiz = quizzes[attempt_id % len(quizzes)]
         person = rng.choice(by_position.get(quiz["position"]) or [pid for pid, _ in people])
         numbers[(quiz["id"], person)] = numbers.get((quiz["id"], person), 0) + 1
@@ -245,7 +248,7 @@ def _attempts(
         if len(items) >= CHUNK:
             total_items += _flush(session, attempts, items)
     total_items += _flush(session, attempts, items)
-    return ATTEMPTS, total_items
+    return total, total_items
 
 
 def _items(
@@ -283,10 +286,10 @@ def _items(
 
 def _flush(session: Session, attempts: list[dict[str, Any]], items: list[dict[str, Any]]) -> int:
     if attempts:
-        session.execute(insert(Attempt), attempts)
+        session.execute(insert(Attempt.__table__), attempts)
     count = len(items)
     if items:
-        session.execute(insert(AttemptItem), items)
+        session.execute(insert(AttemptItem.__table__), items)
     attempts.clear()
     items.clear()
     return count

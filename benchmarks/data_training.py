@@ -207,7 +207,7 @@ def generate(session: Session, rng: random.Random) -> dict[str, int]:
                 rows.append(row)
                 fates.append((m, fate))
     for start in range(0, len(rows), 5000):
-        session.execute(insert(Enrollment), rows[start : start + 5000])
+        session.execute(insert(Enrollment.__table__), rows[start : start + 5000])
     enrollments = session.execute(
         select(
             Enrollment.id,
@@ -261,9 +261,9 @@ def _progress_and_certificates(
             for lesson_id in read
         ]
     for start in range(0, len(progress), 10000):
-        session.execute(insert(LessonProgress), progress[start : start + 10000])
+        session.execute(insert(LessonProgress.__table__), progress[start : start + 10000])
     for start in range(0, len(certificates), 10000):
-        session.execute(insert(Certificate), certificates[start : start + 10000])
+        session.execute(insert(Certificate.__table__), certificates[start : start + 10000])
     return {"training_lesson_reads": len(progress), "training_certificates": len(certificates)}
 
 
@@ -326,7 +326,7 @@ def _refreshers(
                 }
             )
     for start in range(0, len(flags), 10000):
-        session.execute(insert(RefresherFlag), flags[start : start + 10000])
+        session.execute(insert(RefresherFlag.__table__), flags[start : start + 10000])
     if reminders:
-        session.execute(insert(Reminder), reminders)
+        session.execute(insert(Reminder.__table__), reminders)
     return {"training_refresher_flags": len(flags), "training_reminders": len(reminders)}

@@ -12,6 +12,7 @@ standards adds its own months of data from `benchmarks/data_<domain>.py` (a
 import argparse
 import importlib.util
 import random
+import sys
 import time
 from datetime import UTC, date, datetime
 
@@ -48,9 +49,9 @@ def generate(
         library = standards_service.search(
             session, filters=standards_service.LibraryFilters(), limit=1000
         )[0]
-        template = next(
-            standards_service.content_of(v) for s, v in library if s.kind == Kind.script
-        )
+        # Library rows are cards (no body): the template is the first script's full version.
+        script_id = next(v.id for s, v in library if s.kind == Kind.script)
+        template = standards_service.content_of(session.get_one(StandardVersion, script_id))
         for i in range(extra_standards):
             content = VersionContent.model_validate(
                 {
@@ -117,10 +118,10 @@ def generate(
                     "updated_at": now,
                 }
             )
-        session.execute(insert(Person), people)
+        session.execute(insert(Person.__table__), people)
         rows = session.execute(select(Person.id, Person.team_id, Person.position)).all()
         session.execute(
-            insert(TeamSupervisor),
+            insert(TeamSupervisor.__table__),
             [
                 {"team_id": team_id, "person_id": person_id}
                 for person_id, team_id, position in rows
@@ -139,7 +140,7 @@ def generate(
             if position in positions and rng.random() < ack_share
         ]
         for start in range(0, len(acks), 20_000):
-            session.execute(insert(Acknowledgment), acks[start : start + 20_000])
+            session.execute(insert(Acknowledgment.__table__), acks[start : start + 20_000])
         counts = {
             "branches": branches,
             "teams": len(team_ids),
@@ -150,7 +151,9 @@ def generate(
         for name in DOMAINS:
             if importlib.util.find_spec(f"benchmarks.data_{name}") is not None:
                 module = importlib.import_module(f"benchmarks.data_{name}")
+                started = time.perf_counter()
                 counts |= module.generate(session, rng)
+                print(f"  {name}: {time.perf_counter() - started:.1f}s", file=sys.stderr)
     database.dispose()
     return counts
 
