@@ -55,7 +55,15 @@ def nav_hrefs(page: Any) -> list[str]:
     )
 
 
-@pytest.mark.parametrize("role", list(LOGINS))
+@pytest.mark.parametrize(
+    ("viewport", "role"),
+    [
+        *(("tablet-portrait", role) for role in LOGINS),
+        ("phone", "employee"),
+        ("phone", "supervisor"),
+    ],
+    indirect=["viewport"],
+)
 def test_each_role_sees_its_navigation(page: Any, role: str, screenshot: Any) -> None:
     login(page, role)
     hrefs = nav_hrefs(page)
