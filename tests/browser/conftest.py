@@ -43,6 +43,7 @@ VIEWPORTS = {
     "phone": {"width": 390, "height": 844},
 }
 TABLET_AND_PHONE = list(VIEWPORTS)
+DESKTOP = {"width": 1366, "height": 768}
 
 # Demo logins, one per role (staff/demo.py).
 LOGINS = {
@@ -258,6 +259,15 @@ def fresh_pages(
     finally:
         for context in contexts:
             context.close()
+
+
+@pytest.fixture
+def new_page(browser: Any, live_server: str, size: str) -> Iterator[Any]:
+    """make(): fresh_pages at the viewport named by the module's own `size` fixture (a name in
+    VIEWPORTS, or "desktop"), a touch screen on the phone."""
+    viewport = DESKTOP if size == "desktop" else VIEWPORTS[size]
+    with fresh_pages(browser, live_server, viewport, touch=size == "phone") as make:
+        yield make
 
 
 def no_sideways_scroll(page: Any) -> None:

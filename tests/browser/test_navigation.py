@@ -7,13 +7,21 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import LOGINS, SCREENSHOTS, check_accessibility, login, open_nav, tap
+from tests.browser.conftest import (
+    DESKTOP,
+    LOGINS,
+    SCREENSHOTS,
+    check_accessibility,
+    login,
+    open_nav,
+    tap,
+)
 from tests.browser.test_roles import nav_hrefs
 
 pytestmark = pytest.mark.browser
 
 SIZES = {
-    "desktop": {"width": 1366, "height": 768},
+    "desktop": DESKTOP,
     "tablet": {"width": 768, "height": 1024},
     "landscape": {"width": 1024, "height": 768},
     "phone": {"width": 390, "height": 844},

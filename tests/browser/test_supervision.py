@@ -1,7 +1,6 @@
 """A supervisor in a real browser at phone, tablet and desktop size: coverage worst first,
 one person's page, a reminder with one tap, and the reminder on the employee's home page."""
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -9,9 +8,7 @@ import pytest
 from tests.browser.conftest import (
     PASSWORD,
     SCREENSHOTS,
-    VIEWPORTS,
     check_accessibility,
-    fresh_pages,
     full_page_screenshot,
     login,
     no_sideways_scroll,
@@ -20,22 +17,11 @@ from tests.browser.conftest import (
 
 pytestmark = pytest.mark.browser
 
-SIZES = {
-    "phone": VIEWPORTS["phone"],
-    "tablet-portrait": VIEWPORTS["tablet-portrait"],
-    "desktop": {"width": 1366, "height": 768},
-}
 
-
-@pytest.fixture(params=list(SIZES))
+@pytest.fixture(params=["phone", "tablet-portrait", "desktop"])
 def size(request: pytest.FixtureRequest) -> str:
+    """The viewport's name, for conftest's new_page."""
     return str(request.param)
-
-
-@pytest.fixture
-def new_page(browser: Any, live_server: str, size: str) -> Iterator[Any]:
-    with fresh_pages(browser, live_server, SIZES[size], touch=size == "phone") as make:
-        yield make
 
 
 def _shot(page: Any, size: str, label: str) -> None:

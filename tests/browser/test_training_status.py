@@ -2,7 +2,6 @@
 the figures per module and team, the overdue people behind a figure, a reminder to them all,
 and the reminded employee's home page; the refresher E1001 has after TXN-02's correction."""
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -10,9 +9,7 @@ import pytest
 from tests.browser.conftest import (
     PASSWORD,
     SCREENSHOTS,
-    VIEWPORTS,
     check_accessibility,
-    fresh_pages,
     full_page_screenshot,
     login,
     no_sideways_scroll,
@@ -21,23 +18,11 @@ from tests.browser.conftest import (
 
 pytestmark = pytest.mark.browser
 
-SIZES = {
-    "phone": VIEWPORTS["phone"],
-    "tablet-portrait": VIEWPORTS["tablet-portrait"],
-    "tablet-landscape": VIEWPORTS["tablet-landscape"],
-    "desktop": {"width": 1366, "height": 768},
-}
 
-
-@pytest.fixture(params=list(SIZES))
+@pytest.fixture(params=["phone", "tablet-portrait", "tablet-landscape", "desktop"])
 def size(request: pytest.FixtureRequest) -> str:
+    """The viewport's name, for conftest's new_page."""
     return str(request.param)
-
-
-@pytest.fixture
-def new_page(browser: Any, live_server: str, size: str) -> Iterator[Any]:
-    with fresh_pages(browser, live_server, SIZES[size], touch=size == "phone") as make:
-        yield make
 
 
 def _shot(page: Any, size: str, label: str) -> None:
