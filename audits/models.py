@@ -253,6 +253,7 @@ class Audit(SQLModel, table=True):
         Index("ix_audit_auditor_status", "auditor_id", "status"),
         Index("ix_audit_status_observed", "status", "observed_at"),
         Index("ix_audit_template_observed", "template_id", "observed_at"),
+        Index("ix_audit_submitted", "submitted_at"),  # reports' caches read its max
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -357,6 +358,7 @@ class CorrectionAction(SQLModel, table=True):
         Index("ix_audit_action_person_status", "person_id", "status", "deadline_date"),
         Index("ix_audit_action_team_status", "team_id", "status", "deadline_date"),
         Index("ix_audit_action_branch_status", "branch_id", "status"),
+        Index("ix_audit_action_closed", "closed_at"),  # reports' caches read its max
     )
 
     id: int | None = Field(default=None, primary_key=True)

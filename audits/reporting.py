@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 
 from audits.models import (
     ActionStatus,
+    Amendment,
     Audit,
     AuditStatus,
     AuditTemplate,
@@ -28,6 +29,7 @@ from audits.models import (
     TemplateVersion,
 )
 from audits.scoring import one_decimal
+from frontline.figure_cache import Marker
 from frontline.settings import get_settings
 
 
@@ -348,3 +350,15 @@ def audits_of(
         .limit(limit)
     )
     return [AuditRow(*row) for row in session.execute(query).all()]
+
+
+def change_markers() -> list[Marker]:
+    """Reports' cache markers for audits: drafts count nowhere; an audit counts from its
+    submission (submitted_at is then the time of it) and changes only by an amendment;
+    correction actions are added and closed (closed_at)."""
+    return [
+        sa_select(func.max(Audit.submitted_at)).scalar_subquery(),
+        sa_select(func.max(Amendment.id)).scalar_subquery(),
+        sa_select(func.max(CorrectionAction.id)).scalar_subquery(),
+        sa_select(func.max(CorrectionAction.closed_at)).scalar_subquery(),
+    ]

@@ -4,12 +4,10 @@ Figures over a quiz's whole history read tens of thousands of rows (0.2–0.5 s 
 busy quiz in a region), yet change only when an attempt is graded (and, for results that name
 teams, when people change). Each worker keeps the last few, keyed by the database, what was
 asked and a fingerprint of those changes that indexed queries read: never stale, never
-expired by time (the pattern of standards/coverage.py).
+expired by time (frontline/figure_cache.py).
 """
 
-import threading
-from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -17,13 +15,11 @@ from sqlalchemy import func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
+from frontline.figure_cache import FigureCache
 from quizzes.models import Attempt
 from staff.models import Person
 
-CACHE_SIZE = 64
-_cache: OrderedDict[Hashable, Any] = OrderedDict()
-_cache_lock = threading.Lock()
-_compute_lock = threading.Lock()
+_figures: FigureCache[Any] = FigureCache(size=64)
 
 
 def attempts_fingerprint(
@@ -48,28 +44,10 @@ def people_fingerprint(session: Session) -> tuple[Any, ...]:
     return tuple(session.execute(sa_select(func.count(), func.max(Person.updated_at))).one())
 
 
-def clear() -> None:
-    with _cache_lock:
-        _cache.clear()
-
-
 def cached(session: Session, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
     """The value computed for `key` (which must include the fingerprints it depends on)."""
-    bind = session.get_bind()
-    full_key = (id(bind), str(bind.engine.url), *key)
-    with _cache_lock:
-        value = _cache.get(full_key)
-        if value is not None:
-            _cache.move_to_end(full_key)
-            return value
-    # One computation at a time: requests arriving together would each compute the same.
-    with _compute_lock:
-        with _cache_lock:
-            value = _cache.get(full_key)
-        if value is None:
-            value = compute()
-            with _cache_lock:
-                _cache[full_key] = value
-                while len(_cache) > CACHE_SIZE:
-                    _cache.popitem(last=False)
-    return value
+    return _figures.get(session, key, compute)
+
+
+def clear() -> None:
+    _figures.clear()

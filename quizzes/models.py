@@ -290,6 +290,8 @@ class Attempt(SQLModel, table=True):
         Index("ix_attempt_quiz_person", "quiz_id", "person_id"),
         Index("ix_attempt_person_submitted", "person_id", "submitted_at"),
         Index("ix_attempt_quiz_submitted", "quiz_id", "submitted_at"),
+        # Reports' caches read the latest grading and how many are still open from it.
+        Index("ix_attempt_submitted", "submitted_at"),
         # At most one open attempt per person and quiz, even when two devices start at once.
         Index(
             "uq_attempt_open",

@@ -12,6 +12,7 @@ from sqlalchemy import case, func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
+from frontline.figure_cache import Marker
 from frontline.settings import get_settings
 from quizzes.models import Attempt, Quiz
 
@@ -166,3 +167,16 @@ def quiz_figures_by_month(
         for person_id, index, attempts, firsts, passes, average in session.execute(query)
         if index >= 0
     }
+
+
+def change_markers() -> list[Marker]:
+    """Reports' cache markers for quizzes: attempts are never deleted, and one is graded when
+    it closes, so the newest attempt and how many are still open change whenever a figure can
+    (a graded time alone would not do: an attempt closed late is dated at its deadline)."""
+    return [
+        sa_select(func.max(Attempt.id)).scalar_subquery(),
+        sa_select(func.count())
+        .select_from(Attempt)
+        .where(col(Attempt.submitted_at).is_(None))
+        .scalar_subquery(),
+    ]

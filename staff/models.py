@@ -57,6 +57,7 @@ class Branch(SQLModel, table=True):
     region: str = Field(default="", max_length=100)
     active: bool = True
     created_at: datetime = utc_field(default_now=True)
+    updated_at: datetime = utc_field(default_now=True)  # reports' caches read its max
 
 
 class Team(SQLModel, table=True):
@@ -67,6 +68,7 @@ class Team(SQLModel, table=True):
     name: str = Field(max_length=100)
     active: bool = True
     created_at: datetime = utc_field(default_now=True)
+    updated_at: datetime = utc_field(default_now=True)  # reports' caches read its max
 
 
 class TeamSupervisor(SQLModel, table=True):
@@ -93,7 +95,7 @@ class Person(SQLModel, table=True):
     # Set when an admin issues a temporary password; the person must pick their own.
     must_change_password: bool = False
     created_at: datetime = utc_field(default_now=True)
-    updated_at: datetime = utc_field(default_now=True)
+    updated_at: datetime = utc_field(default_now=True, index=True)  # reports' caches read its max
 
 
 class LoginSession(SQLModel, table=True):

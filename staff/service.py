@@ -8,6 +8,7 @@ from sqlalchemy import bindparam, func, or_
 from sqlmodel import Session, col, delete, select
 
 from frontline import audit_trail, events
+from frontline.figure_cache import Marker
 from frontline.i18n import N_
 from frontline.models import id_of, utcnow
 from staff import passwords, sessions
@@ -310,6 +311,7 @@ def save_branch(
     action = "branch.update" if branch else "branch.create"
     branch = branch or Branch(code=code, name=name)
     branch.code, branch.name, branch.region, branch.active = code, name, region, active
+    branch.updated_at = utcnow()
     session.add(branch)
     session.flush()
     audit_trail.record(
@@ -365,6 +367,7 @@ def save_team(
     action = "team.update" if team else "team.create"
     team = team or Team(branch_id=branch_id, name=name)
     team.branch_id, team.name, team.active = branch_id, name, active
+    team.updated_at = utcnow()
     session.add(team)
     session.flush()
     session.exec(delete(TeamSupervisor).where(col(TeamSupervisor.team_id) == team.id))
@@ -470,3 +473,13 @@ def people_by_id(session: Session, *, ids: set[int]) -> dict[int, Person]:
     if not ids:
         return {}
     return {id_of(p): p for p in session.exec(select(Person).where(col(Person.id).in_(ids)))}
+
+
+def change_markers() -> list[Marker]:
+    """Reports' cache markers for staff: every change to a person, team or branch sets its
+    updated_at (people and teams are deactivated, never deleted)."""
+    return [
+        select(func.max(Person.updated_at)).scalar_subquery(),
+        select(func.max(Team.updated_at)).scalar_subquery(),
+        select(func.max(Branch.updated_at)).scalar_subquery(),
+    ]

@@ -1,17 +1,17 @@
 """Coverage of acknowledgments: who must acknowledge the standards in force and who has."""
 
-import threading
-from collections import OrderedDict
-from collections.abc import Hashable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, and_, func
-from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
+from frontline.figure_cache import FigureCache, fingerprint
 from frontline.models import id_of
+from staff import service as staff_service
 from staff.models import Person, Team
+from standards import reporting
 from standards.models import (
     Acknowledgment,
     AcknowledgmentReminder,
@@ -64,37 +64,9 @@ _STILL_APPLIES = and_(
 
 
 # The whole-region report reads every acknowledgment (a quarter of a million in a 5,000-staff
-# region: ~0.4 s on SQLite), yet changes only when someone acknowledges, a person changes,
-# or a version is published or retired. So each worker keeps the last few reports, keyed by
-# the database and a fingerprint of exactly those changes, which one cheap query reads.
-_CACHE_SIZE = 32
-_cache: OrderedDict[Hashable, "CoverageReport"] = OrderedDict()
-_cache_lock = threading.Lock()
-_compute_lock = threading.Lock()
-
-
-def _fingerprint(session: Session) -> tuple[object, ...]:
-    """Changes whenever an input of the report does (all person changes set updated_at)."""
-    published = col(StandardVersion.status) == VersionStatus.published
-    row = (
-        session.connection()
-        .execute(
-            sa_select(
-                select(func.max(Acknowledgment.id)).scalar_subquery(),
-                select(func.count()).select_from(Acknowledgment).scalar_subquery(),
-                select(func.max(Person.updated_at)).scalar_subquery(),
-                select(func.count()).select_from(Person).scalar_subquery(),
-                select(func.max(StandardVersion.updated_at)).scalar_subquery(),
-                select(func.count())
-                .select_from(StandardVersion)
-                .where(published)
-                .scalar_subquery(),
-                select(func.sum(Standard.current_version_id)).scalar_subquery(),
-            )
-        )
-        .one()
-    )
-    return tuple(row)
+# region: ~0.4 s on SQLite), yet changes only when someone acknowledges, a person or team
+# changes, or a version is published or retired: each worker keeps the last few reports.
+_reports: FigureCache["CoverageReport"] = FigureCache(size=32)
 
 
 def coverage(session: Session, *, team_ids: Sequence[int] | None) -> CoverageReport:
@@ -102,26 +74,10 @@ def coverage(session: Session, *, team_ids: Sequence[int] | None) -> CoverageRep
 
     The report objects are shared between requests: read them, never change them.
     """
-    bind = session.get_bind()
     scope = None if team_ids is None else tuple(sorted(team_ids))
-    key = (id(bind), str(bind.engine.url), scope, _fingerprint(session))
-    with _cache_lock:
-        report = _cache.get(key)
-        if report is not None:
-            _cache.move_to_end(key)
-            return report
-    # One computation at a time: under load, twenty requests arriving at once would
-    # otherwise each compute the same report.
-    with _compute_lock:
-        with _cache_lock:
-            report = _cache.get(key)
-        if report is None:
-            report = _compute(session, team_ids=team_ids)
-            with _cache_lock:
-                _cache[key] = report
-                while len(_cache) > _CACHE_SIZE:
-                    _cache.popitem(last=False)
-    return report
+    markers = [*staff_service.change_markers(), *reporting.change_markers()]
+    key = (scope, fingerprint(session, markers))
+    return _reports.get(session, key, lambda: _compute(session, team_ids=team_ids))
 
 
 def _compute(session: Session, *, team_ids: Sequence[int] | None) -> CoverageReport:

@@ -13,10 +13,17 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, Select, Subquery, and_, func, literal, select, true, union_all
 from sqlmodel import Session, col
 
+from frontline.figure_cache import Marker
 from frontline.models import UTCDateTime
 from frontline.settings import get_settings
 from staff.models import Person
-from standards.models import Acknowledgment, StandardVersion, VersionPosition, VersionStatus
+from standards.models import (
+    Acknowledgment,
+    Standard,
+    StandardVersion,
+    VersionPosition,
+    VersionStatus,
+)
 
 
 @dataclass(frozen=True)
@@ -118,3 +125,15 @@ def acknowledgments_by_month(
         (person_id, month): AcknowledgmentFigures(due=due, acknowledged=done)
         for person_id, due, done, month in session.execute(query).all()
     }
+
+
+def change_markers() -> list[Marker]:
+    """Reports' cache markers for standards: acknowledgments are only ever added; versions
+    set updated_at when published or retired; the versions in force follow current_version_id."""
+    published = col(StandardVersion.status) == VersionStatus.published
+    return [
+        select(func.max(Acknowledgment.id)).scalar_subquery(),
+        select(func.max(StandardVersion.updated_at)).scalar_subquery(),
+        select(func.count()).select_from(StandardVersion).where(published).scalar_subquery(),
+        select(func.sum(Standard.current_version_id)).scalar_subquery(),
+    ]

@@ -5,9 +5,7 @@ today, refresher due joined from the open flags), so no page loads enrollments i
 the drill-down pages its people. HR sees everyone, a supervisor their teams.
 """
 
-import threading
-from collections import OrderedDict
-from collections.abc import Hashable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -17,18 +15,17 @@ from sqlalchemy import ColumnElement, func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
+from frontline.figure_cache import FigureCache, fingerprint
 from frontline.i18n import N_
 from staff import service as staff_service
 from staff.models import Person, Position, Team
-from training import enrollment
+from training import enrollment, reporting
 from training.enrollment import Status
 from training.models import (
     Enrollment,
     Module,
     ModuleVersion,
-    RefresherFlag,
     Reminder,
-    StandardChange,
     VersionStatus,
 )
 
@@ -159,28 +156,9 @@ def _key_column(group: Group) -> Any:
 
 
 # A region's report reads every enrollment (60,000 in a 5,000-staff year: ~0.3-1 s on SQLite)
-# yet changes only when an enrollment, a refresher, a person or the date does. So each worker
-# keeps the last few reports under a fingerprint of exactly those, which one cheap query reads
-# (every write to an enrollment sets its updated_at).
-_CACHE_SIZE = 64
-_cache: OrderedDict[Hashable, "Report"] = OrderedDict()
-_cache_lock = threading.Lock()
-_compute_lock = threading.Lock()
-
-
-def _fingerprint(session: Session) -> tuple[object, ...]:
-    row = session.execute(
-        sa_select(
-            sa_select(func.max(Enrollment.updated_at)).scalar_subquery(),
-            sa_select(func.max(RefresherFlag.id)).scalar_subquery(),
-            sa_select(func.count(col(RefresherFlag.confirmed_at))).scalar_subquery(),
-            sa_select(func.max(StandardChange.marked_at)).scalar_subquery(),
-            sa_select(func.max(Person.updated_at)).scalar_subquery(),
-            sa_select(func.count()).select_from(Person).scalar_subquery(),
-            sa_select(func.max(Module.current_version_id)).scalar_subquery(),
-        )
-    ).one()
-    return tuple(row)
+# yet changes only when an enrollment, a refresher, a person or the date does: each worker keeps
+# the last few (frontline/figure_cache.py).
+_reports: FigureCache["Report"] = FigureCache(size=64)
 
 
 def report(
@@ -196,15 +174,14 @@ def report(
     `modules`: the modules in force when the caller has read them already (for names).
 
     Reports are shared between requests of a worker: read them, never change them."""
-    bind = session.get_bind()
     scope = None if team_ids is None else tuple(sorted(team_ids))
-    key = (id(bind), str(bind.engine.url), group, filters, scope, today, _fingerprint(session))
-    with _cache_lock:
-        found = _cache.get(key)
-        if found is not None:
-            _cache.move_to_end(key)
-    if found is None:
-        found = _compute_once(session, key, group, filters, team_ids, today)
+    markers = [*staff_service.change_markers(), *reporting.change_markers()]
+    key = (group, filters, scope, today, fingerprint(session, markers))
+    found = _reports.get(
+        session,
+        key,
+        lambda: _compute(session, group=group, filters=filters, team_ids=team_ids, today=today),
+    )
     # Names are read fresh (a team renamed changes no figure); the figures are shared.
     keys = {row.key for row in found.rows}
     english: dict[Any, str] = {}
@@ -220,27 +197,6 @@ def report(
     ]
     rows.sort(key=lambda r: (r.figures.percent_done, r.label))
     return Report(group=group, rows=rows, total=found.total)
-
-
-def _compute_once(
-    session: Session,
-    key: Hashable,
-    group: Group,
-    filters: Filters,
-    team_ids: Sequence[int] | None,
-    today: date,
-) -> Report:
-    """Compute and keep a report; many requests missing together compute it once."""
-    with _compute_lock:
-        with _cache_lock:
-            found = _cache.get(key)
-        if found is None:
-            found = _compute(session, group=group, filters=filters, team_ids=team_ids, today=today)
-            with _cache_lock:
-                _cache[key] = found
-                while len(_cache) > _CACHE_SIZE:
-                    _cache.popitem(last=False)
-    return found
 
 
 def _compute(

@@ -315,7 +315,7 @@ class RefresherFlag(SQLModel, table=True):
     standard_code: str = Field(max_length=16)
     flagged_at: datetime = utc_field()  # the standard version's publication
     retake: bool = False  # the author marked the change as needing the module again
-    confirmed_at: datetime | None = utc_field(nullable=True)
+    confirmed_at: datetime | None = utc_field(nullable=True, index=True)  # caches read its max
 
 
 class Reminder(SQLModel, table=True):

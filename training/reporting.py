@@ -16,9 +16,10 @@ from sqlalchemy import and_, case, func, literal, or_, union_all
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
+from frontline.figure_cache import Marker
 from frontline.models import UTCDateTime
 from training import enrollment
-from training.models import Enrollment, Module, ModuleVersion
+from training.models import Enrollment, Module, ModuleVersion, RefresherFlag, StandardChange
 
 
 @dataclass(frozen=True)
@@ -152,3 +153,16 @@ def enrollments_of(
         .limit(limit)
     )
     return [EnrollmentRow(*row) for row in session.execute(query).all()]
+
+
+def change_markers() -> list[Marker]:
+    """Reports' cache markers for training: every write to an enrollment sets its updated_at;
+    refreshers are flagged (new rows) and confirmed (at the time of it); standards changes are marked; a module's
+    new version comes into force."""
+    return [
+        sa_select(func.max(Enrollment.updated_at)).scalar_subquery(),
+        sa_select(func.max(RefresherFlag.id)).scalar_subquery(),
+        sa_select(func.max(RefresherFlag.confirmed_at)).scalar_subquery(),
+        sa_select(func.max(StandardChange.marked_at)).scalar_subquery(),
+        sa_select(func.max(Module.current_version_id)).scalar_subquery(),
+    ]

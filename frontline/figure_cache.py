@@ -1,0 +1,69 @@
+"""A per-worker cache for figures that are costly to compute and cheap to prove current.
+
+Reports over a region read tens or hundreds of thousands of rows, yet change only when one of
+their inputs does. A caller keys what it computed by what was asked and a fingerprint of those
+inputs that a few indexed queries read (the latest change time, the highest id of an
+insert-only table), so a cached value is never stale and never expires by time. The key always
+includes the database, so tests and workers with different databases never share a value.
+
+Values are shared between requests of a worker: read them, never change them.
+"""
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import ScalarSelect, select
+from sqlmodel import Session
+
+V = TypeVar("V")
+
+# A scalar subquery whose value changes whenever an input of a report does.
+Marker = ScalarSelect[Any]
+
+
+def fingerprint(session: Session, markers: list[Marker]) -> tuple[Any, ...]:
+    """The markers' values, read in one statement."""
+    return tuple(session.connection().execute(select(*markers)).one())
+
+
+class FigureCache(Generic[V]):
+    """The last `size` values computed, least recently used dropped first."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._values: OrderedDict[Hashable, V] = OrderedDict()
+        self._lock = threading.Lock()
+        # One computation at a time: under load, twenty requests missing together would
+        # otherwise each compute the same report, and all of them would wait longer.
+        self._compute_lock = threading.Lock()
+
+    def get(self, session: Session, key: tuple[Hashable, ...], compute: Callable[[], V]) -> V:
+        """The value for `key` (which must include the fingerprints it depends on)."""
+        bind = session.get_bind()
+        full_key = (id(bind), str(bind.engine.url), *key)
+        found = self._lookup(full_key)
+        if found is not None:
+            return found[0]
+        with self._compute_lock:
+            found = self._lookup(full_key)
+            if found is not None:
+                return found[0]
+            value = compute()
+            with self._lock:
+                self._values[full_key] = value
+                while len(self._values) > self._size:
+                    self._values.popitem(last=False)
+        return value
+
+    def _lookup(self, key: Hashable) -> tuple[V] | None:
+        with self._lock:
+            if key not in self._values:
+                return None
+            self._values.move_to_end(key)
+            return (self._values[key],)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._values.clear()
