@@ -1,7 +1,8 @@
 """Templating: the Jinja environment, per-request translations, htmx helpers and responses."""
 
 import json
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Hashable, Iterator, Mapping
+from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, date, datetime, tzinfo
 from functools import lru_cache
@@ -157,6 +158,18 @@ def _environment() -> Environment:
 templates = Jinja2Templates(env=_environment())
 
 
+@contextmanager
+def _rendering(request: Request) -> Iterator[None]:
+    """Templates rendered inside translate and show times for this request."""
+    token = _rendering_locale.set(locale_of(request))
+    zone_token = _rendering_zone.set(request.app.state.settings.zone())
+    try:
+        yield
+    finally:
+        _rendering_zone.reset(zone_token)
+        _rendering_locale.reset(token)
+
+
 def render(
     request: Request,
     template: str,
@@ -165,9 +178,7 @@ def render(
     status_code: int = 200,
     headers: Mapping[str, str] | None = None,
 ) -> Response:
-    token = _rendering_locale.set(locale_of(request))
-    zone_token = _rendering_zone.set(request.app.state.settings.zone())
-    try:
+    with _rendering(request):
         response = templates.TemplateResponse(
             request,
             template,
@@ -175,11 +186,16 @@ def render(
             status_code=status_code,
             headers=dict(headers or {}),
         )
-    finally:
-        _rendering_zone.reset(zone_token)
-        _rendering_locale.reset(token)
     response.headers["Vary"] = "HX-Request, Accept-Language, Cookie"
     return response
+
+
+def render_markup(request: Request, template: str, context: Mapping[str, Any]) -> Markup:
+    """A template rendered for a page to include: a part costly enough to keep rendered
+    (frontline/figure_cache.py) while the page around it, with the viewer's header, is not."""
+    with _rendering(request):
+        html = templates.get_template(template).render({**context, "request": request})
+    return Markup(html)  # noqa: S704 - our autoescaped template's output
 
 
 def wants_fragment(request: Request, target: str) -> bool:

@@ -16,10 +16,13 @@ from types import ModuleType
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select
+from sqlalchemy import Select, func, select
 from sqlmodel import Session
 
+from frontline.figure_cache import Marker
+from scorecards.models import CompositeWeights
 from scorecards.periods import Period
+from staff import service as staff_service
 from standards import reporting as standards_reporting
 
 
@@ -140,3 +143,14 @@ MONTHLY: dict[str, MonthlyLoader] = {
     if name in FAMILIES
 }
 AVAILABLE = frozenset(FAMILIES)
+
+
+def change_markers() -> list[Marker]:
+    """What every figure of a scorecard is read from, as reports' cache markers: people,
+    teams and branches, acknowledgments, each family offered, and HR's composite weights."""
+    markers = [*staff_service.change_markers(), *standards_reporting.change_markers()]
+    for module in (quizzes_reporting, training_reporting, audits_reporting):
+        if module is not None:
+            markers.extend(module.change_markers())
+    markers.append(select(func.max(CompositeWeights.id)).scalar_subquery())
+    return markers
