@@ -37,7 +37,7 @@ def _count(condition: Any) -> Any:
     return func.sum(case((condition, 1), else_=0))
 
 
-def _figure_columns(start: Any, end: Any, after_end: Any) -> list[Any]:
+def _figure_columns(start: Any, end: Any, after_end: Any, refresher_due: Any) -> list[Any]:
     """The figures as of `end` over [start, end]: literals for one period, or a bounds
     table's columns for many at once."""
     completed_on = col(Enrollment.completed_on)
@@ -49,7 +49,7 @@ def _figure_columns(start: Any, end: Any, after_end: Any) -> list[Any]:
         _count(and_(in_period, completed_on > col(Enrollment.due_on))),
         _count(and_(open_at_end, col(Enrollment.due_on) < end)),
         _count(and_(completed_on <= end, col(Enrollment.expires_on) <= end)),
-        _count(enrollment.refresher_due()),
+        _count(refresher_due),
         _count(
             and_(
                 open_at_end,
@@ -64,12 +64,56 @@ def _duties_of(people: Any) -> list[Any]:
     return [col(Enrollment.person_id).in_(sa_select(people)), enrollment.IS_DUTY]
 
 
+def _open_refreshers(people: Any) -> Any:
+    """The people's open refresher flags, one row per person and module: whether one asks
+    only for a confirmation, and when the latest retake was flagged. Joined once, this does
+    for thousands of enrollments what `enrollment.refresher_due()` does for one (a probe per
+    row: ~0.5 s a 5,000-person chunk on PostgreSQL)."""
+    return (
+        sa_select(
+            col(RefresherFlag.person_id).label("person_id"),
+            col(RefresherFlag.module_id).label("module_id"),
+            func.max(case((col(RefresherFlag.retake).is_(False), 1), else_=0)).label("confirm"),
+            func.max(case((col(RefresherFlag.retake), col(RefresherFlag.flagged_at)))).label(
+                "retake_at"
+            ),
+        )
+        .where(
+            col(RefresherFlag.confirmed_at).is_(None),
+            col(RefresherFlag.person_id).in_(sa_select(people)),
+        )
+        .group_by(col(RefresherFlag.person_id), col(RefresherFlag.module_id))
+        .subquery("open_refreshers")
+    )
+
+
+def _with_refreshers(query: Any, people: Any) -> tuple[Any, Any]:
+    """The query joined to the open refreshers, and the condition "refresher due" on it (as
+    `enrollment.refresher_due()`: a confirmation asked, or a retake not completed since)."""
+    flags = _open_refreshers(people)
+    joined = query.outerjoin(
+        flags,
+        and_(
+            flags.c.person_id == col(Enrollment.person_id),
+            flags.c.module_id == col(Enrollment.module_id),
+        ),
+    )
+    completed_at = col(Enrollment.completed_at)
+    due = and_(
+        flags.c.person_id.is_not(None),
+        or_(flags.c.confirm == 1, completed_at.is_(None), completed_at < flags.c.retake_at),
+    )
+    return joined, due
+
+
 def figures(session: Session, *, people: Any, start: date, end: date) -> dict[int, TrainingFigures]:
     """Person id → their training figures for the period (people without duties absent)."""
     after_end = enrollment.bank_day_start(end + timedelta(days=1))
+    joined, refresher_due = _with_refreshers(sa_select().select_from(Enrollment), people)
     query = (
-        sa_select(col(Enrollment.person_id), *_figure_columns(start, end, after_end))
-        .select_from(Enrollment)
+        joined.add_columns(
+            col(Enrollment.person_id), *_figure_columns(start, end, after_end, refresher_due)
+        )
         .where(*_duties_of(people), col(Enrollment.enrolled_at) < after_end)
         .group_by(col(Enrollment.person_id))
     )
@@ -99,11 +143,11 @@ def figures_by_month(
             for index, (start, end) in enumerate(months)
         ]
     ).subquery("bounds")
-    columns = _figure_columns(bounds.c.start, bounds.c.end, bounds.c.after_end)
+    joined, refresher_due = _with_refreshers(sa_select().select_from(Enrollment), people)
+    columns = _figure_columns(bounds.c.start, bounds.c.end, bounds.c.after_end, refresher_due)
     query = (
-        sa_select(col(Enrollment.person_id), bounds.c.month, *columns)
-        .select_from(Enrollment)
-        .join(bounds, col(Enrollment.enrolled_at) < bounds.c.after_end)
+        joined.join(bounds, col(Enrollment.enrolled_at) < bounds.c.after_end)
+        .add_columns(col(Enrollment.person_id), bounds.c.month, *columns)
         .where(*_duties_of(people))
         .group_by(col(Enrollment.person_id), bounds.c.month)
     )
@@ -157,8 +201,8 @@ def enrollments_of(
 
 def change_markers() -> list[Marker]:
     """Reports' cache markers for training: every write to an enrollment sets its updated_at;
-    refreshers are flagged (new rows) and confirmed (at the time of it); standards changes are marked; a module's
-    new version comes into force."""
+    refreshers are flagged (new rows) and confirmed (at the time of it); standards changes are
+    marked; a module's new version comes into force."""
     return [
         sa_select(func.max(Enrollment.updated_at)).scalar_subquery(),
         sa_select(func.max(RefresherFlag.id)).scalar_subquery(),
