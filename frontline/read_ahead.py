@@ -1,53 +1,34 @@
-"""Reading the next piece of a long export while the current one is written.
+"""Reading the next pieces of a long export while the current one is written.
 
-An export alternates between reading a chunk (SQL, which runs without the GIL) and writing it
-(pure Python: XlsxWriter). Produced in a thread of its own one chunk ahead, the reads overlap
-the writes, and memory stays that of `depth` + 1 chunks.
+An export alternates between reading a chunk (SQL, which runs without the GIL, and on
+PostgreSQL in a server process of its own) and writing it (pure Python: csv, XlsxWriter). With
+each chunk read in a thread of its own, `workers` chunks are read at once while the one before
+them is written, and memory stays that of `workers` + 1 chunks.
 """
 
-import queue
-import threading
-from collections.abc import Callable, Iterator
-from typing import Any, TypeVar
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from itertools import islice
+from typing import TypeVar
 
+A = TypeVar("A")
 T = TypeVar("T")
-_POLL_SECONDS = 0.2
 
 
-def read_ahead(produce: Callable[[], Iterator[T]], *, depth: int = 1) -> Iterator[T]:
-    """The items of `produce()`, made in another thread up to `depth` ahead of the caller.
-    An error in the producer is raised here; stopping early stops the producer."""
-    handoff: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=depth)
-    stop = threading.Event()
-
-    def put(message: tuple[str, Any]) -> bool:
-        while not stop.is_set():
-            try:
-                handoff.put(message, timeout=_POLL_SECONDS)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    def run() -> None:
+def map_ahead(work: Callable[[A], T], items: Iterable[A], *, workers: int = 1) -> Iterator[T]:
+    """`work(item)` for each item, in order, made by up to `workers` threads ahead of the
+    caller. An error in a piece of work is raised here, after the results before it; stopping
+    early cancels what has not started and waits for what has."""
+    source = iter(items)
+    pending: deque[Future[T]] = deque()
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="read-ahead") as pool:
         try:
-            for item in produce():
-                if not put(("item", item)):
-                    return
-            put(("done", None))
-        except BaseException as error:  # handed to the consumer, raised there
-            put(("error", error))
-
-    thread = threading.Thread(target=run, name="read-ahead", daemon=True)
-    thread.start()
-    try:
-        while True:
-            kind, value = handoff.get()
-            if kind == "done":
-                return
-            if kind == "error":
-                raise value
-            yield value
-    finally:
-        stop.set()
-        thread.join()
+            pending.extend(pool.submit(work, item) for item in islice(source, workers))
+            while pending:
+                result = pending.popleft().result()
+                pending.extend(pool.submit(work, item) for item in islice(source, 1))
+                yield result
+        finally:
+            for future in pending:
+                future.cancel()

@@ -77,6 +77,7 @@ def person_rows(
     *,
     selection: Selection,
     after_id: int = 0,
+    until_id: int | None = None,
     offset: int = 0,
     limit: int | None = None,
 ) -> list[PersonRow]:
@@ -101,11 +102,19 @@ def person_rows(
     )
     if after_id:
         query = query.where(col(Person.id) > after_id)
+    if until_id is not None:
+        query = query.where(col(Person.id) <= until_id)
     if offset:
         query = query.offset(offset)
     if limit is not None:
         query = query.limit(limit)
     return [PersonRow(*row) for row in session.execute(query).all()]
+
+
+def ids(session: Session, *, selection: Selection) -> list[int]:
+    """The ids of the people selected, in order (the whole bank's are ~0.5 MB)."""
+    query = id_query(selection).order_by(col(Person.id))
+    return list(session.execute(query).scalars())
 
 
 def count(session: Session, *, selection: Selection) -> int:

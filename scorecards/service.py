@@ -1,7 +1,6 @@
 """Scorecards' rules: whose figures a viewer may read, a person's page, rollups, export chunks
 and HR's composite weights. Every figure comes from `figures.compute`, so all outputs agree."""
 
-from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -33,9 +32,9 @@ from staff.models import Person, Role
 if TYPE_CHECKING:
     from audits.reporting import BranchFigures
 
-# People per chunk of an export: one query per figure family per chunk, so a region (5,000)
-# is one chunk and the whole bank (60,000) twelve, while memory stays that of one chunk.
-EXPORT_CHUNK = 5000
+# People per chunk of an export: one query per figure family per chunk, so memory stays that
+# of a few chunks whatever the bank's size.
+EXPORT_CHUNK = 2500
 
 
 class WeightsRefused(ValueError):
@@ -97,27 +96,39 @@ def _compute(
     )
 
 
-def export_chunks(
+@dataclass(frozen=True)
+class ExportPlan:
+    """An export's chunks (the first and last person id of each) and the weights in force when
+    it began, so chunks can be read apart, several at once, and still agree."""
+
+    chunks: list[tuple[int, int]]
+    weights: Weights
+
+
+def export_plan(
+    session: Session, *, selection: Selection, chunk_size: int = EXPORT_CHUNK
+) -> ExportPlan:
+    ids = people_selection.ids(session, selection=selection)
+    starts = range(0, len(ids), chunk_size)
+    chunks = [(ids[i], ids[min(i + chunk_size, len(ids)) - 1]) for i in starts]
+    return ExportPlan(chunks=chunks, weights=current_weights(session))
+
+
+def export_chunk(
     session: Session,
     *,
     selection: Selection,
+    plan: ExportPlan,
+    chunk: tuple[int, int],
     period: Period,
     zone: ZoneInfo,
-    chunk_size: int = EXPORT_CHUNK,
-) -> Iterator[list[Scorecard]]:
-    """The selected people's scorecards in id order, a chunk at a time (constant memory)."""
-    weights = current_weights(session)
-    after = 0
-    while True:
-        rows = people_selection.person_rows(
-            session, selection=selection, after_id=after, limit=chunk_size
-        )
-        if not rows:
-            return
-        yield _compute(session, rows, selection, period, zone, weights, (rows[0].id, rows[-1].id))
-        if len(rows) < chunk_size:
-            return
-        after = rows[-1].id
+) -> list[Scorecard]:
+    """The scorecards of one chunk of an export, in id order."""
+    first, last = chunk
+    rows = people_selection.person_rows(
+        session, selection=selection, after_id=first - 1, until_id=last
+    )
+    return _compute(session, rows, selection, period, zone, plan.weights, chunk)
 
 
 def page_of_scorecards(

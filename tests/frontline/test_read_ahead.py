@@ -1,52 +1,58 @@
-"""frontline.read_ahead: the producer's items in order, its errors raised to the consumer,
-and a consumer that stops early stops the producer."""
+"""frontline.read_ahead.map_ahead: results in order from other threads, several at once, an
+error raised to the consumer after what came before it, and a consumer that stops early stops
+the work."""
 
 import threading
-from collections.abc import Iterator
 
 import pytest
 
-from frontline.read_ahead import read_ahead
+from frontline.read_ahead import map_ahead
 
 
-def test_items_arrive_in_order_from_another_thread():
+def test_results_arrive_in_order_from_other_threads():
     threads = set()
 
-    def produce() -> Iterator[int]:
-        for number in range(50):
-            threads.add(threading.current_thread().name)
-            yield number
+    def square(number: int) -> int:
+        threads.add(threading.current_thread().name)
+        return number * number
 
-    assert list(read_ahead(produce, depth=2)) == list(range(50))
-    assert threads == {"read-ahead"}
+    assert list(map_ahead(square, range(50), workers=2)) == [n * n for n in range(50)]
+    assert threads and all(name.startswith("read-ahead") for name in threads)
 
 
-def test_an_error_in_the_producer_is_raised_to_the_consumer_after_what_came_before():
-    def produce() -> Iterator[int]:
-        yield 1
-        raise ValueError("broken chunk")
+def test_pieces_are_worked_on_at_once():
+    # Two pieces that each wait for the other finish only if both run together.
+    both_started = threading.Barrier(2, timeout=5)
+
+    def meet(number: int) -> int:
+        both_started.wait()
+        return number
+
+    assert list(map_ahead(meet, [1, 2], workers=2)) == [1, 2]
+
+
+def test_an_error_is_raised_to_the_consumer_after_what_came_before():
+    def work(number: int) -> int:
+        if number == 2:
+            raise ValueError("broken chunk")
+        return number
 
     received = []
     with pytest.raises(ValueError, match="broken chunk"):
-        for item in read_ahead(produce):
+        for item in map_ahead(work, [1, 2, 3], workers=2):
             received.append(item)
     assert received == [1]
 
 
-def test_stopping_early_stops_the_producer():
-    made = []
-    finished = threading.Event()
+def test_stopping_early_stops_the_work():
+    started = []
 
-    def produce() -> Iterator[int]:
-        try:
-            for number in range(1_000_000):
-                made.append(number)
-                yield number
-        finally:
-            finished.set()
+    def work(number: int) -> int:
+        started.append(number)
+        return number
 
-    for item in read_ahead(produce, depth=1):
+    for item in map_ahead(work, range(1_000_000), workers=2):
         if item == 3:
             break
-    assert finished.wait(5)
-    assert len(made) <= 6  # at most the queue's depth and one in hand beyond what was taken
+    # What was taken, and at most the workers' pieces beyond it.
+    assert len(started) <= 6

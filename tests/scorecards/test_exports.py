@@ -9,7 +9,7 @@ from datetime import datetime
 import openpyxl
 import pytest
 
-from scorecards import tokens
+from scorecards import export_views, tokens
 from staff.models import Position, Role
 from tests.client import FrontlineClient
 from tests.factories import PASSWORD, make_person
@@ -134,3 +134,15 @@ def test_page_rollup_csv_xlsx_and_api_agree(app, db, bank, hr):
     page = hr.get(f"/scorecards/people/{bank.mover.id}", params=dataset.PERIOD).text
     assert '<p class="composite-value">50.0</p>' in page
     assert by_api["E0005"]["composite_index"] == 50.0
+
+
+def test_chunks_read_at_once_come_out_whole_and_in_order(hr, monkeypatch):
+    """Exports read several chunks at once (`export_views.READERS`): with chunks of two people
+    the files hold the same rows, in the same order, as with one chunk for everyone."""
+    whole_csv = _csv(hr)
+    whole_xlsx = [row for row in _workbook(hr).active.iter_rows(values_only=True)]
+    monkeypatch.setattr(export_views, "CSV_CHUNK", 2)
+    monkeypatch.setattr(export_views, "XLSX_CHUNK", 2)
+    assert len(whole_csv) > 5  # several chunks of two
+    assert _csv(hr) == whole_csv
+    assert [row for row in _workbook(hr).active.iter_rows(values_only=True)] == whole_xlsx
