@@ -35,9 +35,10 @@ class FigureCache(Generic[V]):
         self._size = size
         self._values: OrderedDict[Hashable, V] = OrderedDict()
         self._lock = threading.Lock()
-        # One computation at a time: under load, twenty requests missing together would
-        # otherwise each compute the same report, and all of them would wait longer.
-        self._compute_lock = threading.Lock()
+        # One computation a key: under load, twenty requests missing together would otherwise
+        # each compute the same report, and all of them would wait longer. Different keys
+        # compute side by side (a branch's rollup need not wait for a region's).
+        self._computing: dict[Hashable, threading.Lock] = {}
 
     def get(self, session: Session, key: tuple[Hashable, ...], compute: Callable[[], V]) -> V:
         """The value for `key` (which must include the fingerprints it depends on)."""
@@ -46,15 +47,21 @@ class FigureCache(Generic[V]):
         found = self._lookup(full_key)
         if found is not None:
             return found[0]
-        with self._compute_lock:
-            found = self._lookup(full_key)
-            if found is not None:
-                return found[0]
-            value = compute()
+        with self._lock:
+            computing = self._computing.setdefault(full_key, threading.Lock())
+        try:
+            with computing:
+                found = self._lookup(full_key)
+                if found is not None:
+                    return found[0]
+                value = compute()
+                with self._lock:
+                    self._values[full_key] = value
+                    while len(self._values) > self._size:
+                        self._values.popitem(last=False)
+        finally:
             with self._lock:
-                self._values[full_key] = value
-                while len(self._values) > self._size:
-                    self._values.popitem(last=False)
+                self._computing.pop(full_key, None)
         return value
 
     def _lookup(self, key: Hashable) -> tuple[V] | None:
