@@ -34,9 +34,9 @@ def create_app(settings: Settings | None = None, *, check_migrations: bool = Tru
         ensure_current(database.engine)
 
     @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
-        app.state.database.dispose()
+        database.dispose()
 
     app = FastAPI(
         title="Frontline",
