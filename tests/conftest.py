@@ -7,11 +7,14 @@ import shutil
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi import FastAPI
 from sqlmodel import Session
+from starlette.datastructures import State
 
 from frontline.app import create_app
 from frontline.db import Database
@@ -109,11 +112,57 @@ def settings(database_url: str) -> Settings:
     return Settings(database_url=database_url, secret_key="test-secret-key")
 
 
+@dataclass
+class _Built:
+    """An app as create_app left it, with what a test may add to it (a route, a dependency
+    override, an error handler) noted, to be put back after each test."""
+
+    app: FastAPI
+    routes: list[Any]
+    exception_handlers: dict[Any, Any]
+    state_names: set[str]
+
+
+@pytest.fixture(scope="session")
+def built_apps() -> dict[str, _Built]:
+    """One app per worker and settings (the database URL aside): create_app registers 200+
+    routes, and FastAPI's analysis of their signatures cost ~0.3 s of CPU a test."""
+    return {}
+
+
 @pytest.fixture
-def app(settings: Settings):  # type: ignore[no-untyped-def]
-    app = create_app(settings)
+def app(settings: Settings, built_apps: dict[str, _Built]):  # type: ignore[no-untyped-def]
+    """The app on this test's own database and settings: built by create_app once per worker,
+    then given each test a fresh state (settings, a Database on the test's copy, secret key)
+    and, afterwards, its own routes, error handlers and no dependency overrides again."""
+    key = settings.model_dump_json(exclude={"database_url"})
+    built = built_apps.get(key)
+    if built is None:
+        app = create_app(settings)
+        built = _Built(
+            app,
+            list(app.router.routes),
+            dict(app.exception_handlers),
+            set(app.state._state),
+        )
+        built_apps[key] = built
+    else:
+        app = built.app
+        app.state = State(
+            {
+                "settings": settings,
+                "database": Database(settings.database_url),
+                "secret_key": settings.resolved_secret_key(),
+            }
+        )
+        # create_app sets more on the state than this fixture knows: make it set it too.
+        assert set(app.state._state) == built.state_names
     yield app
     app.state.database.dispose()
+    app.router.routes[:] = built.routes
+    app.exception_handlers.clear()
+    app.exception_handlers.update(built.exception_handlers)
+    app.dependency_overrides.clear()
 
 
 @pytest.fixture
