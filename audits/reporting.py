@@ -352,13 +352,28 @@ def audits_of(
     return [AuditRow(*row) for row in session.execute(query).all()]
 
 
-def change_markers() -> list[Marker]:
+def change_markers(people: Any = None) -> list[Marker]:
     """Reports' cache markers for audits: drafts count nowhere; an audit counts from its
     submission (submitted_at is then the time of it) and changes only by an amendment;
-    correction actions are added and closed (closed_at)."""
+    correction actions are added and closed (closed_at). For a report on `people` (a SELECT of
+    ids): audits of them and of branches (few), amendments (few) and their actions."""
+    if people is None:
+        return [
+            sa_select(func.max(Audit.submitted_at)).scalar_subquery(),
+            sa_select(func.max(Amendment.id)).scalar_subquery(),
+            sa_select(func.max(CorrectionAction.id)).scalar_subquery(),
+            sa_select(func.max(CorrectionAction.closed_at)).scalar_subquery(),
+        ]
+    submitted = col(Audit.status) == AuditStatus.submitted
+    actions = col(CorrectionAction.person_id).in_(people)
     return [
-        sa_select(func.max(Audit.submitted_at)).scalar_subquery(),
+        sa_select(func.max(Audit.submitted_at))
+        .where(col(Audit.subject_person_id).in_(people), submitted)
+        .scalar_subquery(),
+        sa_select(func.max(Audit.submitted_at))
+        .where(col(Audit.subject_person_id).is_(None), submitted)
+        .scalar_subquery(),
         sa_select(func.max(Amendment.id)).scalar_subquery(),
-        sa_select(func.max(CorrectionAction.id)).scalar_subquery(),
-        sa_select(func.max(CorrectionAction.closed_at)).scalar_subquery(),
+        sa_select(func.max(CorrectionAction.id)).where(actions).scalar_subquery(),
+        sa_select(func.max(CorrectionAction.closed_at)).where(actions).scalar_subquery(),
     ]

@@ -169,14 +169,16 @@ def quiz_figures_by_month(
     }
 
 
-def change_markers() -> list[Marker]:
+def change_markers(people: Any = None) -> list[Marker]:
     """Reports' cache markers for quizzes: attempts are never deleted, and one is graded when
     it closes, so the newest attempt and how many are still open change whenever a figure can
-    (a graded time alone would not do: an attempt closed late is dated at its deadline)."""
+    (a graded time alone would not do: an attempt closed late is dated at its deadline). For a
+    report on `people` (a SELECT of ids), their attempts."""
+    theirs = [] if people is None else [col(Attempt.person_id).in_(people)]
     return [
-        sa_select(func.max(Attempt.id)).scalar_subquery(),
+        sa_select(func.max(Attempt.id)).where(*theirs).scalar_subquery(),
         sa_select(func.count())
         .select_from(Attempt)
-        .where(col(Attempt.submitted_at).is_(None))
+        .where(col(Attempt.submitted_at).is_(None), *theirs)
         .scalar_subquery(),
     ]

@@ -145,12 +145,18 @@ MONTHLY: dict[str, MonthlyLoader] = {
 AVAILABLE = frozenset(FAMILIES)
 
 
-def change_markers() -> list[Marker]:
-    """What every figure of a scorecard is read from, as reports' cache markers: people,
-    teams and branches, acknowledgments, each family offered, and HR's composite weights."""
-    markers = [*staff_service.change_markers(), *standards_reporting.change_markers()]
+def change_markers(people: Select[Any] | None) -> list[Marker]:
+    """What every figure of the scorecards of `people` (a SELECT of ids; None: anyone's) is
+    read from, as reports' cache markers: the people, teams and branches, their
+    acknowledgments and the versions in force, each family offered, and HR's composite
+    weights. Changes about other people leave them as they are, so a busy bank does not empty
+    every unit's cache."""
+    markers = [
+        *staff_service.change_markers(people),
+        *standards_reporting.change_markers(people),
+    ]
     for module in (quizzes_reporting, training_reporting, audits_reporting):
         if module is not None:
-            markers.extend(module.change_markers())
+            markers.extend(module.change_markers(people))
     markers.append(select(func.max(CompositeWeights.id)).scalar_subquery())
     return markers

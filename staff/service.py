@@ -2,7 +2,7 @@
 
 import dataclasses
 from collections.abc import Sequence
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import bindparam, func, or_
 from sqlmodel import Session, col, delete, select
@@ -475,11 +475,20 @@ def people_by_id(session: Session, *, ids: set[int]) -> dict[int, Person]:
     return {id_of(p): p for p in session.exec(select(Person).where(col(Person.id).in_(ids)))}
 
 
-def change_markers() -> list[Marker]:
+def change_markers(people: Any = None) -> list[Marker]:
     """Reports' cache markers for staff: every change to a person, team or branch sets its
-    updated_at (people and teams are deactivated, never deleted)."""
-    return [
-        select(func.max(Person.updated_at)).scalar_subquery(),
+    updated_at (people and teams are deactivated, never deleted). For a report on `people` (a
+    SELECT of ids), theirs: someone joining brings a later updated_at, someone leaving
+    lowers their count."""
+    teams = [
         select(func.max(Team.updated_at)).scalar_subquery(),
         select(func.max(Branch.updated_at)).scalar_subquery(),
+    ]
+    if people is None:
+        return [select(func.max(Person.updated_at)).scalar_subquery(), *teams]
+    theirs = col(Person.id).in_(people)
+    return [
+        select(func.max(Person.updated_at)).where(theirs).scalar_subquery(),
+        select(func.count()).select_from(Person).where(theirs).scalar_subquery(),
+        *teams,
     ]

@@ -127,12 +127,16 @@ def acknowledgments_by_month(
     }
 
 
-def change_markers() -> list[Marker]:
-    """Reports' cache markers for standards: acknowledgments are only ever added; versions
-    set updated_at when published or retired; the versions in force follow current_version_id."""
+def change_markers(people: Any = None) -> list[Marker]:
+    """Reports' cache markers for standards: acknowledgments are only ever added (for a report
+    on `people`, a SELECT of ids: theirs); versions set updated_at when published or retired;
+    the versions in force follow current_version_id."""
     published = col(StandardVersion.status) == VersionStatus.published
+    acknowledgments = select(func.max(Acknowledgment.id))
+    if people is not None:
+        acknowledgments = acknowledgments.where(col(Acknowledgment.person_id).in_(people))
     return [
-        select(func.max(Acknowledgment.id)).scalar_subquery(),
+        acknowledgments.scalar_subquery(),
         select(func.max(StandardVersion.updated_at)).scalar_subquery(),
         select(func.count()).select_from(StandardVersion).where(published).scalar_subquery(),
         select(func.sum(Standard.current_version_id)).scalar_subquery(),

@@ -199,14 +199,17 @@ def enrollments_of(
     return [EnrollmentRow(*row) for row in session.execute(query).all()]
 
 
-def change_markers() -> list[Marker]:
+def change_markers(people: Any = None) -> list[Marker]:
     """Reports' cache markers for training: every write to an enrollment sets its updated_at;
     refreshers are flagged (new rows) and confirmed (at the time of it); standards changes are
-    marked; a module's new version comes into force."""
+    marked; a module's new version comes into force. For a report on `people` (a SELECT of
+    ids), their enrollments and refreshers."""
+    enrollments = [] if people is None else [col(Enrollment.person_id).in_(people)]
+    flags = [] if people is None else [col(RefresherFlag.person_id).in_(people)]
     return [
-        sa_select(func.max(Enrollment.updated_at)).scalar_subquery(),
-        sa_select(func.max(RefresherFlag.id)).scalar_subquery(),
-        sa_select(func.max(RefresherFlag.confirmed_at)).scalar_subquery(),
+        sa_select(func.max(Enrollment.updated_at)).where(*enrollments).scalar_subquery(),
+        sa_select(func.max(RefresherFlag.id)).where(*flags).scalar_subquery(),
+        sa_select(func.max(RefresherFlag.confirmed_at)).where(*flags).scalar_subquery(),
         sa_select(func.max(StandardChange.marked_at)).scalar_subquery(),
         sa_select(func.max(Module.current_version_id)).scalar_subquery(),
     ]

@@ -144,3 +144,28 @@ def test_each_viewer_gets_the_body_of_their_own_scope_and_language(db, app):
     assert "丙" in as_hr and "丙" not in as_supervisor
     assert "scorecards.csv" in as_hr and "scorecards.csv" not in as_supervisor
     assert "Ranking of people" in as_hr and "Ranking of people" not in in_chinese
+
+
+def test_changes_about_other_people_keep_a_units_page(db, app, monkeypatch):
+    """A busy bank changes something every few seconds; a unit's page is computed again only
+    when something about its own people (or the bank-wide rules) changes."""
+    bank = dataset.build(db)
+    activity.build(db, bank)
+    computed = []
+    compute = scorecards_service.unit_rollup
+
+    def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
+        computed.append(kwargs["label"])
+        return compute(*args, **kwargs)
+
+    monkeypatch.setattr(scorecards_service, "unit_rollup", counting)
+    with FrontlineClient(app) as client:
+        client.login(bank.hr.employee_no, PASSWORD)
+        _main(client, f"/scorecards/branches/{bank.branch1_id}")
+        with db.session() as session:  # 丁 works in the other branch
+            quiz = session.exec(select(Quiz).where(Quiz.code == "SC-QZ")).one()
+            activity._attempt(session, quiz.id, bank.ding.id, 1, 55, "2026-11-22 10:00")
+        _main(client, f"/scorecards/branches/{bank.branch1_id}")
+        assert len(computed) == 1
+        _main(client, f"/scorecards/branches/{bank.branch2_id}")
+        assert len(computed) == 2
