@@ -46,35 +46,60 @@ def end_of_day_utc(day: date, zone: ZoneInfo | None = None) -> datetime:
     return datetime.combine(day + timedelta(days=1), time(), tzinfo=zone).astimezone(UTC)
 
 
-def _figures_query(until: ColumnElement[datetime], bounds: Subquery | None = None) -> Select[Any]:
-    """Per person: versions due and acknowledged as of `until` (an expression; a column of
-    `bounds`, joined first, for several moments at once)."""
-    query: Any = select(
-        col(Person.id),
-        func.count(col(VersionPosition.version_id)),
-        func.count(col(Acknowledgment.id)),
-    ).select_from(Person)
+def _in_force_by(until: ColumnElement[datetime]) -> list[ColumnElement[bool]]:
+    return [
+        col(StandardVersion.status) == VersionStatus.published,
+        col(StandardVersion.published_at) < until,
+    ]
+
+
+def _figures_query(
+    people: Any, until: ColumnElement[datetime], bounds: Subquery | None = None
+) -> Select[Any]:
+    """Per person of `people` due anything: versions due and acknowledged as of `until` (an
+    expression; a column of `bounds`, joined first, for several moments at once).
+
+    What is due depends on the position only: counted once per position. What a person
+    acknowledged is counted from their own acknowledgments (the (person, version, time)
+    index), a subquery per person: a join of all the people's due versions to the
+    acknowledgments made PostgreSQL hash the whole bank's acknowledgments for every chunk of
+    an export (0.3-0.5 s a chunk at 15,000 staff, growing with the bank)."""
+    moments = [] if bounds is None else [bounds.c.month]
+    due = (
+        select(col(VersionPosition.position), *moments, func.count().label("due"))
+        .join(StandardVersion, col(StandardVersion.id) == VersionPosition.version_id)
+        .where(*_in_force_by(until))
+        .group_by(col(VersionPosition.position), *moments)
+    )
+    if bounds is not None:
+        due = due.join(bounds, true())
+    due_by_position = due.subquery("due_by_position")
+    acknowledged = (
+        select(func.count())
+        .select_from(Acknowledgment)
+        .join(StandardVersion, col(StandardVersion.id) == Acknowledgment.version_id)
+        .join(
+            VersionPosition,
+            and_(
+                col(VersionPosition.version_id) == Acknowledgment.version_id,
+                col(VersionPosition.position) == Person.position,
+            ),
+        )
+        .where(
+            col(Acknowledgment.person_id) == Person.id,
+            col(Acknowledgment.acknowledged_at) < until,
+            *_in_force_by(until),
+        )
+        .correlate(Person, *([] if bounds is None else [bounds]))
+        .scalar_subquery()
+    )
+    query: Any = select(col(Person.id), due_by_position.c.due, acknowledged).select_from(Person)
     if bounds is not None:
         query = query.add_columns(bounds.c.month).join(bounds, true())
-    return (
-        query.join(VersionPosition, col(VersionPosition.position) == Person.position)
-        .join(
-            StandardVersion,
-            and_(
-                col(StandardVersion.id) == VersionPosition.version_id,
-                col(StandardVersion.status) == VersionStatus.published,
-                col(StandardVersion.published_at) < until,
-            ),
-        )
-        .outerjoin(
-            Acknowledgment,
-            and_(
-                col(Acknowledgment.version_id) == StandardVersion.id,
-                col(Acknowledgment.person_id) == Person.id,
-                col(Acknowledgment.acknowledged_at) < until,
-            ),
-        )
-    )
+    on_position = due_by_position.c.position == Person.position
+    if bounds is not None:
+        on_position = and_(on_position, due_by_position.c.month == bounds.c.month)
+    return query.join(due_by_position, on_position).where(col(Person.id).in_(people))
 
 
 def acknowledgments(
@@ -89,7 +114,7 @@ def acknowledgments(
     outstanding is a state at a moment, not a count over the period)."""
     del start
     until = literal(end_of_day_utc(end, zone), type_=UTCDateTime)
-    query = _figures_query(until).where(col(Person.id).in_(people)).group_by(col(Person.id))
+    query = _figures_query(people, until)
     return {
         person_id: AcknowledgmentFigures(due=due, acknowledged=done)
         for person_id, due, done in session.execute(query).all()
@@ -116,11 +141,7 @@ def acknowledgments_by_month(
             for index, day in enumerate(month_ends)
         ]
     ).subquery("bounds")
-    query = (
-        _figures_query(bounds.c.until, bounds)
-        .where(col(Person.id).in_(people))
-        .group_by(col(Person.id), bounds.c.month)
-    )
+    query = _figures_query(people, bounds.c.until, bounds)
     return {
         (person_id, month): AcknowledgmentFigures(due=due, acknowledged=done)
         for person_id, due, done, month in session.execute(query).all()

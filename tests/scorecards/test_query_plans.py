@@ -47,7 +47,17 @@ FAMILY_MODULES = [
 # The first column of an index search that limits the rows to someone's.
 WHOSE = {"rowid", "person_id", "subject_person_id", "team_id", "branch_id", "audit_id"}
 WHOSE |= {"attempt_id", "enrollment_id", "token_hash"}
-FIRST_CONSTRAINT = re.compile(r"\((\w+)[=<>]")
+CONSTRAINT = re.compile(r"[(\s](\w+)([=<>])")
+
+
+def _scoped(row: str) -> bool:
+    """A search whose first constraint says whose rows they are, or that pins such a column
+    with `=` after an equality prefix (`(position=? AND rowid=?)`: one person's row)."""
+    constraints = CONSTRAINT.findall(row[row.find("(") :]) if "(" in row else []
+    if not constraints:
+        return False
+    (first, _), rest = constraints[0], constraints[1:]
+    return first in WHOSE or any(column in WHOSE and op == "=" for column, op in rest)
 
 
 def _unscoped(plan_rows: list[str]) -> list[str]:
@@ -56,8 +66,7 @@ def _unscoped(plan_rows: list[str]) -> list[str]:
         words = row.split()
         if len(words) < 2 or words[1] not in GROWING:
             continue
-        first = FIRST_CONSTRAINT.search(row)
-        if words[0] == "SCAN" or (words[0] == "SEARCH" and (not first or first[1] not in WHOSE)):
+        if words[0] == "SCAN" or (words[0] == "SEARCH" and not _scoped(row)):
             found.append(row)
     return found
 
