@@ -364,13 +364,17 @@ def change_markers(people: Any = None) -> list[Marker]:
             sa_select(func.max(CorrectionAction.id)).scalar_subquery(),
             sa_select(func.max(CorrectionAction.closed_at)).scalar_subquery(),
         ]
+    # Submitted audits are never deleted: their count grows with each submission, and is read
+    # from the (subject, status, …) index alone.
     submitted = col(Audit.status) == AuditStatus.submitted
     actions = col(CorrectionAction.person_id).in_(people)
     return [
-        sa_select(func.max(Audit.submitted_at))
+        sa_select(func.count())
+        .select_from(Audit)
         .where(col(Audit.subject_person_id).in_(people), submitted)
         .scalar_subquery(),
-        sa_select(func.max(Audit.submitted_at))
+        sa_select(func.count())
+        .select_from(Audit)
         .where(col(Audit.subject_person_id).is_(None), submitted)
         .scalar_subquery(),
         sa_select(func.max(Amendment.id)).scalar_subquery(),

@@ -14,7 +14,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ScalarSelect, select
+from sqlalchemy import ScalarSelect, Select, select
 from sqlmodel import Session
 
 V = TypeVar("V")
@@ -23,9 +23,16 @@ V = TypeVar("V")
 Marker = ScalarSelect[Any]
 
 
-def fingerprint(session: Session, markers: list[Marker]) -> tuple[Any, ...]:
-    """The markers' values, read in one statement."""
-    return tuple(session.connection().execute(select(*markers)).one())
+def fingerprint(session: Session, markers: "list[Marker] | Select[Any]") -> tuple[Any, ...]:
+    """The markers' values, read in one statement. Build that statement once where the markers
+    are always the same (`markers_statement`): building and keying twenty subqueries costs
+    more Python time (~1.5 ms) than the database takes to answer them."""
+    statement = markers if isinstance(markers, Select) else markers_statement(markers)
+    return tuple(session.connection().execute(statement).one())
+
+
+def markers_statement(markers: list[Marker]) -> "Select[Any]":
+    return select(*markers)
 
 
 class FigureCache(Generic[V]):

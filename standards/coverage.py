@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, and_, func
 from sqlmodel import Session, col, select
 
-from frontline.figure_cache import FigureCache, fingerprint
+from frontline.figure_cache import FigureCache, fingerprint, markers_statement
 from frontline.models import id_of
 from staff import service as staff_service
 from staff.models import Person, Team
@@ -67,6 +67,7 @@ _STILL_APPLIES = and_(
 # region: ~0.4 s on SQLite), yet changes only when someone acknowledges, a person or team
 # changes, or a version is published or retired: each worker keeps the last few reports.
 _reports: FigureCache["CoverageReport"] = FigureCache(size=32)
+_MARKERS = markers_statement([*staff_service.change_markers(), *reporting.change_markers()])
 
 
 def coverage(session: Session, *, team_ids: Sequence[int] | None) -> CoverageReport:
@@ -75,8 +76,7 @@ def coverage(session: Session, *, team_ids: Sequence[int] | None) -> CoverageRep
     The report objects are shared between requests: read them, never change them.
     """
     scope = None if team_ids is None else tuple(sorted(team_ids))
-    markers = [*staff_service.change_markers(), *reporting.change_markers()]
-    key = (scope, fingerprint(session, markers))
+    key = (scope, fingerprint(session, _MARKERS))
     return _reports.get(session, key, lambda: _compute(session, team_ids=team_ids))
 
 

@@ -15,7 +15,7 @@ from sqlalchemy import ColumnElement, func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from frontline.figure_cache import FigureCache, fingerprint
+from frontline.figure_cache import FigureCache, fingerprint, markers_statement
 from frontline.i18n import N_
 from staff import service as staff_service
 from staff.models import Person, Position, Team
@@ -159,6 +159,7 @@ def _key_column(group: Group) -> Any:
 # yet changes only when an enrollment, a refresher, a person or the date does: each worker keeps
 # the last few (frontline/figure_cache.py).
 _reports: FigureCache["Report"] = FigureCache(size=64)
+_MARKERS = markers_statement([*staff_service.change_markers(), *reporting.change_markers()])
 
 
 def report(
@@ -175,8 +176,7 @@ def report(
 
     Reports are shared between requests of a worker: read them, never change them."""
     scope = None if team_ids is None else tuple(sorted(team_ids))
-    markers = [*staff_service.change_markers(), *reporting.change_markers()]
-    key = (group, filters, scope, today, fingerprint(session, markers))
+    key = (group, filters, scope, today, fingerprint(session, _MARKERS))
     found = _reports.get(
         session,
         key,
