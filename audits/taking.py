@@ -342,8 +342,17 @@ def _record_start(
     )
 
 
+class DiscardRefused(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
 def discard_draft(session: Session, *, audit: Audit, actor: Person, ip: str = "") -> None:
-    """Throw a draft away (started by mistake): its rows go, the trail keeps that it existed."""
+    """Throw a draft away (started by mistake): its rows go, the trail keeps that it existed.
+    A submitted audit is never deleted (reports' cache markers count on it)."""
+    if audit.status != AuditStatus.draft:
+        raise DiscardRefused(N_("Only a draft can be thrown away; a submitted audit stays."))
     session.exec(delete(ItemResult).where(col(ItemResult.audit_id) == audit.id))
     session.delete(audit)
     session.flush()

@@ -3,8 +3,10 @@ the running score, submitting once and only when complete."""
 
 import re
 
+import pytest
 from sqlmodel import select
 
+from audits import taking
 from audits.models import Audit, AuditStatus, ItemResult, Subject
 from frontline.audit_trail import AuditTrailEvent
 from staff.models import Role
@@ -218,3 +220,32 @@ def test_branch_subject_audit_needs_one_of_my_branches(db, make_client):
         },
     )
     assert response.status_code == 400 and "Choose one of your branches." in response.text
+
+
+def test_a_draft_can_be_thrown_away_but_a_submitted_audit_never(db, make_client):
+    staff = make_branch_staff(db)
+    template, _v, items = make_checklist(db)
+    client = signed_in(make_client, staff.supervisor)
+    draft_id = start(client, template, person_id=staff.employee.id)
+    tap(client, draft_id, items[0].id, seq=1)
+    thrown = client.post(f"/audits/{draft_id}/discard", data={"csrf_token": client.token})
+    assert thrown.status_code == 303
+    with db.session(write=False) as session:
+        assert session.get(Audit, draft_id) is None
+    assert _results(db, draft_id) == {}
+    submitted_id = start(client, template, person_id=staff.employee.id)
+    for item in items:
+        tap(client, submitted_id, item.id, seq=1)
+    done = client.post(
+        f"/audits/{submitted_id}/submit", data={"csrf_token": client.token, "seqs": ""}
+    )
+    assert done.status_code == 303
+    refused = client.post(f"/audits/{submitted_id}/discard", data={"csrf_token": client.token})
+    assert refused.status_code == 409
+    with db.session() as session:
+        submitted = session.get(Audit, submitted_id)
+        # The service itself refuses too (a CLI or an import goes through it, not the route).
+        with pytest.raises(taking.DiscardRefused):
+            taking.discard_draft(session, audit=submitted, actor=session.merge(staff.supervisor))
+    with db.session(write=False) as session:
+        assert session.get(Audit, submitted_id).status == AuditStatus.submitted

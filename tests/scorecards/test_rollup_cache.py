@@ -6,13 +6,14 @@ from collections.abc import Callable
 from datetime import date
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
-from audits import recorded
-from audits.models import ActionStatus, CorrectionAction
+from audits import recorded, submission
+from audits.models import ActionStatus, Audit, AuditStatus, CorrectionAction, Outcome, TemplateItem
 from audits.recorded_files import entries_from_yaml
+from audits.saves import ItemState
 from frontline.db import Database
-from frontline.models import utcnow
+from frontline.models import id_of, utcnow
 from quizzes.models import Quiz
 from scorecards import rollup_views
 from scorecards import service as scorecards_service
@@ -54,6 +55,30 @@ def _audited(db: Database, bank: dataset.Bank) -> None:
         checked = recorded.check_entries(session, entries)
         assert not problems and not checked.problems
         recorded.store(session, checked=checked, actor_id=None)
+
+
+def _amended(db: Database, bank: dataset.Bank) -> None:
+    """甲's audit of 2 November failed CTR-01-12; an amendment passes it."""
+    with db.session() as session:
+        query = select(Audit).where(
+            Audit.subject_person_id == bank.jia.id, Audit.status == AuditStatus.submitted
+        )
+        audit = session.exec(query.order_by(col(Audit.observed_at).desc())).first()
+        assert audit is not None
+        item = session.exec(
+            select(TemplateItem).where(
+                TemplateItem.version_id == audit.template_version_id,
+                TemplateItem.code == "CTR-01-12",
+            )
+        ).one()
+        amended = submission.amend_audit(
+            session,
+            audit=audit,
+            changes={id_of(item): ItemState(Outcome.passed)},
+            reason="复核录像后更正",
+            actor=session.merge(bank.supervisor),
+        )
+        assert amended is not None
 
 
 def _action_closed(db: Database, bank: dataset.Bank) -> None:
@@ -99,6 +124,7 @@ CHANGES: list[Change] = [
     _renamed_team,
     _acknowledged,
     _audited,
+    _amended,
     _action_closed,
     _attempted,
     _enrollment_completed,
