@@ -27,7 +27,7 @@ from scorecards.periods import Period
 from scorecards.rollups import LEVEL_LABELS, Level, Rollup
 from staff import service as staff_service
 from staff.dependencies import CurrentUser, StaffViewer
-from staff.models import POSITION_LABELS, Person, Role
+from staff.models import POSITION_LABELS, Role
 
 router = APIRouter()
 # A long ranking shows its top and its bottom; the whole list is in the CSV export.
@@ -135,8 +135,7 @@ def _selection_key(selection: Selection) -> tuple[Any, ...]:
     )
 
 
-def _supervises_any(session: SessionDep, viewer: Person, team_ids: set[int]) -> bool:
-    scope = service.scope_of(session, viewer=viewer)
+def _supervises_any(scope: Selection, team_ids: set[int]) -> bool:
     return scope.team_ids is None or bool(team_ids & set(scope.team_ids))
 
 
@@ -188,11 +187,10 @@ def region_rollup(
 ) -> Response:
     branch_ids = {b.id for b in staff_service.list_branches(session) if b.region == region}
     team_ids = {t.id for t, b in staff_service.list_teams(session) if b.id in branch_ids}
-    if not branch_ids or not _supervises_any(session, viewer, team_ids):  # type: ignore[arg-type]
+    scope = service.scope_of(session, viewer=viewer)
+    if not branch_ids or not _supervises_any(scope, team_ids):  # type: ignore[arg-type]
         raise HTTPException(status_code=404)
-    selection = service.within(
-        service.scope_of(session, viewer=viewer), region=region, position=filters.position
-    )
+    selection = service.within(scope, region=region, position=filters.position)
     return _render_rollup(
         request,
         session,
@@ -217,11 +215,10 @@ def branch_rollup(
 ) -> Response:
     branch = staff_service.get_branch(session, branch_id=branch_id)
     team_ids = {t.id for t, _ in staff_service.list_teams(session, branch_id=branch_id)}
-    if branch is None or not _supervises_any(session, viewer, team_ids):  # type: ignore[arg-type]
+    scope = service.scope_of(session, viewer=viewer)
+    if branch is None or not _supervises_any(scope, team_ids):  # type: ignore[arg-type]
         raise HTTPException(status_code=404)
-    selection = service.within(
-        service.scope_of(session, viewer=viewer), branch_id=branch_id, position=filters.position
-    )
+    selection = service.within(scope, branch_id=branch_id, position=filters.position)
     return _render_rollup(
         request,
         session,
@@ -247,12 +244,11 @@ def team_rollup(
     filters: FiltersDep,
 ) -> Response:
     team = staff_service.get_team(session, team_id=team_id)
-    if team is None or not _supervises_any(session, viewer, {team_id}):
+    scope = service.scope_of(session, viewer=viewer)
+    if team is None or not _supervises_any(scope, {team_id}):
         raise HTTPException(status_code=404)
     branch = staff_service.get_branch(session, branch_id=team.branch_id)
-    selection = service.within(
-        service.scope_of(session, viewer=viewer), team_id=team_id, position=filters.position
-    )
+    selection = service.within(scope, team_id=team_id, position=filters.position)
     return _render_rollup(
         request,
         session,

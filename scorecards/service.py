@@ -32,10 +32,6 @@ from staff.models import Person, Role
 if TYPE_CHECKING:
     from audits.reporting import BranchFigures
 
-# People per chunk of an export: one query per figure family per chunk, so memory stays that
-# of a few chunks whatever the bank's size.
-EXPORT_CHUNK = 2500
-
 
 class WeightsRefused(ValueError):
     def __init__(self, message: str) -> None:
@@ -105,9 +101,9 @@ class ExportPlan:
     weights: Weights
 
 
-def export_plan(
-    session: Session, *, selection: Selection, chunk_size: int = EXPORT_CHUNK
-) -> ExportPlan:
+def export_plan(session: Session, *, selection: Selection, chunk_size: int) -> ExportPlan:
+    """Chunks of `chunk_size` people: one query per figure family per chunk, so memory stays
+    that of a few chunks whatever the bank's size."""
     ids = people_selection.ids(session, selection=selection)
     starts = range(0, len(ids), chunk_size)
     chunks = [(ids[i], ids[min(i + chunk_size, len(ids)) - 1]) for i in starts]
