@@ -1,7 +1,8 @@
 """Templating: the Jinja environment, per-request translations, htmx helpers and responses."""
 
 import json
-from collections.abc import Callable, Hashable, Iterator, Mapping
+from collections import ChainMap
+from collections.abc import Callable, Hashable, Iterator, Mapping, MutableMapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, date, datetime, tzinfo
@@ -128,8 +129,23 @@ def json_text(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
+class _Globals(ChainMap[str, Any]):
+    """A template's globals (its own over the environment's), as Jinja keeps them, with
+    `keys()` as a set: Jinja subtracts them from the importing template's names on every
+    `{% from … import %}`, which through ChainMap's views cost ~25 µs an import, three
+    milliseconds for a list whose rows include a template that imports a macro."""
+
+    def keys(self) -> set[str]:  # type: ignore[override]
+        return set().union(*self.maps)
+
+
+class _Environment(Environment):
+    def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
+        return _Globals(d or {}, self.globals)
+
+
 def _environment() -> Environment:
-    env = Environment(
+    env = _Environment(
         loader=FileSystemLoader(TEMPLATES_DIR),
         autoescape=select_autoescape(["html", "xml"]),
         extensions=["jinja2.ext.i18n"],
