@@ -21,6 +21,7 @@ from frontline.i18n import DEFAULT, LANGUAGE_NAMES, SUPPORTED, translations
 from frontline.markdown import render as markdown
 from frontline.navigation import navigation, stylesheets
 from frontline.settings import ROOT
+from frontline.static_files import static_url
 
 TEMPLATES_DIR = ROOT / "templates"
 STATIC_DIR = ROOT / "static"
@@ -167,6 +168,7 @@ def _environment() -> Environment:
         navigation=navigation,
         domain_stylesheets=stylesheets,
         markdown=markdown,
+        static_url=static_url,
     )
     return env
 
