@@ -24,7 +24,6 @@ from frontline.settings import ROOT
 from frontline.static_files import static_url
 
 TEMPLATES_DIR = ROOT / "templates"
-STATIC_DIR = ROOT / "static"
 
 
 def locale_of(request: Request) -> str:
