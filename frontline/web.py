@@ -222,6 +222,10 @@ def render_markup(request: Request, template: str, context: Mapping[str, Any]) -
     (frontline/figure_cache.py) while the page around it, with the viewer's header, is not."""
     with _rendering(request):
         html = templates.get_template(template).render({**context, "request": request})
+    # Others will be shown this part: a form with the viewer's CSRF token belongs around it.
+    token = getattr(request.state, "csrf_token", None)
+    if token and token in html:
+        raise RuntimeError(f"{template} carries the viewer's CSRF token: render it in the page")
     return Markup(html)  # noqa: S704 - our autoescaped template's output
 
 

@@ -1,6 +1,9 @@
 """The template environment: imports stay cheap and still see every global."""
 
-from frontline.web import templates
+import pytest
+from starlette.requests import Request
+
+from frontline.web import render_markup, templates
 
 
 def test_an_imported_macro_sees_a_global_added_after_its_template_was_loaded():
@@ -27,3 +30,15 @@ def test_an_importer_with_globals_of_its_own_passes_them_to_the_imported_macros(
     )
     assert importer.render(macro_template=macro) == "[mine]"
     assert env.from_string("{% import t as m %}{{ m.shown() }}").render(t=macro) == "[]"
+
+
+def test_a_kept_part_may_not_carry_the_viewers_csrf_token(app):
+    # render_markup renders what a cache shows to others: a form with the viewer's token
+    # there would hand it to everyone else (and fail their posts).
+    request = Request({"type": "http", "app": app, "headers": [], "state": {"csrf_token": "t1"}})
+    figures = templates.env.from_string("<p>{{ x }}</p>")
+    assert str(render_markup(request, figures, {"x": "42"})) == "<p>42</p>"  # type: ignore[arg-type]
+    form = templates.env.from_string('{% from "components/forms.html" import csrf_input %}'
+                                     "<form>{{ csrf_input(request) }}</form>")  # fmt: skip
+    with pytest.raises(RuntimeError, match="CSRF token"):
+        render_markup(request, form, {})  # type: ignore[arg-type]
