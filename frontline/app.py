@@ -9,7 +9,6 @@ from urllib.parse import quote
 from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
-from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -22,7 +21,8 @@ from frontline.request_checks import number_too_large, reject_unusable_input
 from frontline.routing import include_flat
 from frontline.security import SecurityMiddleware, csrf_protect
 from frontline.settings import Settings, get_settings
-from frontline.web import STATIC_DIR, is_htmx, render, templates
+from frontline.static_files import STATIC, CachedStaticFiles
+from frontline.web import is_htmx, render, templates
 
 log = logging.getLogger("frontline")
 
@@ -48,6 +48,7 @@ def create_app(settings: Settings | None = None, *, check_migrations: bool = Tru
     )
     app.state.settings = settings
     templates.env.auto_reload = settings.reload_templates
+    STATIC.recheck = settings.reload_templates  # an edited stylesheet gets a new ?v= at once
     app.state.database = database
     app.state.secret_key = settings.resolved_secret_key()
     # Reads the real client address and scheme first, so every later layer sees them.
@@ -56,7 +57,7 @@ def create_app(settings: Settings | None = None, *, check_migrations: bool = Tru
         secret_key=app.state.secret_key,
         trusted=settings.trusted_proxy_networks(),
     )
-    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.mount("/static", CachedStaticFiles(STATIC), name="static")
 
     include_flat(app, health.router)
     # The shell knows the domains only through their declarations, in dependency order.

@@ -6,6 +6,7 @@ from typing import Any
 from fastapi import Request
 
 from frontline.domains import MENU_LABELS, installed
+from frontline.static_files import versioned
 
 
 @dataclass(frozen=True)
@@ -54,4 +55,4 @@ def navigation(request: Request) -> Navigation:
 
 
 def stylesheets() -> list[str]:
-    return [href for domain in installed() for href in domain.stylesheets]
+    return [versioned(href) for domain in installed() for href in domain.stylesheets]

@@ -93,7 +93,9 @@ class SecurityMiddleware:
         new_anon = None
         seed = cookies.get(SESSION_COOKIE) or cookies.get(ANON_COOKIE)
         if not seed:
-            seed = new_anon = secrets.token_urlsafe(32)
+            seed = secrets.token_urlsafe(32)
+            # Not on a static file: a response shared caches may keep carries no cookie.
+            new_anon = None if scope["path"].startswith("/static/") else seed
         state = scope.setdefault("state", {})
         state["csrf_token"] = csrf_token_for(seed, secret_key=self.secret_key)
         state["locale"] = pick_locale(

@@ -1,7 +1,8 @@
 """Templating: the Jinja environment, per-request translations, htmx helpers and responses."""
 
 import json
-from collections.abc import Callable, Hashable, Iterator, Mapping
+from collections import ChainMap
+from collections.abc import Callable, Hashable, Iterator, Mapping, MutableMapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, date, datetime, tzinfo
@@ -13,16 +14,16 @@ from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from frontline import status
 from frontline.i18n import DEFAULT, LANGUAGE_NAMES, SUPPORTED, translations
 from frontline.markdown import render as markdown
 from frontline.navigation import navigation, stylesheets
 from frontline.settings import ROOT
+from frontline.static_files import static_url
 
 TEMPLATES_DIR = ROOT / "templates"
-STATIC_DIR = ROOT / "static"
 
 
 def locale_of(request: Request) -> str:
@@ -94,29 +95,39 @@ def per_locale(make: Callable[..., Markup]) -> Callable[..., Markup]:
 _rendering_zone: ContextVar[tzinfo] = ContextVar("rendering_zone", default=UTC)
 
 
+# strftime costs ~4 µs a call here; isoformat of a naive time gives the same text in ~0.3 µs,
+# and lists show a time or two on every row.
+
+
 def utc_datetime(value: datetime | date) -> str:
     """Machine-readable: UTC to the second with `Z` (a valid HTML date-time), or a date."""
     if isinstance(value, datetime):
         aware = value if value.tzinfo else value.replace(tzinfo=UTC)  # stored times are UTC
-        return aware.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return aware.astimezone(UTC).replace(tzinfo=None).isoformat("T", "seconds") + "Z"
     return value.isoformat()
 
 
 def local_text(value: datetime | date, format: str | None = None) -> str:
-    """For people: a time in the bank's time zone (a plain date stays as it is)."""
+    """For people: a time in the bank's time zone (a plain date stays as it is); by default
+    `2026-11-30 09:05` and `2026-11-30`."""
     if isinstance(value, datetime):
         aware = value if value.tzinfo else value.replace(tzinfo=UTC)
-        return aware.astimezone(_rendering_zone.get()).strftime(format or "%Y-%m-%d %H:%M")
-    return value.strftime(format or "%Y-%m-%d")
+        local = aware.astimezone(_rendering_zone.get())
+        if format is None:
+            return local.replace(tzinfo=None).isoformat(" ", "minutes")
+        return local.strftime(format)
+    if format is None or format == "%Y-%m-%d":
+        return value.isoformat()
+    return value.strftime(format)
 
 
 def local_time(value: datetime | date | None, format: str | None = None) -> Markup:
     """The one way templates show a time: `<time datetime="UTC">local time</time>`."""
     if value is None:
         return Markup("")
-    return Markup('<time datetime="{}">{}</time>').format(
-        utc_datetime(value), local_text(value, format)
-    )
+    # Markup.format costs 5× more than escaping the parts, and lists show a time a row.
+    machine, shown = escape(utc_datetime(value)), escape(local_text(value, format))
+    return Markup(f'<time datetime="{machine}">{shown}</time>')  # noqa: S704 - parts escaped
 
 
 def is_htmx(request: Request) -> bool:
@@ -128,8 +139,23 @@ def json_text(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
+class _Globals(ChainMap[str, Any]):
+    """A template's globals (its own over the environment's), as Jinja keeps them, with
+    `keys()` as a set: Jinja subtracts them from the importing template's names on every
+    `{% from … import %}`, which through ChainMap's views cost ~25 µs an import, three
+    milliseconds for a list whose rows include a template that imports a macro."""
+
+    def keys(self) -> set[str]:  # type: ignore[override]
+        return set().union(*self.maps)
+
+
+class _Environment(Environment):
+    def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
+        return _Globals(d or {}, self.globals)
+
+
 def _environment() -> Environment:
-    env = Environment(
+    env = _Environment(
         loader=FileSystemLoader(TEMPLATES_DIR),
         autoescape=select_autoescape(["html", "xml"]),
         extensions=["jinja2.ext.i18n"],
@@ -151,6 +177,7 @@ def _environment() -> Environment:
         navigation=navigation,
         domain_stylesheets=stylesheets,
         markdown=markdown,
+        static_url=static_url,
     )
     return env
 
@@ -195,6 +222,10 @@ def render_markup(request: Request, template: str, context: Mapping[str, Any]) -
     (frontline/figure_cache.py) while the page around it, with the viewer's header, is not."""
     with _rendering(request):
         html = templates.get_template(template).render({**context, "request": request})
+    # Others will be shown this part: a form with the viewer's CSRF token belongs around it.
+    token = getattr(request.state, "csrf_token", None)
+    if token and token in html:
+        raise RuntimeError(f"{template} carries the viewer's CSRF token: render it in the page")
     return Markup(html)  # noqa: S704 - our autoescaped template's output
 
 

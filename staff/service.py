@@ -424,13 +424,18 @@ def visible_team_ids(session: Session, *, person: Person) -> list[int] | None:
     return []
 
 
+_TEAM_LABELS = (
+    select(col(Team.id), col(Branch.name), col(Team.name))
+    .join(Branch, col(Branch.id) == Team.branch_id)
+    .order_by(col(Branch.code), col(Team.name))  # the order of the teams' select lists
+)
+
+
 def team_labels(session: Session, *, team_ids: Sequence[int] | None = None) -> dict[int, str]:
-    """Branch · team names by id; only `team_ids` when given (a supervisor's own teams)."""
-    return {
-        id_of(team): f"{branch.name} · {team.name}"
-        for team, branch in list_teams(session)
-        if team_ids is None or team.id in team_ids
-    }
+    """Branch · team names by id (plain names: a region shows 200); only `team_ids` if given."""
+    wanted = None if team_ids is None else set(team_ids)
+    rows = session.execute(_TEAM_LABELS)
+    return {t: f"{b} · {n}" for t, b, n in rows if wanted is None or t in wanted}
 
 
 def team_members(session: Session, *, team_id: int) -> list[Person]:

@@ -1,6 +1,6 @@
 """Coverage of acknowledgments: who must acknowledge the standards in force and who has."""
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -70,13 +70,21 @@ _reports: FigureCache["CoverageReport"] = FigureCache(size=32)
 _MARKERS = markers_statement([*staff_service.change_markers(), *reporting.change_markers()])
 
 
-def coverage(session: Session, *, team_ids: Sequence[int] | None) -> CoverageReport:
+def report_key(session: Session, *, team_ids: Sequence[int] | None) -> tuple[Hashable, ...]:
+    """What a coverage report depends on: its scope and the markers of its inputs."""
+    scope = None if team_ids is None else tuple(sorted(team_ids))
+    return (scope, fingerprint(session, _MARKERS))
+
+
+def coverage(
+    session: Session, *, team_ids: Sequence[int] | None, key: tuple[Hashable, ...] | None = None
+) -> CoverageReport:
     """Who must acknowledge the standards in force and who has: per standard and per team.
 
-    The report objects are shared between requests: read them, never change them.
+    `key`: the report's `report_key`, when the caller has read it already. The report objects
+    are shared between requests: read them, never change them.
     """
-    scope = None if team_ids is None else tuple(sorted(team_ids))
-    key = (scope, fingerprint(session, _MARKERS))
+    key = key or report_key(session, team_ids=team_ids)
     return _reports.get(session, key, lambda: _compute(session, team_ids=team_ids))
 
 
@@ -264,16 +272,6 @@ def people_for_version(
     if team_ids is not None:
         query = query.where(col(Person.team_id).in_(list(team_ids)))
     return [PersonStatus(p, t, at, last) for p, t, at, last in session.exec(query).all()]
-
-
-def coverage_by_team(statuses: Sequence[PersonStatus]) -> list[tuple[Team | None, Coverage]]:
-    teams: dict[int | None, tuple[Team | None, Coverage]] = {}
-    for status in statuses:
-        key = status.team.id if status.team else None
-        _team, coverage = teams.setdefault(key, (status.team, Coverage(0, 0)))
-        coverage.applicable += 1
-        coverage.acknowledged += status.acknowledged_at is not None
-    return sorted(teams.values(), key=lambda tc: (tc[1].worst_first(), tc[0].name if tc[0] else ""))
 
 
 def applicable_count(session: Session, *, person: Person) -> int:

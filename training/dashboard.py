@@ -163,7 +163,18 @@ def _key_column(group: Group) -> Any:
 # yet changes only when an enrollment, a refresher, a person or the date does: each worker keeps
 # the last few (frontline/figure_cache.py).
 _reports: FigureCache["Report"] = FigureCache(size=64)
-_MARKERS = markers_statement([*staff_service.change_markers(), *reporting.change_markers()])
+_MARKER_LIST = [*staff_service.change_markers(), *reporting.change_markers()]
+_MARKERS = markers_statement(_MARKER_LIST)
+# The people list also shows each duty's last reminder (reminders are only ever added).
+_PEOPLE_MARKERS = markers_statement(
+    [*_MARKER_LIST, sa_select(func.max(Reminder.id)).scalar_subquery()]
+)
+
+
+def inputs(session: Session, *, reminders: bool = False) -> tuple[Any, ...]:
+    """The fingerprint of what the dashboards show (with `reminders`, of the people list):
+    a page kept under it is current while it stays the same."""
+    return fingerprint(session, _PEOPLE_MARKERS if reminders else _MARKERS)
 
 
 def report(
@@ -174,13 +185,15 @@ def report(
     team_ids: Sequence[int] | None,
     today: date,
     modules: Sequence["ModuleChoice"] | None = None,
+    marks: tuple[Any, ...] | None = None,
 ) -> Report:
     """One row per module, team, branch or position with its figures, and the total.
-    `modules`: the modules in force when the caller has read them already (for names).
+    `modules`: the modules in force when the caller has read them already (for names);
+    `marks`: `inputs(session)`, when the caller has read it already.
 
     Reports are shared between requests of a worker: read them, never change them."""
     scope = None if team_ids is None else tuple(sorted(team_ids))
-    key = (group, filters, scope, today, fingerprint(session, _MARKERS))
+    key = (group, filters, scope, today, marks or inputs(session))
     found = _reports.get(
         session,
         key,

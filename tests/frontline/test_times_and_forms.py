@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from frontline.app import create_app
 from frontline.settings import Settings
-from frontline.web import local_time, utc_datetime
+from frontline.web import local_text, local_time, utc_datetime
 from staff.models import Position
 from standards.models import Acknowledgment
 from tests.client import FrontlineClient
@@ -98,3 +98,11 @@ def test_machine_readable_times_are_utc_to_the_second():
     assert utc_datetime(date(2026, 1, 2)) == "2026-01-02"
     assert str(local_time(date(2026, 1, 2))) == '<time datetime="2026-01-02">2026-01-02</time>'
     assert str(local_time(None)) == ""
+
+
+def test_local_text_keeps_custom_formats_and_pads_the_default_one():
+    # Outside a render the zone is UTC; a format given is strftime's, the default is ISO-like.
+    assert local_text(ACKNOWLEDGED) == "2026-03-01 18:30"
+    assert local_text(ACKNOWLEDGED, "%Y-%m-%d") == "2026-03-01"
+    assert local_text(ACKNOWLEDGED, "%H时%M分") == "18时30分"
+    assert local_text(date(2026, 1, 2), "%m/%d") == "01/02"

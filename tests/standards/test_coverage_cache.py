@@ -4,10 +4,10 @@ acknowledging, a person changing position or leaving, and publishing each change
 from datetime import UTC, datetime, timedelta
 
 from staff import service as staff_service
-from staff.models import Position
+from staff.models import Position, Role
 from standards import acknowledgments, coverage
 from standards import service as standards_service
-from tests.factories import make_person, make_standard, make_team
+from tests.factories import PASSWORD, make_person, make_standard, make_team
 
 
 def _figures(db) -> dict[str, tuple[int, int]]:  # type: ignore[no-untyped-def]
@@ -55,3 +55,40 @@ def test_report_follows_every_change_it_depends_on(db):
             actor_id=None,
         )
     assert _figures(db)["CCH-01"] == (0, 2)  # a new version: nobody has read it yet
+
+
+def test_the_kept_page_follows_acknowledgments_team_names_and_language(db, client):
+    """The report's rendered body is kept per scope and language: what HR reads after an
+    acknowledgment, a renamed team or a switch of language is never the kept old page."""
+    team = make_team(db, name="柜面一组")
+    teller = make_person(db, position=Position.teller, team=team)
+    make_person(db, position=Position.teller, team=team)
+    _, version = make_standard(db, code="CCH-02", positions=["teller"])
+    client.login(make_person(db, role=Role.hr).employee_no, PASSWORD)
+    first = client.get("/acknowledgments/report").text
+    assert "0 of 2 done" in first and "柜面一组" in first
+    assert client.get("/acknowledgments/report").text == first  # kept, the same page
+
+    with db.session() as session:
+        acknowledgments.acknowledge(
+            session,
+            person=teller,
+            version=version,
+            opened_at=datetime.now(UTC) - timedelta(minutes=2),
+            reached_at=None,
+        )
+        staff_service.save_team(
+            session,
+            team=team,
+            branch_id=team.branch_id,
+            name="柜面三组",
+            active=True,
+            supervisor_ids=[],
+            actor_id=None,
+        )
+    after = client.get("/acknowledgments/report").text
+    assert "1 of 2 done" in after
+    assert "柜面三组" in after and "柜面一组" not in after
+
+    client.submit("/language", {"locale": "zh_CN", "next": "/"})
+    assert "已完成 1/2" in client.get("/acknowledgments/report").text

@@ -43,3 +43,20 @@ def test_the_reading_language_survives_the_standards_redirect(db, client):
     client.login(make_person(db, role=Role.hr).employee_no, PASSWORD)
     response = client.get("/standards/PGD-03?lang=zh")
     assert response.headers["location"] == "/standards/PGD-03/v/1?lang=zh"
+
+
+def test_figures_count_people_without_a_team_and_leave_out_inactive_ones(db, client):
+    team = make_team(db, name="柜面二组")
+    hr = make_person(db, role=Role.hr)
+    make_person(db, position=Position.teller, team=team, password=None)
+    make_person(db, position=Position.teller, team=None, name="无组柜员", password=None)
+    make_person(db, position=Position.teller, team=team, active=False, name="离职柜员")
+    make_person(db, position=Position.call_agent, team=team, password=None)
+    _, version = make_standard(db, code="PGD-04", positions=["teller"])
+    client.login(hr.employee_no, PASSWORD)
+
+    text = client.get(f"/acknowledgments/report/{version.id}").text
+    assert "No team" in text and "柜面二组" in text
+    assert text.count("0 of 1 done") == 2  # one teller in the team, one without a team
+    assert "无组柜员" in text and "离职柜员" not in text
+    assert text.count("/overview") == 2

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -280,3 +281,35 @@ def test_a_cached_report_still_names_its_rows_and_sees_changes(bank, db):
     assert again.rows[0].figures is first.rows[0].figures  # served from the cache
     complete(db, person_id=bank["tellers"][4].id, module_id=bank["module"].id, at=NOW)
     assert figures().total["completed_on_time"] == first.total["completed_on_time"] + 1
+
+
+# The dashboards' bodies are kept rendered per worker (training/dashboard_views.py).
+TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def test_a_kept_dashboard_follows_a_completion(client, bank, db):
+    client.login("H9001", PASSWORD)
+    first = client.get("/training/dashboard").text
+    assert client.get("/training/dashboard").text == first  # kept
+    complete(db, person_id=bank["tellers"][4].id, module_id=bank["module"].id, at=NOW)
+    assert client.get("/training/dashboard").text != first
+
+
+def test_the_kept_people_list_follows_reminders_and_shows_each_viewer_their_own_form(
+    client, make_client, bank, db
+):
+    url = f"/training/dashboard/people?module={bank['module'].id}"
+    client.login("H9001", PASSWORD)
+    assert "Last: " not in client.get(url).text
+    client.submit(f"/training/dashboard/remind?module={bank['module'].id}", token_page=url)
+    after = client.get(url).text
+    assert "Last: " in after  # the reminders just sent, not the kept page
+
+    other = make_client()
+    other.login(make_person(db, role=Role.hr).employee_no, PASSWORD)
+    theirs = other.get(url).text
+    assert TOKEN.findall(theirs) and TOKEN.findall(after)
+    assert set(TOKEN.findall(theirs)).isdisjoint(TOKEN.findall(after))
+
+    other.submit("/language", {"locale": "zh_CN", "next": "/"})
+    assert "人员培训情况" in other.get(url).text and "Last: " not in other.get(url).text

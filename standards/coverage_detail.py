@@ -1,0 +1,143 @@
+"""One standard's coverage: per team, and the people a page at a time, outstanding first.
+
+A region's detail page holds thousands of people for a teller's standard. The figures are
+counted by the database per team and only one page of people is loaded: loading everyone as
+objects to count them and show a hundred took over a second a request.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, func, select
+from sqlmodel import Session, col
+
+from staff.models import Person
+from standards.coverage import Coverage
+from standards.models import (
+    Acknowledgment,
+    AcknowledgmentReminder,
+    StandardVersion,
+    VersionPosition,
+)
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    id: int
+    name: str
+    employee_no: str
+    team_id: int | None
+    acknowledged_at: datetime | None
+    last_reminded_at: datetime | None
+
+
+@dataclass
+class VersionCoverage:
+    # Every team (its id; None for no team) with someone the version applies to, worst first.
+    teams: list[tuple[int | None, Coverage]]
+    # The asked page of people, outstanding first, then by employee number.
+    people: list[PersonRow]
+    applicable: int
+    outstanding: int
+
+
+def version_coverage(
+    session: Session,
+    *,
+    version: StandardVersion,
+    team_ids: Sequence[int] | None,
+    labels: dict[int, str],
+    page: int,
+    page_size: int,
+) -> VersionCoverage:
+    """Who in scope must acknowledge this version and who has: per team, and one page.
+
+    `labels`: the teams' names by id (staff's `team_labels`), to sort teams of equal figures."""
+    in_scope: list[ColumnElement[bool]] = [
+        col(Person.active).is_(True),
+        col(VersionPosition.version_id) == version.id,
+    ]
+    if team_ids is not None:
+        in_scope.append(col(Person.team_id).in_(list(team_ids)))
+    teams = _by_team(session, version=version, in_scope=in_scope, labels=labels)
+    applicable = sum(c.applicable for _, c in teams)
+    return VersionCoverage(
+        teams=teams,
+        people=_page(session, version=version, in_scope=in_scope, page=page, size=page_size),
+        applicable=applicable,
+        outstanding=applicable - sum(c.acknowledged for _, c in teams),
+    )
+
+
+def _applicable(
+    query: Select[*tuple[Any, ...]], version: StandardVersion
+) -> Select[*tuple[Any, ...]]:
+    """People holding a position the version applies to, with their acknowledgment if any."""
+    return (
+        query.select_from(Person)
+        .join(VersionPosition, col(VersionPosition.position) == Person.position)
+        .outerjoin(
+            Acknowledgment,
+            and_(
+                col(Acknowledgment.version_id) == version.id,
+                col(Acknowledgment.person_id) == Person.id,
+            ),
+        )
+    )
+
+
+def _by_team(
+    session: Session,
+    *,
+    version: StandardVersion,
+    in_scope: list[ColumnElement[bool]],
+    labels: dict[int, str],
+) -> list[tuple[int | None, Coverage]]:
+    counts = session.execute(
+        _applicable(
+            select(col(Person.team_id), func.count(), func.count(col(Acknowledgment.id))), version
+        )
+        .where(*in_scope)
+        .group_by(col(Person.team_id))
+    ).all()
+    teams = [(team_id, Coverage(n, done)) for team_id, n, done in counts]
+    return sorted(teams, key=lambda tc: (tc[1].worst_first(), labels.get(tc[0] or 0, "")))
+
+
+def _page(
+    session: Session,
+    *,
+    version: StandardVersion,
+    in_scope: list[ColumnElement[bool]],
+    page: int,
+    size: int,
+) -> list[PersonRow]:
+    columns = (Person.id, Person.name, Person.employee_no, Person.team_id)
+    rows = session.execute(
+        _applicable(select(*map(col, columns), col(Acknowledgment.acknowledged_at)), version)
+        .where(*in_scope)
+        .order_by(col(Acknowledgment.acknowledged_at).is_not(None), col(Person.employee_no))
+        .limit(size)
+        .offset((page - 1) * size)
+    ).all()
+    # Reminders about any version of this standard: the once-a-day limit is per standard.
+    reminded: dict[int, datetime] = dict(
+        session.execute(
+            select(
+                col(AcknowledgmentReminder.person_id),
+                func.max(col(AcknowledgmentReminder.reminded_at)),
+            )
+            .join(StandardVersion, col(StandardVersion.id) == AcknowledgmentReminder.version_id)
+            .where(
+                col(StandardVersion.standard_id) == version.standard_id,
+                col(AcknowledgmentReminder.person_id).in_([row[0] for row in rows]),
+            )
+            .group_by(col(AcknowledgmentReminder.person_id))
+        ).all()
+    )
+    return [
+        PersonRow(person_id, name, employee_no, team_id, at, reminded.get(person_id))
+        for person_id, name, employee_no, team_id, at in rows
+    ]

@@ -1,0 +1,44 @@
+"""The template environment: imports stay cheap and still see every global."""
+
+import pytest
+from starlette.requests import Request
+
+from frontline.web import render_markup, templates
+
+
+def test_an_imported_macro_sees_a_global_added_after_its_template_was_loaded():
+    env = templates.env
+    page = env.from_string('{% from "components/forms.html" import notice %}{{ notice(x) }}')
+    assert "hello" in page.render(x="hello")
+    env.globals["late_global_for_test"] = "late"
+    try:
+        late = env.from_string("{{ late_global_for_test }}")
+        assert late.render() == "late"
+        assert "late_global_for_test" in late.globals.keys()  # noqa: SIM118 - the set Jinja subtracts
+        assert "hello" in page.render(x="hello")
+    finally:
+        del env.globals["late_global_for_test"]
+
+
+def test_an_importer_with_globals_of_its_own_passes_them_to_the_imported_macros():
+    # Jinja's rule: the imported module is made anew when the importer has globals the
+    # imported template lacks (the comparison that `_Globals.keys()` makes cheap).
+    env = templates.env
+    macro = env.from_string("{% macro shown() %}[{{ own }}]{% endmacro %}")
+    importer = env.from_string(
+        "{% import macro_template as m %}{{ m.shown() }}", globals={"own": "mine"}
+    )
+    assert importer.render(macro_template=macro) == "[mine]"
+    assert env.from_string("{% import t as m %}{{ m.shown() }}").render(t=macro) == "[]"
+
+
+def test_a_kept_part_may_not_carry_the_viewers_csrf_token(app):
+    # render_markup renders what a cache shows to others: a form with the viewer's token
+    # there would hand it to everyone else (and fail their posts).
+    request = Request({"type": "http", "app": app, "headers": [], "state": {"csrf_token": "t1"}})
+    figures = templates.env.from_string("<p>{{ x }}</p>")
+    assert str(render_markup(request, figures, {"x": "42"})) == "<p>42</p>"  # type: ignore[arg-type]
+    form = templates.env.from_string('{% from "components/forms.html" import csrf_input %}'
+                                     "<form>{{ csrf_input(request) }}</form>")  # fmt: skip
+    with pytest.raises(RuntimeError, match="CSRF token"):
+        render_markup(request, form, {})  # type: ignore[arg-type]
