@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from audits import taking
@@ -230,14 +231,22 @@ def actions_of_audit(session: Session, *, audit_id: int, today: date) -> list[Ac
     return _rows(session, list(session.exec(query.order_by(col(CorrectionAction.id)))), today)
 
 
+# An employee's home page asks for their open actions each day: built once with a parameter.
+_ACTIONS_OF_PERSON = (
+    select(CorrectionAction)
+    .where(CorrectionAction.person_id == bindparam("person_id"))
+    .order_by(col(CorrectionAction.deadline_date))
+    .limit(100)
+)
+_OPEN_ACTIONS_OF_PERSON = _ACTIONS_OF_PERSON.where(CorrectionAction.status == ActionStatus.open)
+
+
 def actions_for_person(
     session: Session, *, person_id: int, today: date, open_only: bool = True
 ) -> list[ActionRow]:
-    query = select(CorrectionAction).where(CorrectionAction.person_id == person_id)
-    if open_only:
-        query = query.where(CorrectionAction.status == ActionStatus.open)
-    query = query.order_by(col(CorrectionAction.deadline_date)).limit(100)
-    return _rows(session, list(session.exec(query)), today)
+    query = _OPEN_ACTIONS_OF_PERSON if open_only else _ACTIONS_OF_PERSON
+    found = list(session.exec(query, params={"person_id": person_id}))
+    return _rows(session, found, today) if found else []
 
 
 def actions_in_scope(

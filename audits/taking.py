@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from sqlalchemy import insert
+from sqlalchemy import bindparam, insert
 from sqlmodel import Session, col, delete, select
 
 from audits.models import (
@@ -55,11 +55,16 @@ def get_audit(
     return session.exec(query).first()
 
 
+# Asked by a supervisor's home page and lists: built once with an expanding parameter.
+_BRANCHES_OF_TEAMS = select(Team.branch_id).where(
+    col(Team.id).in_(bindparam("team_ids", expanding=True))
+)
+
+
 def branch_ids_of_teams(session: Session, *, team_ids: list[int]) -> set[int]:
     if not team_ids:
         return set()
-    query = select(Team.branch_id).where(col(Team.id).in_(team_ids))
-    return set(session.exec(query))
+    return set(session.exec(_BRANCHES_OF_TEAMS, params={"team_ids": list(team_ids)}))
 
 
 def may_view(session: Session, *, audit: Audit, viewer: Person) -> bool:

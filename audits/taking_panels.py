@@ -5,7 +5,7 @@ from typing import Any
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from audits import actions, disputes, taking_lists
+from audits import actions, home_figures
 from audits.models import Audit, AuditStatus, Dispute, DisputeStatus
 from frontline.home import Panel
 from frontline.models import id_of, utcnow
@@ -13,40 +13,11 @@ from frontline.settings import get_settings
 from staff import service as staff_service
 from staff.models import Person, Role
 
-RECENT = 5
+RECENT = home_figures.RECENT
 
 
 def _today() -> Any:
     return utcnow().astimezone(get_settings().zone()).date()
-
-
-def to_answer(session: Session, *, person_id: int) -> list[Audit]:
-    """Submitted audits of this employee they have neither acknowledged nor disputed."""
-    disputed = select(Dispute.audit_id).where(col(Dispute.opened_by_id) == person_id)
-    query = (
-        select(Audit)
-        .where(
-            Audit.subject_person_id == person_id,
-            Audit.status == AuditStatus.submitted,
-            col(Audit.acknowledged_at).is_(None),
-            col(Audit.id).not_in(disputed),
-        )
-        .order_by(col(Audit.submitted_at).desc())
-        .limit(20)
-    )
-    return list(session.exec(query))
-
-
-def recent_outcomes(session: Session, *, person_id: int) -> list[tuple[Dispute, Audit]]:
-    """The employee's disputes, newest first: open ones and how resolved ones ended."""
-    query = (
-        select(Dispute, Audit)
-        .join(Audit, col(Audit.id) == Dispute.audit_id)
-        .where(Dispute.opened_by_id == person_id)
-        .order_by(col(Dispute.opened_at).desc())
-        .limit(RECENT)
-    )
-    return list(session.exec(query).all())
 
 
 def audits_panel(session: Session, user: Any) -> Panel | None:
@@ -56,20 +27,17 @@ def audits_panel(session: Session, user: Any) -> Panel | None:
     today = _today()
     if person.role == Role.employee:
         context = {
-            "to_answer": to_answer(session, person_id=id_of(person)),
+            "to_answer": home_figures.to_answer(session, person_id=id_of(person)),
             "actions": actions.actions_for_person(session, person_id=id_of(person), today=today),
-            "disputes": recent_outcomes(session, person_id=id_of(person)),
+            "disputes": home_figures.recent_outcomes(session, person_id=id_of(person)),
         }
         if not any(context.values()):
             return None
         return Panel("audits/_home_employee.html", context, order=15)
     if person.role not in (Role.supervisor, Role.hr, Role.admin):
         return None
-    counts = taking_lists.shelf_counts(session, viewer=person)
     context = {
-        "counts": counts,
-        "to_resolve": len(disputes.open_disputes_for(session, viewer=person)),
-        "open_actions": actions.actions_in_scope(session, viewer=person, today=today),
+        "figures": home_figures.supervisor_figures(session, viewer=person, today=today),
         "may_audit": person.role in (Role.supervisor, Role.admin),
     }
     return Panel("audits/_home_supervisor.html", context, order=25)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from sqlalchemy import Date, bindparam
 from sqlmodel import Session, col, select
 
 from frontline.models import id_of
@@ -46,12 +47,15 @@ def position_standard_codes(session: Session, *, person: Person) -> dict[str, da
     return {standard.code: version.effective_date for standard, version in found}
 
 
+# Asked by every employee's home page: built once with parameters.
+_TODAYS = select(DailyPractice).where(
+    DailyPractice.person_id == bindparam("person_id"),
+    DailyPractice.practice_date == bindparam("today", type_=Date),
+)
+
+
 def todays(session: Session, *, person_id: int, today: date) -> DailyPractice | None:
-    return session.exec(
-        select(DailyPractice).where(
-            DailyPractice.person_id == person_id, DailyPractice.practice_date == today
-        )
-    ).first()
+    return session.exec(_TODAYS, params={"person_id": person_id, "today": today}).first()
 
 
 def start(session: Session, *, person: Person, today: date, now: datetime) -> DailyPractice | None:

@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, case, func, text
+from sqlalchemy import ColumnElement, and_, bindparam, case, func, text
 from sqlmodel import Session, col, select
 
 from frontline import audit_trail
@@ -131,6 +131,65 @@ def outstanding_for(
         .limit(limit)
     ).all()
     return [Outstanding(s, v, last) for s, v, last in rows]
+
+
+@dataclass(frozen=True)
+class OutstandingLink:
+    """A version still to acknowledge, as a link names it (no card, no content read)."""
+
+    code: str
+    number: int
+    title_zh: str
+    title_en: str
+
+
+# The home page's first few, in outstanding_for's order: built once with parameters, as
+# building and cache-keying it cost more than running it.
+_FIRST_OUTSTANDING = (
+    select(
+        col(Standard.code),
+        col(StandardVersion.number),
+        col(StandardVersion.title_zh),
+        col(StandardVersion.title_en),
+    )
+    .select_from(Standard)
+    .join(StandardVersion, col(StandardVersion.standard_id) == Standard.id)
+    .join(VersionPosition, col(VersionPosition.version_id) == StandardVersion.id)
+    .outerjoin(
+        Acknowledgment,
+        and_(
+            col(Acknowledgment.version_id) == StandardVersion.id,
+            col(Acknowledgment.person_id) == bindparam("person_id"),
+        ),
+    )
+    .where(
+        col(StandardVersion.status) == VersionStatus.published,
+        col(VersionPosition.position) == bindparam("position"),
+        col(Acknowledgment.id).is_(None),
+    )
+    .order_by(
+        _SEVERITY_RANK,
+        col(StandardVersion.effective_date).is_(None),
+        col(StandardVersion.effective_date),
+        col(Standard.code),
+    )
+    .limit(bindparam("shown"))
+)
+
+
+def first_outstanding(
+    session: Session, *, person_id: int, position: str | None, shown: int
+) -> tuple[int, list[OutstandingLink]]:
+    """How many versions the person has still to acknowledge, and the first `shown` of them
+    in outstanding_for's order (the home page's panel)."""
+    if position is None:
+        return 0, []
+    total = count_outstanding(session, person_id=person_id, position=position)
+    if not total:
+        return 0, []
+    params = {"person_id": person_id, "position": position, "shown": shown}
+    rows = session.execute(_FIRST_OUTSTANDING, params).all()
+    return total, [OutstandingLink(*row) for row in rows]
 
 
 # Run on every page (the navigation's count), so written once as plain SQL: building and

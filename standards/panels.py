@@ -10,6 +10,8 @@ from staff import service as staff_service
 from staff.models import Person, Role
 from standards import acknowledgments, coverage, reminders, service
 
+SHOWN = 5  # versions to acknowledge named on the home page
+
 
 def reminders_panel(session: Session, user: Any) -> Panel | None:
     person = staff_service.get_person(session, person_id=user.id)
@@ -25,8 +27,11 @@ def acknowledgment_panel(session: Session, user: Any) -> Panel | None:
     person = staff_service.get_person(session, person_id=user.id)
     if person is None or person.position is None:
         return None
-    outstanding = acknowledgments.outstanding_for(session, person=person)
-    return Panel("standards/_home_acknowledge.html", {"outstanding": outstanding}, order=10)
+    total, first = acknowledgments.first_outstanding(
+        session, person_id=id_of(person), position=person.position.value, shown=SHOWN
+    )
+    context = {"total": total, "outstanding": first}
+    return Panel("standards/_home_acknowledge.html", context, order=10)
 
 
 def author_panel(session: Session, user: Any) -> Panel | None:

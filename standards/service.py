@@ -1,10 +1,11 @@
 """Queries and rules for standards and their versions."""
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_
+from sqlalchemy import ColumnElement, and_, bindparam, func, or_
 from sqlmodel import Session, col, delete, select
 
 from frontline import audit_trail, events
@@ -93,6 +94,19 @@ def get_version(session: Session, *, standard: Standard, number: int) -> Standar
 
 def get_version_by_id(session: Session, *, version_id: int) -> StandardVersion | None:
     return session.get(StandardVersion, version_id)
+
+
+_VERSION_NUMBERS = select(StandardVersion.id, StandardVersion.number).where(
+    col(StandardVersion.id).in_(bindparam("ids", expanding=True))
+)
+
+
+def version_numbers(session: Session, *, ids: Collection[int]) -> dict[int, int]:
+    """The number of each of these versions, by id, in one query (no versions loaded)."""
+    if not ids:
+        return {}
+    rows = session.execute(_VERSION_NUMBERS, {"ids": list(ids)}).all()
+    return {version_id: number for version_id, number in rows}
 
 
 def versions(session: Session, *, standard: Standard) -> list[StandardVersion]:

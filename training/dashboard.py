@@ -11,7 +11,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, func
+from sqlalchemy import ColumnElement, Date, bindparam, func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -123,7 +123,11 @@ class Report:
 
 
 def _scope(
-    filters: Filters, team_ids: Sequence[int] | None, *, with_status: bool, today: date
+    filters: Filters,
+    team_ids: Sequence[int] | None,
+    *,
+    with_status: bool,
+    today: date | ColumnElement[date],
 ) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = [enrollment.IS_DUTY, col(Person.active).is_(True)]
     if team_ids is not None:
@@ -272,22 +276,29 @@ class ModuleChoice:
         return self.title_zh if locale == "zh_CN" or not self.title_en else self.title_en
 
 
+_MODULE_CHOICES = (
+    sa_select(
+        col(Module.id),
+        col(Module.code),
+        col(ModuleVersion.title_zh),
+        col(ModuleVersion.title_en),
+        col(ModuleVersion.status),
+    )
+    .join(ModuleVersion, col(ModuleVersion.id) == Module.current_version_id)
+    .order_by(col(Module.code))
+)
+# A supervisor's home page names the modules of its overdue figures: built once.
+_MODULE_CHOICES_OF = _MODULE_CHOICES.where(col(Module.id).in_(bindparam("ids", expanding=True)))
+
+
 def module_choices(session: Session, *, ids: set[Any] | None = None) -> list[ModuleChoice]:
     """Modules with their version in force (published or archived), by code."""
-    query = (
-        sa_select(
-            col(Module.id),
-            col(Module.code),
-            col(ModuleVersion.title_zh),
-            col(ModuleVersion.title_en),
-            col(ModuleVersion.status),
-        )
-        .join(ModuleVersion, col(ModuleVersion.id) == Module.current_version_id)
-        .order_by(col(Module.code))
-    )
-    if ids is not None:
-        query = query.where(col(Module.id).in_([i for i in ids if i is not None]))
-    return [ModuleChoice(*row) for row in session.execute(query).all()]
+    if ids is None:
+        rows = session.execute(_MODULE_CHOICES).all()
+    else:
+        wanted = [i for i in ids if i is not None]
+        rows = session.execute(_MODULE_CHOICES_OF, {"ids": wanted}).all()
+    return [ModuleChoice(*row) for row in rows]
 
 
 # ---- people -----------------------------------------------------------------------------------
@@ -314,7 +325,9 @@ class PersonRow:
     last_reminded_at: datetime | None
 
 
-def people_query(filters: Filters, team_ids: Sequence[int] | None, today: date) -> Any:
+def people_query(
+    filters: Filters, team_ids: Sequence[int] | None, today: date | ColumnElement[date]
+) -> Any:
     status = enrollment.status_expression(today)
     refresher = enrollment.refresher_due()
     reminded = (
@@ -435,8 +448,16 @@ def iter_people(
         last = rows[-1][0]
 
 
+# Every employee's home page asks for their duties: built once with parameters, since building
+# and cache-keying this statement cost several times more than running it.
+_PERSON_DUTIES = (
+    people_query(Filters(), None, bindparam("today", type_=Date))
+    .where(col(Enrollment.person_id) == bindparam("person_id"))
+    .order_by(col(Enrollment.due_on))
+)
+
+
 def person_duties(session: Session, *, person_id: int, today: date) -> list[PersonRow]:
     """One person's duties (their home page, a supervisor's page about them)."""
-    query = people_query(Filters(person_id=person_id), None, today)
-    rows = session.execute(query.order_by(col(Enrollment.due_on))).all()
+    rows = session.execute(_PERSON_DUTIES, {"person_id": person_id, "today": today}).all()
     return [_person_row(r) for r in rows]

@@ -9,12 +9,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, exists, insert, or_
+from sqlalchemy import and_, bindparam, exists, insert, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
 from frontline import audit_trail
-from frontline.models import id_of, utcnow
+from frontline.models import UTCDateTime, id_of, utcnow
 from staff.models import Person
 from training import enrollment
 from training.dashboard import Filters, people_query
@@ -90,14 +90,21 @@ class Notice:
     reminded_at: datetime
 
 
+_REMINDER_BY = Person.__table__.alias("reminder_by")  # type: ignore[attr-defined]
+# On every employee's home page: built once with parameters.
+_REMINDERS_FOR = (
+    sa_select(col(Reminder.module_id), _REMINDER_BY.c.name, col(Reminder.reminded_at))
+    .join(_REMINDER_BY, _REMINDER_BY.c.id == Reminder.reminded_by_id)
+    .where(
+        col(Reminder.person_id) == bindparam("person_id"),
+        col(Reminder.reminded_at) > bindparam("since", type_=UTCDateTime),
+    )
+    .order_by(col(Reminder.reminded_at))
+)
+
+
 def reminders_for(session: Session, *, person_id: int) -> dict[int, Notice]:
     """The latest reminder per module within the last week, for the person's own pages."""
     since = utcnow() - timedelta(days=7)
-    reminder_by = Person.__table__.alias("reminder_by")  # type: ignore[attr-defined]
-    rows = session.execute(
-        sa_select(col(Reminder.module_id), reminder_by.c.name, col(Reminder.reminded_at))
-        .join(reminder_by, reminder_by.c.id == Reminder.reminded_by_id)
-        .where(col(Reminder.person_id) == person_id, col(Reminder.reminded_at) > since)
-        .order_by(col(Reminder.reminded_at))
-    ).all()
+    rows = session.execute(_REMINDERS_FOR, {"person_id": person_id, "since": since}).all()
     return {module_id: Notice(module_id, name, at) for module_id, name, at in rows}

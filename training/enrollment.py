@@ -63,8 +63,9 @@ OUTSTANDING = (Status.not_started, Status.in_progress, Status.overdue, Status.ex
 IS_DUTY = col(Enrollment.withdrawn_at).is_(None)
 
 
-def status_expression(today: date) -> ColumnElement[str]:
-    """The Status of each enrollment row as of `today`, computed by the database."""
+def status_expression(today: date | ColumnElement[date]) -> ColumnElement[str]:
+    """The Status of each enrollment row as of `today`, computed by the database (`today` may
+    be a bound parameter, for a statement built once)."""
     completed = col(Enrollment.completed_at).is_not(None)
     return case(
         (and_(completed, col(Enrollment.expires_on) <= today), Status.expired.value),
@@ -97,7 +98,7 @@ def refresher_due() -> ColumnElement[bool]:
     )
 
 
-def status_is(status: Status, today: date) -> ColumnElement[bool]:
+def status_is(status: Status, today: date | ColumnElement[date]) -> ColumnElement[bool]:
     """The same as `status_expression(today) == status`, written so indexes can serve it."""
     completed = col(Enrollment.completed_at).is_not(None)
     not_expired = or_(col(Enrollment.expires_on).is_(None), col(Enrollment.expires_on) > today)

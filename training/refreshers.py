@@ -9,7 +9,7 @@ flag is resolved by a completion after the publication; "refresher due" is deriv
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, case, func, insert, literal, update
+from sqlalchemy import and_, bindparam, case, func, insert, literal, or_, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -173,31 +173,38 @@ class OpenRefresher:
     version_number: int
 
 
+# On every employee's home page: built once with a parameter. Open is `is_open` in SQL: not
+# confirmed, and for a retake no completion since the flag.
+_OPEN_FOR = (
+    sa_select(
+        RefresherFlag, col(Module.code), col(ModuleVersion.title_zh), col(ModuleVersion.title_en)
+    )
+    .join(Enrollment, col(Enrollment.id) == RefresherFlag.enrollment_id)
+    .join(Module, col(Module.id) == RefresherFlag.module_id)
+    .join(ModuleVersion, col(ModuleVersion.id) == Module.current_version_id)
+    .where(
+        col(RefresherFlag.person_id) == bindparam("person_id"),
+        col(RefresherFlag.confirmed_at).is_(None),
+        or_(
+            col(RefresherFlag.retake).is_(False),
+            col(Enrollment.completed_at).is_(None),
+            col(Enrollment.completed_at) < RefresherFlag.flagged_at,
+        ),
+    )
+    .order_by(col(RefresherFlag.flagged_at).desc())
+)
+
+
 def open_for(session: Session, *, person_id: int) -> list[OpenRefresher]:
     """The person's refreshers still to do, newest first."""
-    rows = session.exec(
-        select(RefresherFlag, Enrollment, Module.code, ModuleVersion)
-        .join(Enrollment, col(Enrollment.id) == RefresherFlag.enrollment_id)
-        .join(Module, col(Module.id) == RefresherFlag.module_id)
-        .join(ModuleVersion, col(ModuleVersion.id) == Module.current_version_id)
-        .where(RefresherFlag.person_id == person_id, col(RefresherFlag.confirmed_at).is_(None))
-        .order_by(col(RefresherFlag.flagged_at).desc())
-    ).all()
-    numbers = _version_numbers(session, ids={flag.standard_version_id for flag, *_ in rows})
+    rows = session.execute(_OPEN_FOR, {"person_id": person_id}).all()
+    numbers = standards_service.version_numbers(
+        session, ids={flag.standard_version_id for flag, *_ in rows}
+    )
     return [
-        OpenRefresher(flag, code, v.title_zh, v.title_en, numbers.get(flag.standard_version_id, 0))
-        for flag, enrollment, code, v in rows
-        if is_open(flag, enrollment)
+        OpenRefresher(flag, code, zh, en, numbers.get(flag.standard_version_id, 0))
+        for flag, code, zh, en in rows
     ]
-
-
-def _version_numbers(session: Session, *, ids: set[int]) -> dict[int, int]:
-    found = {}
-    for version_id in ids:
-        version = standards_service.get_version_by_id(session, version_id=version_id)
-        if version is not None:
-            found[version_id] = version.number
-    return found
 
 
 @dataclass
