@@ -335,7 +335,11 @@ class Amendment(SQLModel, table=True):
 
 class Dispute(SQLModel, table=True):
     __tablename__ = "audit_dispute"
-    __table_args__ = (Index("ix_audit_dispute_status_opened", "status", "opened_at"),)
+    __table_args__ = (
+        Index("ix_audit_dispute_status_opened", "status", "opened_at"),
+        # An employee's own disputes, newest first (their home page, twice).
+        Index("ix_audit_dispute_opened_by", "opened_by_id", "opened_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     audit_id: int = Field(foreign_key="audit.id", unique=True)  # one dispute per audit
