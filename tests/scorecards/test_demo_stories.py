@@ -101,7 +101,8 @@ def _ranking_rows(html: str) -> dict[str, list[tuple[str, str]]]:
             (attributes, re.sub(r"<[^>]+>", "", text).strip())
             for attributes, text in re.findall(r"<td([^>]*)>(.*?)</td>", row, flags=re.S)
         ]
-        rows[cells[2][1]] = cells
+        # The name cell ends with the employee number: "张伟 E1001".
+        rows[cells[1][1].split()[-1]] = cells
     return rows
 
 

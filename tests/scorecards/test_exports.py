@@ -129,7 +129,10 @@ def test_page_rollup_csv_xlsx_and_api_agree(app, db, bank, hr):
         if item["branch"]["id"] == bank.branch1_id and composite is not None:
             name = re.escape(item["name"])
             assert re.search(
-                rf">{name}</a></td>.*?<td class=\"num\">{composite:.1f}</td>", branch, re.S
+                rf">{name}</a> <small[^>]*>{number}</small></td>"
+                rf".*?<td class=\"num\">{composite:.1f}</td>",
+                branch,
+                re.S,
             )
     page = hr.get(f"/scorecards/people/{bank.mover.id}", params=dataset.PERIOD).text
     assert '<p class="composite-value">50.0</p>' in page
