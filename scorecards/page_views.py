@@ -1,20 +1,15 @@
 """A person's scorecard: their own (`/scorecards/me`) or one a supervisor or HR may see."""
 
-from functools import lru_cache
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path, Request
 from fastapi.responses import Response
-from markupsafe import Markup
-from sqlalchemy import Select, or_, select
-from sqlmodel import col
 
 from frontline.deps import SessionDep
-from frontline.figure_cache import FigureCache, fingerprint, markers_statement
 from frontline.i18n import N_
 from frontline.models import id_of
-from frontline.web import locale_of, render, render_markup
-from scorecards import chart, families, periods, service
+from frontline.web import render
+from scorecards import chart, periods, service
 from scorecards.dependencies import PeriodDep, ZoneDep, today_in
 from scorecards.details import category_compliance
 from scorecards.families import AVAILABLE
@@ -40,13 +35,23 @@ def _trend_chart(page: service.PersonScorecard) -> chart.Chart:
     return chart.line_chart(labels, series)
 
 
-def _scorecard_context(
-    session: SessionDep, *, person_id: int, viewer: Person, period: Period, zone: ZoneDep
-) -> dict[str, object]:
+def _scorecard_page(
+    request: Request,
+    session: SessionDep,
+    *,
+    person_id: int,
+    viewer: Person,
+    period: Period,
+    zone: ZoneDep,
+    template: str = "scorecards/person.html",
+) -> Response:
+    """Computed for each request, not kept rendered like the rollups: each person opens their
+    own, and a kept page would rarely be asked for again before a figure of their team
+    changed (it would pass a benchmark that asks for one page over and over, no user)."""
     page = service.person_scorecard(
         session, person_id=person_id, period=period, zone=zone, today=today_in(zone)
     )
-    return {
+    context = {
         "page": page,
         "period": period,
         "choices": periods.choices(today_in(zone)),
@@ -60,50 +65,7 @@ def _scorecard_context(
         "category_compliance": category_compliance,
         "details": page.details if page else None,
     }
-
-
-# Rendered scorecards, kept per worker: one is ~50 ms of work (five figure families for the
-# person, their team and twelve months). Kept under the markers of the person's team, so a
-# change about anyone else in the bank keeps it.
-_bodies: FigureCache[tuple[Markup, str | None]] = FigureCache(size=256)
-
-
-@lru_cache(maxsize=1024)
-def _markers(person_id: int) -> Select[Any]:
-    """Whatever the person's scorecard reads: their team's people's figures (their standing
-    among them), theirs even when they have just left the team, the weights."""
-    team = select(col(Person.team_id)).where(col(Person.id) == person_id).scalar_subquery()
-    people = select(col(Person.id)).where(
-        or_(col(Person.team_id) == team, col(Person.id) == person_id)
-    )
-    return markers_statement(families.change_markers(people))
-
-
-def _scorecard_page(
-    request: Request,
-    session: SessionDep,
-    *,
-    person_id: int,
-    viewer: Person,
-    period: Period,
-    zone: ZoneDep,
-) -> Response:
-    """The page's body is the same for every viewer of the same kind (the person themselves,
-    a staff viewer, another employee) until a figure it shows changes."""
-    asked = (request.url.path, person_id, person_id == viewer.id, viewer.role, period)
-    key = (*asked, str(zone), today_in(zone), locale_of(request))
-
-    def body() -> tuple[Markup, str | None]:
-        context = _scorecard_context(
-            session, person_id=person_id, viewer=viewer, period=period, zone=zone
-        )
-        page = context["page"]
-        name = page.card.person.name if isinstance(page, service.PersonScorecard) else None
-        return render_markup(request, "scorecards/_person.html", context), name
-
-    marks = fingerprint(session, _markers(person_id))
-    kept, name = _bodies.get(session, (*key, marks), body)
-    return render(request, "scorecards/person.html", {"body": kept, "name": name})
+    return render(request, template, context)
 
 
 @router.get("/scorecards/me")
@@ -151,7 +113,12 @@ def print_scorecard(
     zone: ZoneDep,
 ) -> Response:
     person_in_scope(person_id, session, viewer)
-    context = _scorecard_context(
-        session, person_id=person_id, viewer=viewer, period=period, zone=zone
+    return _scorecard_page(
+        request,
+        session,
+        person_id=person_id,
+        viewer=viewer,
+        period=period,
+        zone=zone,
+        template="scorecards/print.html",
     )
-    return render(request, "scorecards/print.html", context)
