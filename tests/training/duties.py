@@ -5,11 +5,15 @@ from datetime import UTC, date, datetime
 
 from frontline.db import Database
 from frontline.models import id_of
+from staff import service as staff_service
+from training import assignments
+from training.assignments import Due, Target
 from training.models import (
     Enrollment,
     Module,
     ModuleVersion,
     RefresherPolicy,
+    TargetKind,
     VersionStandard,
     VersionStatus,
 )
@@ -89,3 +93,22 @@ def duties(db: Database, *, person_id: int) -> dict[int, Enrollment]:
         for row in rows:
             session.expunge(row)
         return {row.module_id: row for row in rows}
+
+
+def refresher_modules(
+    db: Database, *, standard_code: str, prefix: str, team_id: int, actor_id: int
+) -> tuple[Module, Module]:
+    """Two modules over one standard, both assigned to a team: one whose refresher is a
+    confirmation (`<prefix>-COURSE`) and one that must be retaken (`<prefix>-RETAKE`)."""
+    confirm = make_module(db, code=f"{prefix}-COURSE", standards=(standard_code,))
+    retake = make_module(
+        db, code=f"{prefix}-RETAKE", standards=(standard_code,), policy=RefresherPolicy.retake
+    )
+    with db.session() as session:
+        actor = staff_service.get_person(session, person_id=actor_id)
+        for module in (confirm, retake):
+            assignments.create_assignment(
+                session, module_id=id_of(module), target=Target(TargetKind.team, team_id),
+                due=Due(days=10), reason="r", actor=actor,
+            )  # fmt: skip
+    return confirm, retake

@@ -10,11 +10,11 @@ from staff import service as staff_service
 from staff.models import Position, Role
 from standards import service as standards_service
 from tests.factories import PASSWORD, make_person, make_standard, make_team
-from tests.training.duties import complete, make_module
+from tests.training.duties import complete, make_module, refresher_modules
 from training import assignments, dashboard, dashboard_reminders
 from training.assignments import Due, Target
 from training.enrollment import Status, bank_today, enrollment_of
-from training.models import RefresherPolicy, Reminder, TargetKind
+from training.models import Reminder, TargetKind
 
 
 def _panel(html: str) -> str:
@@ -109,17 +109,9 @@ def test_an_open_refresher_shows_with_its_version_until_resolved(db, client):
     team = make_team(db)
     hr = make_person(db, role=Role.hr)
     person = make_person(db, position=Position.teller, team=team, employee_no="E7101")
-    confirm = make_module(db, code="REF-COURSE", standards=("REF-01",))
-    retake = make_module(
-        db, code="REF-RETAKE", standards=("REF-01",), policy=RefresherPolicy.retake
+    confirm, retake = refresher_modules(
+        db, standard_code="REF-01", prefix="REF", team_id=team.id, actor_id=hr.id
     )
-    with db.session() as session:
-        actor = staff_service.get_person(session, person_id=hr.id)
-        for module in (confirm, retake):
-            assignments.create_assignment(
-                session, module_id=module.id, target=Target(TargetKind.team, team.id),
-                due=Due(days=10), reason="r", actor=actor,
-            )  # fmt: skip
     for module in (confirm, retake):
         complete(db, person_id=person.id, module_id=module.id, at=datetime.now(UTC) - timedelta(3))
     with db.session() as session:

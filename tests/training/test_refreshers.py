@@ -5,14 +5,10 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from staff import service as staff_service
 from staff.models import Position, Role
 from standards import service as standards_service
 from tests.factories import PASSWORD, make_person, make_standard, make_team
-from tests.training.duties import complete, make_module
-from training import assignments
-from training.assignments import Due, Target
-from training.models import RefresherPolicy, TargetKind
+from tests.training.duties import complete, refresher_modules
 
 
 def _revise(db, standard):  # type: ignore[no-untyped-def]
@@ -33,17 +29,9 @@ def setup(db):  # type: ignore[no-untyped-def]
     make_person(db, role=Role.author, employee_no="Q8001")
     done = make_person(db, position=Position.teller, team=team, employee_no="E8001")
     not_done = make_person(db, position=Position.teller, team=team, employee_no="E8002")
-    confirm = make_module(db, code="GRT-COURSE", standards=("GRT-09",))
-    retake = make_module(
-        db, code="GRT-RETAKE", standards=("GRT-09",), policy=RefresherPolicy.retake
+    confirm, retake = refresher_modules(
+        db, standard_code="GRT-09", prefix="GRT", team_id=team.id, actor_id=hr.id
     )
-    with db.session() as session:
-        actor = staff_service.get_person(session, person_id=hr.id)
-        for module in (confirm, retake):
-            assignments.create_assignment(
-                session, module_id=module.id, target=Target(TargetKind.team, team.id),
-                due=Due(days=10), reason="r", actor=actor,
-            )  # fmt: skip
     earlier = datetime.now(UTC) - timedelta(days=3)
     for module in (confirm, retake):
         complete(db, person_id=done.id, module_id=module.id, at=earlier)
