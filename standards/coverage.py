@@ -2,7 +2,6 @@
 
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy import ColumnElement, and_, func
 from sqlmodel import Session, col, select
@@ -14,7 +13,6 @@ from staff.models import Person, Team
 from standards import reporting
 from standards.models import (
     Acknowledgment,
-    AcknowledgmentReminder,
     Standard,
     StandardVersion,
     VersionPosition,
@@ -232,32 +230,14 @@ def _by_team(
     return by_team
 
 
-@dataclass
-class PersonStatus:
-    person: Person
-    team: Team | None
-    acknowledged_at: datetime | None
-    last_reminded_at: datetime | None
-
-
-def people_for_version(
+def outstanding_people(
     session: Session, *, version: StandardVersion, team_ids: Sequence[int] | None
-) -> list[PersonStatus]:
-    # Reminders about any version of this standard: the once-a-day limit is per standard.
-    reminded = (
-        select(
-            AcknowledgmentReminder.person_id,
-            func.max(AcknowledgmentReminder.reminded_at).label("last"),
-        )
-        .join(StandardVersion, col(StandardVersion.id) == AcknowledgmentReminder.version_id)
-        .where(StandardVersion.standard_id == version.standard_id)
-        .group_by(col(AcknowledgmentReminder.person_id))
-        .subquery()
-    )
+) -> list[Person]:
+    """The active people in scope whom the version applies to and who have not acknowledged
+    it (whom "remind everyone outstanding" reminds)."""
     query = (
-        select(Person, Team, Acknowledgment.acknowledged_at, reminded.c.last)
+        select(Person)
         .join(VersionPosition, col(VersionPosition.position) == Person.position)
-        .outerjoin(Team, col(Team.id) == Person.team_id)
         .outerjoin(
             Acknowledgment,
             and_(
@@ -265,13 +245,16 @@ def people_for_version(
                 col(Acknowledgment.person_id) == Person.id,
             ),
         )
-        .outerjoin(reminded, reminded.c.person_id == Person.id)
-        .where(VersionPosition.version_id == version.id, col(Person.active).is_(True))
-        .order_by(col(Acknowledgment.acknowledged_at).is_not(None), col(Person.employee_no))
+        .where(
+            VersionPosition.version_id == version.id,
+            col(Person.active).is_(True),
+            col(Acknowledgment.id).is_(None),
+        )
+        .order_by(col(Person.employee_no))
     )
     if team_ids is not None:
         query = query.where(col(Person.team_id).in_(list(team_ids)))
-    return [PersonStatus(p, t, at, last) for p, t, at, last in session.exec(query).all()]
+    return list(session.exec(query).all())
 
 
 def applicable_count(session: Session, *, person: Person) -> int:

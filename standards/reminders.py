@@ -18,7 +18,7 @@ from frontline.i18n import N_
 from frontline.models import id_of, utcnow
 from staff.models import Person
 from standards import acknowledgments
-from standards.coverage import people_for_version
+from standards.coverage import outstanding_people
 from standards.models import (
     Acknowledgment,
     AcknowledgmentReminder,
@@ -170,11 +170,7 @@ def remind_outstanding(
 ) -> RemindResult:
     """Remind everyone in scope who has not acknowledged, except those reminded within a day."""
     _lock_standard(session, version=version)
-    pending = [
-        s.person
-        for s in people_for_version(session, version=version, team_ids=team_ids)
-        if s.acknowledged_at is None
-    ]
+    pending = outstanding_people(session, version=version, team_ids=team_ids)
     recent = _recently_reminded(
         session,
         standard_id=version.standard_id,
