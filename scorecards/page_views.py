@@ -1,16 +1,16 @@
 """A person's scorecard: their own (`/scorecards/me`) or one a supervisor or HR may see."""
 
 from functools import lru_cache
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path, Request
 from fastapi.responses import Response
 from markupsafe import Markup
-from sqlalchemy import Select, or_, select
+from sqlalchemy import select, union
 from sqlmodel import col
 
 from frontline.deps import SessionDep
-from frontline.figure_cache import FigureCache, fingerprint, markers_statement
+from frontline.figure_cache import FigureCache, ScopedMarkers, fingerprint
 from frontline.i18n import N_
 from frontline.models import id_of
 from frontline.web import locale_of, render, render_markup
@@ -69,14 +69,14 @@ _bodies: FigureCache[tuple[Markup, str | None]] = FigureCache(size=256)
 
 
 @lru_cache(maxsize=1024)
-def _markers(person_id: int) -> Select[Any]:
+def _markers(person_id: int) -> ScopedMarkers:
     """Whatever the person's scorecard reads: their team's people's figures (their standing
     among them), theirs even when they have just left the team, the weights."""
     team = select(col(Person.team_id)).where(col(Person.id) == person_id).scalar_subquery()
-    people = select(col(Person.id)).where(
-        or_(col(Person.team_id) == team, col(Person.id) == person_id)
-    )
-    return markers_statement(families.change_markers(people))
+    teammates = select(col(Person.id)).where(col(Person.team_id) == team)
+    # Two indexed lookups: `team_id = … OR id = …` would be a scan of every person.
+    people = union(teammates, select(col(Person.id)).where(col(Person.id) == person_id))
+    return ScopedMarkers(select(people.subquery().c.id), families.change_markers)
 
 
 def _scorecard_page(
