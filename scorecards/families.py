@@ -16,7 +16,7 @@ from types import ModuleType
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import BindParameter, Select, func, select
 from sqlmodel import Session
 
 from frontline.figure_cache import Marker
@@ -145,12 +145,12 @@ MONTHLY: dict[str, MonthlyLoader] = {
 AVAILABLE = frozenset(FAMILIES)
 
 
-def change_markers(people: Select[Any] | None) -> list[Marker]:
-    """What every figure of the scorecards of `people` (a SELECT of ids; None: anyone's) is
-    read from, as reports' cache markers: the people, teams and branches, their
-    acknowledgments and the versions in force, each family offered, and HR's composite
-    weights. Changes about other people leave them as they are, so a busy bank does not empty
-    every unit's cache."""
+def change_markers(people: Select[Any] | BindParameter[Any] | None) -> list[Marker]:
+    """What every figure of the scorecards of `people` (a SELECT of ids; PEOPLE of
+    frontline/figure_cache.py: their ids, listed when read; None: anyone's) is read from, as
+    reports' cache markers: the people, teams and branches, their acknowledgments and the
+    versions in force, each family offered, and HR's composite weights. Changes about other
+    people leave them as they are, so a busy bank does not empty every unit's cache."""
     markers = [
         *staff_service.change_markers(people),
         *standards_reporting.change_markers(people),

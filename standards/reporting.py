@@ -149,13 +149,18 @@ def acknowledgments_by_month(
 
 
 def change_markers(people: Any = None) -> list[Marker]:
-    """Reports' cache markers for standards: acknowledgments are only ever added (for a report
-    on `people`, a SELECT of ids: theirs); versions set updated_at when published or retired;
-    the versions in force follow current_version_id."""
+    """Reports' cache markers for standards: acknowledgments are only ever added, so their
+    highest id and, for a report on `people` (a SELECT of ids), their count grow with each;
+    versions set updated_at when published or retired; the versions in force follow
+    current_version_id."""
     published = col(StandardVersion.status) == VersionStatus.published
     acknowledgments = select(func.max(Acknowledgment.id))
     if people is not None:
-        acknowledgments = acknowledgments.where(col(Acknowledgment.person_id).in_(people))
+        # Counted from the (person_id, version_id) index: their highest id would be a walk back
+        # through everyone's newer acknowledgments until one of theirs (PostgreSQL plans it so
+        # for a list of ids: 11 ms for a team on 15,000 people).
+        theirs = col(Acknowledgment.person_id).in_(people)
+        acknowledgments = select(func.count()).select_from(Acknowledgment).where(theirs)
     return [
         acknowledgments.scalar_subquery(),
         select(func.max(StandardVersion.updated_at)).scalar_subquery(),

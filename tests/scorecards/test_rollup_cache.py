@@ -195,3 +195,34 @@ def test_changes_about_other_people_keep_a_units_page(db, app, monkeypatch):
         assert len(computed) == 1
         _main(client, f"/scorecards/branches/{bank.branch2_id}")
         assert len(computed) == 2
+
+
+def _moved(db: Database, bank: dataset.Bank, team: Team) -> None:
+    with db.session() as session:
+        ding = staff_service.get_person(session, person_id=bank.ding.id)
+        assert ding is not None
+        staff_service.update_person(
+            session, person=ding, changes={"team_id": team.id}, actor_id=None
+        )
+
+
+def test_a_move_into_or_out_of_a_branch_shows_on_its_page(db, app):
+    """A branch's page is kept under its people's ids (on PostgreSQL) or their count and latest
+    change: a person moving into the branch, or out of it again, shows at once."""
+    bank = dataset.build(db)
+    activity.build(db, bank)
+    url = f"/scorecards/branches/{bank.branch1_id}"
+    with FrontlineClient(app) as client:
+        client.login(bank.hr.employee_no, PASSWORD)
+        before = _main(client, url)
+        assert "丁" not in before
+        _moved(db, bank, bank.t1)  # 丁 comes from the other branch
+        joined = _main(client, url)
+        rollup_views._bodies.clear()
+        assert joined == _main(client, url)
+        assert "丁" in joined
+        _moved(db, bank, bank.t3)  # and goes back
+        left = _main(client, url)
+        rollup_views._bodies.clear()
+        assert left == _main(client, url)
+    assert "丁" not in left
