@@ -111,10 +111,13 @@ FIGURE_COLUMNS = (
 _bodies: FigureCache[tuple[Markup, int]] = FigureCache(size=64)
 
 
-def _key(request: Request, query: DashboardQuery, team_ids: list[int] | None) -> tuple[Any, ...]:
+def _key(
+    request: Request, query: DashboardQuery, team_ids: list[int] | None, today: date
+) -> tuple[Any, ...]:
+    """The day is the one the body is computed for (statuses such as overdue depend on it)."""
     scope = None if team_ids is None else tuple(sorted(team_ids))
     asked = tuple(query.model_dump().items())
-    return (request.url.path, asked, scope, enrollment.bank_today(), locale_of(request))
+    return (request.url.path, asked, scope, today, locale_of(request))
 
 
 @router.get("/training/dashboard")
@@ -157,7 +160,7 @@ def dashboard_page(request: Request, session: SessionDep, viewer: StaffViewer) -
         }
         return render_markup(request, "training/_dashboard.html", context), len(report.rows)
 
-    kept, _rows = _bodies.get(session, (*_key(request, query, team_ids), marks), body)
+    kept, _rows = _bodies.get(session, (*_key(request, query, team_ids, today), marks), body)
     return render(request, "training/dashboard.html", {"body": kept})
 
 
@@ -188,7 +191,7 @@ def dashboard_people(request: Request, session: SessionDep, viewer: StaffViewer)
         }
         return render_markup(request, "training/_dashboard_people.html", context), total
 
-    kept, total = _bodies.get(session, (*_key(request, query, team_ids), marks), body)
+    kept, total = _bodies.get(session, (*_key(request, query, team_ids, today), marks), body)
     context = {"body": kept, "total": total, "filter_query": urlencode(filters.query())}
     return render(request, "training/dashboard_people.html", context)
 
