@@ -230,33 +230,6 @@ def _by_team(
     return by_team
 
 
-def outstanding_people(
-    session: Session, *, version: StandardVersion, team_ids: Sequence[int] | None
-) -> list[Person]:
-    """The active people in scope whom the version applies to and who have not acknowledged
-    it (whom "remind everyone outstanding" reminds)."""
-    query = (
-        select(Person)
-        .join(VersionPosition, col(VersionPosition.position) == Person.position)
-        .outerjoin(
-            Acknowledgment,
-            and_(
-                col(Acknowledgment.version_id) == version.id,
-                col(Acknowledgment.person_id) == Person.id,
-            ),
-        )
-        .where(
-            VersionPosition.version_id == version.id,
-            col(Person.active).is_(True),
-            col(Acknowledgment.id).is_(None),
-        )
-        .order_by(col(Person.employee_no))
-    )
-    if team_ids is not None:
-        query = query.where(col(Person.team_id).in_(list(team_ids)))
-    return list(session.exec(query).all())
-
-
 def applicable_count(session: Session, *, person: Person) -> int:
     """How many versions in force apply to this person's position."""
     if person.position is None:

@@ -55,12 +55,7 @@ def version_coverage(
     """Who in scope must acknowledge this version and who has: per team, and one page.
 
     `labels`: the teams' names by id (staff's `team_labels`), to sort teams of equal figures."""
-    in_scope: list[ColumnElement[bool]] = [
-        col(Person.active).is_(True),
-        col(VersionPosition.version_id) == version.id,
-    ]
-    if team_ids is not None:
-        in_scope.append(col(Person.team_id).in_(list(team_ids)))
+    in_scope = _in_scope(version, team_ids)
     teams = _by_team(session, version=version, in_scope=in_scope, labels=labels)
     applicable = sum(c.applicable for _, c in teams)
     return VersionCoverage(
@@ -69,6 +64,29 @@ def version_coverage(
         applicable=applicable,
         outstanding=applicable - sum(c.acknowledged for _, c in teams),
     )
+
+
+def outstanding_people(
+    session: Session, *, version: StandardVersion, team_ids: Sequence[int] | None
+) -> list[Person]:
+    """The active people in scope whom the version applies to and who have not acknowledged
+    it (whom "remind everyone outstanding" reminds), by employee number."""
+    query = _applicable(select(Person), version).where(
+        *_in_scope(version, team_ids), col(Acknowledgment.id).is_(None)
+    )
+    return list(session.scalars(query.order_by(col(Person.employee_no))))
+
+
+def _in_scope(
+    version: StandardVersion, team_ids: Sequence[int] | None
+) -> list[ColumnElement[bool]]:
+    in_scope: list[ColumnElement[bool]] = [
+        col(Person.active).is_(True),
+        col(VersionPosition.version_id) == version.id,
+    ]
+    if team_ids is not None:
+        in_scope.append(col(Person.team_id).in_(list(team_ids)))
+    return in_scope
 
 
 def _applicable(

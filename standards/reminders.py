@@ -18,7 +18,7 @@ from frontline.i18n import N_
 from frontline.models import id_of, utcnow
 from staff.models import Person
 from standards import acknowledgments
-from standards.coverage import outstanding_people
+from standards.coverage_detail import outstanding_people
 from standards.models import (
     Acknowledgment,
     AcknowledgmentReminder,
