@@ -301,7 +301,8 @@ def test_the_kept_people_list_follows_reminders_and_shows_each_viewer_their_own_
     url = f"/training/dashboard/people?module={bank['module'].id}"
     client.login("H9001", PASSWORD)
     assert "Last: " not in client.get(url).text
-    client.submit(f"/training/dashboard/remind?module={bank['module'].id}", token_page=url)
+    done = client.submit(f"/training/dashboard/remind?module={bank['module'].id}", token_page=url)
+    assert client.get(done.headers["location"]).text.count("reminders sent") == 1  # once
     after = client.get(url).text
     assert "Last: " in after  # the reminders just sent, not the kept page
 
