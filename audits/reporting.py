@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Select, case, func, literal
+from sqlalchemy import case, func, literal
 from sqlalchemy import select as sa_select
 from sqlalchemy.sql import ColumnElement
 from sqlmodel import Session, col, select
@@ -30,6 +30,7 @@ from audits.models import (
 )
 from audits.scoring import one_decimal
 from frontline.figure_cache import Marker
+from frontline.reporting import ids_of
 from frontline.settings import get_settings
 
 
@@ -91,13 +92,6 @@ def bounds(start: date, end: date) -> tuple[datetime, datetime]:
     )
 
 
-def _ids(people: Any) -> Any:
-    """A SELECT of ids, whether given a SELECT or a subquery of one column (or a list)."""
-    if isinstance(people, (Select, list, tuple, set)):
-        return people
-    return select(*people.c)
-
-
 def _average(column: Any) -> Any:
     return func.avg(column)
 
@@ -110,7 +104,7 @@ def _in_period(people: Any, start: date, end: date) -> list[ColumnElement[bool]]
     first, after = bounds(start, end)
     return [
         col(Audit.status) == AuditStatus.submitted,
-        col(Audit.subject_person_id).in_(_ids(people)),
+        col(Audit.subject_person_id).in_(ids_of(people)),
         col(Audit.observed_at) >= first,
         col(Audit.observed_at) < after,
     ]
@@ -139,7 +133,7 @@ def audit_figures(
     actions = (
         select(col(CorrectionAction.person_id), func.count(col(CorrectionAction.id)))
         .where(
-            col(CorrectionAction.person_id).in_(_ids(people)),
+            col(CorrectionAction.person_id).in_(ids_of(people)),
             col(CorrectionAction.status) == ActionStatus.open,
             col(CorrectionAction.created_at) < after,
         )
@@ -291,7 +285,7 @@ def branch_figures(
         .where(
             col(Audit.status) == AuditStatus.submitted,
             col(Audit.subject_person_id).is_(None),
-            col(Audit.branch_id).in_(_ids(branch_ids)),
+            col(Audit.branch_id).in_(ids_of(branch_ids)),
             col(Audit.observed_at) >= first,
             col(Audit.observed_at) < after,
         )

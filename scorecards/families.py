@@ -1,5 +1,6 @@
 """Where each figure family comes from: one grouped query in the owning domain's reporting
-module, for all the people of a page or export chunk (`people`, a SELECT of their ids).
+module, for all the people of a page or export chunk (`people`, a SELECT of their ids, or
+the ids listed: scorecards.people.listed).
 
 Each family has a loader for one period and, where the domain can answer for several months
 at once, a loader for a trend (keyed by person id and the month's index); without one the
@@ -45,7 +46,7 @@ MonthlyLoader = Callable[[Session, Select[Any], list[Period], ZoneInfo], dict[tu
 
 
 def acknowledgments(
-    session: Session, people: Select[Any], period: Period, zone: ZoneInfo
+    session: Session, people: Any, period: Period, zone: ZoneInfo
 ) -> dict[int, Any]:
     return standards_reporting.acknowledgments(
         session, people=people, start=period.start, end=period.end, zone=zone
@@ -53,7 +54,7 @@ def acknowledgments(
 
 
 def acknowledgments_by_month(
-    session: Session, people: Select[Any], months: list[Period], zone: ZoneInfo
+    session: Session, people: Any, months: list[Period], zone: ZoneInfo
 ) -> dict[tuple[int, int], Any]:
     ends = [month.end for month in months]
     return standards_reporting.acknowledgments_by_month(
@@ -61,45 +62,38 @@ def acknowledgments_by_month(
     )
 
 
-def training(
-    session: Session, people: Select[Any], period: Period, zone: ZoneInfo
-) -> dict[int, Any]:
-    # training reads `people` as a subquery (contracts.md).
-    return training_reporting.figures(
-        session, people=people.subquery(), start=period.start, end=period.end
-    )
+def training(session: Session, people: Any, period: Period, zone: ZoneInfo) -> dict[int, Any]:
+    return training_reporting.figures(session, people=people, start=period.start, end=period.end)
 
 
 def training_by_month(
-    session: Session, people: Select[Any], months: list[Period], zone: ZoneInfo
+    session: Session, people: Any, months: list[Period], zone: ZoneInfo
 ) -> dict[tuple[int, int], Any]:
     spans = [(month.start, month.end) for month in months]
-    return training_reporting.figures_by_month(session, people=people.subquery(), months=spans)
+    return training_reporting.figures_by_month(session, people=people, months=spans)
 
 
-def quizzes(
-    session: Session, people: Select[Any], period: Period, zone: ZoneInfo
-) -> dict[int, Any]:
+def quizzes(session: Session, people: Any, period: Period, zone: ZoneInfo) -> dict[int, Any]:
     return quizzes_reporting.quiz_figures(
         session, people=people, start=period.start, end=period.end, zone=zone
     )
 
 
 def quizzes_by_month(
-    session: Session, people: Select[Any], months: list[Period], zone: ZoneInfo
+    session: Session, people: Any, months: list[Period], zone: ZoneInfo
 ) -> dict[tuple[int, int], Any]:
     spans = [(month.start, month.end) for month in months]
     return quizzes_reporting.quiz_figures_by_month(session, people=people, months=spans, zone=zone)
 
 
-def audits(session: Session, people: Select[Any], period: Period, zone: ZoneInfo) -> dict[int, Any]:
+def audits(session: Session, people: Any, period: Period, zone: ZoneInfo) -> dict[int, Any]:
     return audits_reporting.audit_figures(
         session, people=people, start=period.start, end=period.end
     )
 
 
 def audits_by_month(
-    session: Session, people: Select[Any], months: list[Period], zone: ZoneInfo
+    session: Session, people: Any, months: list[Period], zone: ZoneInfo
 ) -> dict[tuple[int, int], Any]:
     """The trend's audit figures from the monthly scores (count and average; veto breaches and
     open actions are not part of the trend)."""
@@ -145,7 +139,7 @@ MONTHLY: dict[str, MonthlyLoader] = {
 AVAILABLE = frozenset(FAMILIES)
 
 
-def change_markers(people: Select[Any] | BindParameter[Any] | None) -> list[Marker]:
+def change_markers(people: Any | BindParameter[Any] | None) -> list[Marker]:
     """What every figure of the scorecards of `people` (a SELECT of ids; PEOPLE of
     frontline/figure_cache.py: their ids, listed when read; None: anyone's) is read from, as
     reports' cache markers: the people, teams and branches, their acknowledgments and the

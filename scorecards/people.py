@@ -8,8 +8,9 @@ per person, wherever they were working).
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import BindParameter, ColumnElement, Select, bindparam, func, select
 from sqlmodel import Session, col
 
 from staff.models import Branch, Person, Position, Team
@@ -70,6 +71,14 @@ def id_query(selection: Selection, *, id_range: tuple[int, int] | None = None) -
     if id_range is not None:
         query = query.where(col(Person.id).between(*id_range))
     return query
+
+
+def listed(ids: Sequence[int]) -> BindParameter[Any]:
+    """Known people's ids written into a statement (`IN (1, 2, …)`), for the reporting
+    functions in place of a SELECT of them. PostgreSQL reads a listed chunk's rows by the
+    person index of each table; under `IN (SELECT …)` it scanned the whole table for every
+    chunk of an export (benchmarks/RESULTS.md), so an export grew with the square of the bank."""
+    return bindparam("listed_people", list(ids), expanding=True, literal_execute=True)
 
 
 def person_rows(

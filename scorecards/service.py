@@ -68,28 +68,28 @@ def scorecards(
 ) -> list[Scorecard]:
     """Everyone selected, with their figures: one query for the people, one per family."""
     rows = people_selection.person_rows(session, selection=selection)
-    return _compute(session, rows, selection, period, zone, weights)
+    people = people_selection.id_query(selection)
+    return _compute(session, rows, people, period, zone, weights)
 
 
 def _compute(
     session: Session,
     rows: list[PersonRow],
-    selection: Selection,
+    people: Any,
     period: Period,
     zone: ZoneInfo,
     weights: Weights | None,
-    id_range: tuple[int, int] | None = None,
 ) -> list[Scorecard]:
+    """The scorecards of `rows`, whose ids `people` selects (or lists)."""
     if not rows:
         return []
-    return compute(
-        session,
-        rows=rows,
-        people=people_selection.id_query(selection, id_range=id_range),
-        period=period,
-        zone=zone,
-        weights=weights or current_weights(session),
-    )
+    weights = weights or current_weights(session)
+    return compute(session, rows=rows, people=people, period=period, zone=zone, weights=weights)
+
+
+def _listed(rows: list[PersonRow]) -> Any:
+    """A chunk's or page's people by their ids: each figure reads their own rows by index."""
+    return people_selection.listed([row.id for row in rows])
 
 
 @dataclass(frozen=True)
@@ -124,7 +124,7 @@ def export_chunk(
     rows = people_selection.person_rows(
         session, selection=selection, after_id=first - 1, until_id=last
     )
-    return _compute(session, rows, selection, period, zone, plan.weights, chunk)
+    return _compute(session, rows, _listed(rows), period, zone, plan.weights)
 
 
 def page_of_scorecards(
@@ -141,8 +141,7 @@ def page_of_scorecards(
     rows = people_selection.person_rows(
         session, selection=selection, offset=(page - 1) * per_page, limit=per_page
     )
-    ids = (rows[0].id, rows[-1].id) if rows else None
-    return _compute(session, rows, selection, period, zone, None, ids), total
+    return _compute(session, rows, _listed(rows), period, zone, None), total
 
 
 @dataclass

@@ -1,6 +1,7 @@
 """Training figures per person for a period, in one grouped query (scorecards read these).
 
-`people` is a subquery of person ids; `start` and `end` are inclusive dates in the bank's
+`people` selects person ids (a SELECT of one column, or ids listed in an expanding
+parameter); `start` and `end` are inclusive dates in the bank's
 time zone. Figures count the person's duties (enrollments not withdrawn) enrolled by `end`:
 completions within the period split on time / late against their due date; overdue,
 expired and in progress are as of `end`; refresher due is the open refreshers today (a
@@ -18,6 +19,7 @@ from sqlmodel import Session, col
 
 from frontline.figure_cache import Marker
 from frontline.models import UTCDateTime
+from frontline.reporting import ids_of
 from training import enrollment
 from training.models import Enrollment, Module, ModuleVersion, RefresherFlag, StandardChange
 
@@ -61,7 +63,7 @@ def _figure_columns(start: Any, end: Any, after_end: Any, refresher_due: Any) ->
 
 
 def _duties_of(people: Any) -> list[Any]:
-    return [col(Enrollment.person_id).in_(sa_select(people)), enrollment.IS_DUTY]
+    return [col(Enrollment.person_id).in_(ids_of(people)), enrollment.IS_DUTY]
 
 
 def _open_refreshers(people: Any) -> Any:
@@ -80,7 +82,7 @@ def _open_refreshers(people: Any) -> Any:
         )
         .where(
             col(RefresherFlag.confirmed_at).is_(None),
-            col(RefresherFlag.person_id).in_(sa_select(people)),
+            col(RefresherFlag.person_id).in_(ids_of(people)),
         )
         .group_by(col(RefresherFlag.person_id), col(RefresherFlag.module_id))
         .subquery("open_refreshers")
