@@ -41,8 +41,9 @@ quizzes_reporting: Any = optional_module("quizzes.reporting")
 training_reporting: Any = optional_module("training.reporting")
 audits_reporting: Any = optional_module("audits.reporting")
 
-Loader = Callable[[Session, Select[Any], Period, ZoneInfo], dict[int, Any]]
-MonthlyLoader = Callable[[Session, Select[Any], list[Period], ZoneInfo], dict[tuple[int, int], Any]]
+# `people`: a SELECT of ids, or ids listed (scorecards.people.listed).
+Loader = Callable[[Session, Any, Period, ZoneInfo], dict[int, Any]]
+MonthlyLoader = Callable[[Session, Any, list[Period], ZoneInfo], dict[tuple[int, int], Any]]
 
 
 def acknowledgments(
@@ -139,7 +140,7 @@ MONTHLY: dict[str, MonthlyLoader] = {
 AVAILABLE = frozenset(FAMILIES)
 
 
-def change_markers(people: Any | BindParameter[Any] | None) -> list[Marker]:
+def change_markers(people: Select[Any] | BindParameter[Any] | None) -> list[Marker]:
     """What every figure of the scorecards of `people` (a SELECT of ids; PEOPLE of
     frontline/figure_cache.py: their ids, listed when read; None: anyone's) is read from, as
     reports' cache markers: the people, teams and branches, their acknowledgments and the

@@ -59,18 +59,14 @@ def _conditions(selection: Selection) -> list[ColumnElement[bool]]:
     return conditions
 
 
-def id_query(selection: Selection, *, id_range: tuple[int, int] | None = None) -> Select:
-    """The ids of the people selected (within `id_range`, inclusive, when given: one chunk
-    of an export), as a subquery for the reporting functions."""
-    query = (
+def id_query(selection: Selection) -> Select:
+    """The ids of the people selected, as a subquery for the reporting functions."""
+    return (
         select(col(Person.id))
         .join(Team, col(Team.id) == Person.team_id)
         .join(Branch, col(Branch.id) == Team.branch_id)
         .where(*_conditions(selection))
     )
-    if id_range is not None:
-        query = query.where(col(Person.id).between(*id_range))
-    return query
 
 
 def listed(ids: Sequence[int]) -> BindParameter[Any]:
