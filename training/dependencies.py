@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Path, Request
-from sqlalchemy import and_, func
+from sqlalchemy import and_, bindparam, func
 from sqlmodel import col, select
 
 from frontline.deps import SessionDep
@@ -91,21 +91,30 @@ class Learning:
     version: ModuleVersion
 
 
+# Built once with parameters: every lesson page and module page asks it.
+_MY_LEARNING = (
+    select(Module, Enrollment, ModuleVersion)
+    .join(
+        Enrollment,
+        and_(
+            col(Enrollment.module_id) == Module.id,
+            col(Enrollment.person_id) == bindparam("person_id"),
+        ),
+    )
+    .join(
+        ModuleVersion,
+        col(ModuleVersion.id) == func.coalesce(Enrollment.version_id, Module.current_version_id),
+    )
+    .where(col(Module.code) == bindparam("code"))
+)
+
+
 def my_learning(
     code: Annotated[str, Path(pattern=CODE_PATH)], session: SessionDep, user: CurrentUser
 ) -> Learning:
     """One query for the module, the signed-in person's enrollment and the version: nobody
     reads another's progress, and a withdrawn duty stays visible only when completed."""
-    shown = func.coalesce(Enrollment.version_id, Module.current_version_id)
-    row = session.exec(
-        select(Module, Enrollment, ModuleVersion)
-        .join(
-            Enrollment,
-            and_(col(Enrollment.module_id) == Module.id, col(Enrollment.person_id) == user.id),
-        )
-        .join(ModuleVersion, col(ModuleVersion.id) == shown)
-        .where(Module.code == code)
-    ).first()
+    row = session.execute(_MY_LEARNING, {"person_id": user.id, "code": code}).first()
     if row is None:
         raise HTTPException(status_code=404)
     module, enrollment, version = row

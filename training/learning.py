@@ -9,12 +9,12 @@ from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func
+from sqlalchemy import bindparam, func
 from sqlmodel import Session, col, select
 
 from frontline import audit_trail
 from frontline.i18n import N_
-from frontline.models import id_of, utcnow
+from frontline.models import UTCDateTime, id_of, utcnow
 from frontline.settings import get_settings
 from staff.models import Person
 from training import certificates, quiz_link
@@ -106,17 +106,18 @@ def start(
     return version
 
 
+_READ_LESSONS = select(LessonProgress.lesson_id).where(
+    col(LessonProgress.enrollment_id) == bindparam("enrollment_id"),
+    col(LessonProgress.read_at) >= bindparam("since", type_=UTCDateTime),
+)
+
+
 def read_lesson_ids(session: Session, *, enrollment: Enrollment) -> set[int]:
     """Lessons read in the current cycle."""
     if enrollment.started_at is None:
         return set()
-    rows = session.exec(
-        select(LessonProgress.lesson_id).where(
-            LessonProgress.enrollment_id == enrollment.id,
-            col(LessonProgress.read_at) >= enrollment.started_at,
-        )
-    ).all()
-    return set(rows)
+    since = {"enrollment_id": enrollment.id, "since": enrollment.started_at}
+    return set(session.scalars(_READ_LESSONS, since))
 
 
 def mark_read(session: Session, *, enrollment: Enrollment, lesson: Lesson) -> None:

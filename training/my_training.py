@@ -1,10 +1,12 @@
 """An employee's own training, in the buckets they act on: overdue, due soon, in progress, to
-do, expiring, done. Two queries whatever the number of modules."""
+do, expiring, done. Two queries whatever the number of modules, each built once here with
+parameters for the person and today (building them cost more than running them: every
+employee opens this page)."""
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import and_, func, or_
+from sqlalchemy import BindParameter, Date, and_, bindparam, func, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -47,26 +49,54 @@ class MyTraining:
         )
 
 
+_PERSON: BindParameter[int] = bindparam("person_id")
+_TODAY: BindParameter[date] = bindparam("today", type_=Date)
+
+# Lessons of the version being taken that the person read since they started this cycle.
+_READ_COUNTS = (
+    select(Enrollment.id, func.count(col(LessonProgress.id)))
+    .join(
+        LessonProgress,
+        and_(
+            col(LessonProgress.enrollment_id) == Enrollment.id,
+            col(LessonProgress.read_at) >= Enrollment.started_at,
+        ),
+    )
+    .join(
+        Lesson,
+        and_(
+            col(Lesson.id) == LessonProgress.lesson_id,
+            col(Lesson.version_id) == Enrollment.version_id,
+        ),
+    )
+    .where(col(Enrollment.person_id) == _PERSON)
+    .group_by(col(Enrollment.id))
+)
+
+_LESSON_COUNT = (
+    select(func.count(col(Lesson.id)))
+    .where(col(Lesson.version_id) == ModuleVersion.id)
+    .correlate(ModuleVersion)
+    .scalar_subquery()
+)
+_MINE = (
+    sa_select(Enrollment, Module, ModuleVersion, status_expression(_TODAY), _LESSON_COUNT)
+    .join(Module, col(Module.id) == Enrollment.module_id)
+    .join(
+        ModuleVersion,
+        col(ModuleVersion.id) == func.coalesce(Enrollment.version_id, Module.current_version_id),
+    )
+    .where(
+        col(Enrollment.person_id) == _PERSON,
+        # A withdrawn duty stays only as a record of what was completed.
+        or_(col(Enrollment.withdrawn_at).is_(None), col(Enrollment.completed_at).is_not(None)),
+    )
+    .order_by(col(Enrollment.due_on), col(Module.code))
+)
+
+
 def _read_counts(session: Session, *, person_id: int) -> dict[int, int]:
-    rows = session.exec(
-        select(Enrollment.id, func.count(col(LessonProgress.id)))
-        .join(
-            LessonProgress,
-            and_(
-                col(LessonProgress.enrollment_id) == Enrollment.id,
-                col(LessonProgress.read_at) >= Enrollment.started_at,
-            ),
-        )
-        .join(
-            Lesson,
-            and_(
-                col(Lesson.id) == LessonProgress.lesson_id,
-                col(Lesson.version_id) == Enrollment.version_id,
-            ),
-        )
-        .where(Enrollment.person_id == person_id)
-        .group_by(col(Enrollment.id))
-    ).all()
+    rows = session.execute(_READ_COUNTS, {"person_id": person_id}).all()
     return {enrollment_id: n for enrollment_id, n in rows if enrollment_id is not None}
 
 
@@ -91,24 +121,7 @@ def _bucket(mine: MyTraining, item: Item, today: date) -> None:
 
 
 def my_training(session: Session, *, person_id: int, today: date, lang: Lang) -> MyTraining:
-    lesson_count = (
-        select(func.count(col(Lesson.id)))
-        .where(col(Lesson.version_id) == ModuleVersion.id)
-        .correlate(ModuleVersion)
-        .scalar_subquery()
-    )
-    shown_version = func.coalesce(Enrollment.version_id, Module.current_version_id)
-    rows = session.execute(
-        sa_select(Enrollment, Module, ModuleVersion, status_expression(today), lesson_count)
-        .join(Module, col(Module.id) == Enrollment.module_id)
-        .join(ModuleVersion, col(ModuleVersion.id) == shown_version)
-        .where(
-            col(Enrollment.person_id) == person_id,
-            # A withdrawn duty stays only as a record of what was completed.
-            or_(col(Enrollment.withdrawn_at).is_(None), col(Enrollment.completed_at).is_not(None)),
-        )
-        .order_by(col(Enrollment.due_on), col(Module.code))
-    ).all()
+    rows = session.execute(_MINE, {"person_id": person_id, "today": today}).all()
     reads = _read_counts(session, person_id=person_id)
     mine = MyTraining()
     for enrollment, module, version, status, lessons in rows:

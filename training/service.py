@@ -7,6 +7,7 @@ training/certificates.py; assignments, dashboards and refreshers in their own mo
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from frontline.models import utcnow
@@ -90,12 +91,16 @@ def draft_of(session: Session, *, module: Module) -> ModuleVersion | None:
     ).first()
 
 
+_LESSONS = (
+    select(Lesson)
+    .where(col(Lesson.version_id) == bindparam("version_id"))
+    .order_by(col(Lesson.position))
+)
+
+
 def lessons_of(session: Session, *, version_id: int) -> list[Lesson]:
-    return list(
-        session.exec(
-            select(Lesson).where(Lesson.version_id == version_id).order_by(col(Lesson.position))
-        )
-    )
+    """A version's lessons in order (a statement built once: every lesson page asks it)."""
+    return list(session.scalars(_LESSONS, {"version_id": version_id}))
 
 
 def is_exam(session: Session, *, version: ModuleVersion) -> bool:
