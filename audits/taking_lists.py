@@ -6,9 +6,10 @@ One query per list, selecting only the columns a row shows, newest first and pag
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, and_, func, or_, true, union
+from sqlalchemy import BindParameter, ColumnElement, Integer, and_, bindparam, func, or_, union
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
@@ -48,60 +49,70 @@ class AuditRow:
     dispute_outcome: DisputeOutcome | None
 
 
-def _scope_parts(session: Session, *, viewer: Person) -> list[ColumnElement[bool]] | None:
-    """Conditions whose union is what the viewer may see, each served by an index (subject,
-    auditor, team, branch); None for HR and admin, who see every audit."""
+Kind = Literal["all", "supervisor", "employee"]
+
+# Every supervisor opens these lists on a tablet through the day: each statement is built once
+# per kind of viewer and shelf, with parameters for the person and their teams and branches
+# (building them cost more than running them).
+_PERSON: BindParameter[int] = bindparam("person_id")
+_TEAMS: BindParameter[list[int]] = bindparam("team_ids", expanding=True)
+_BRANCHES: BindParameter[list[int]] = bindparam("branch_ids", expanding=True)
+_SUBMITTED = col(Audit.status) == AuditStatus.submitted
+
+
+def _viewer(session: Session, *, viewer: Person) -> tuple[Kind, dict[str, Any]]:
+    """Which statements serve the viewer, and their parameters."""
     if viewer.role in (Role.hr, Role.admin):
+        return "all", {"person_id": viewer.id}  # their own drafts
+    if viewer.role != Role.supervisor:
+        return "employee", {"person_id": viewer.id}
+    team_ids = staff_service.supervised_team_ids(session, person_id=id_of(viewer))
+    branch_ids = branch_ids_of_teams(session, team_ids=team_ids)
+    return "supervisor", {"person_id": viewer.id, "team_ids": team_ids, "branch_ids": branch_ids}
+
+
+def _scope_parts(kind: Kind) -> list[ColumnElement[bool]] | None:
+    """Conditions whose union is what a viewer may see, each served by an index (subject,
+    auditor, team, branch); None for HR and admin, who see every audit."""
+    if kind == "all":
         return None
-    parts = [col(Audit.subject_person_id) == viewer.id, col(Audit.auditor_id) == viewer.id]
-    if viewer.role == Role.supervisor:
-        team_ids = staff_service.supervised_team_ids(session, person_id=id_of(viewer))
-        branch_ids = branch_ids_of_teams(session, team_ids=team_ids)
-        parts.append(col(Audit.team_id).in_(team_ids))
+    parts = [col(Audit.subject_person_id) == _PERSON, col(Audit.auditor_id) == _PERSON]
+    if kind == "supervisor":
+        parts.append(col(Audit.team_id).in_(_TEAMS))
         parts.append(
-            and_(col(Audit.branch_id).in_(branch_ids), col(Audit.subject_person_id).is_(None))
+            and_(col(Audit.branch_id).in_(_BRANCHES), col(Audit.subject_person_id).is_(None))
         )
     return parts
 
 
-def scope_condition(session: Session, *, viewer: Person) -> ColumnElement[bool]:
-    """Audits the viewer may see, as one condition (for sets driven by something smaller)."""
-    parts = _scope_parts(session, viewer=viewer)
-    return true() if parts is None else or_(*parts)
-
-
-def _shelf_ids(session: Session, *, viewer: Person, shelf: Shelf) -> Any:
+def _shelf_ids(kind: Kind, shelf: Shelf) -> Any:
     """The ids on one shelf. A supervisor's submitted audits are a union of id lists, each
     read through its own index, rather than one OR that would read every audit of a region."""
-    submitted = col(Audit.status) == AuditStatus.submitted
     ids = sa_select(col(Audit.id))
     if shelf == "drafts":
-        return ids.where(col(Audit.auditor_id) == viewer.id, col(Audit.status) == AuditStatus.draft)
+        return ids.where(col(Audit.auditor_id) == _PERSON, col(Audit.status) == AuditStatus.draft)
     if shelf == "mine":
-        return ids.where(col(Audit.subject_person_id) == viewer.id, submitted)
+        return ids.where(col(Audit.subject_person_id) == _PERSON, _SUBMITTED)
+    parts = _scope_parts(kind)
     if shelf == "disputed":
         # Open disputes are few: they drive, and the scope is checked on each.
-        in_scope = (
-            sa_select(col(Audit.id))
-            .where(col(Audit.id) == Dispute.audit_id, submitted)
-            .where(scope_condition(session, viewer=viewer))
-        )
+        in_scope = sa_select(col(Audit.id)).where(col(Audit.id) == Dispute.audit_id, _SUBMITTED)
+        if parts is not None:
+            in_scope = in_scope.where(or_(*parts))
         return sa_select(col(Dispute.audit_id).label("id")).where(
             col(Dispute.status) == DisputeStatus.open, in_scope.exists()
         )
-    parts = _scope_parts(session, viewer=viewer)
     if parts is None:
-        return ids.where(submitted)
-    return union(*(sa_select(col(Audit.id)).where(part, submitted) for part in parts))
+        return ids.where(_SUBMITTED)
+    return union(*(sa_select(col(Audit.id)).where(part, _SUBMITTED) for part in parts))
 
 
-def list_audits(
-    session: Session, *, viewer: Person, shelf: Shelf, limit: int = 50, offset: int = 0
-) -> tuple[list[AuditRow], int]:
-    """A page of one shelf of audits, newest observed first, and how many it holds."""
-    ids = _shelf_ids(session, viewer=viewer, shelf=shelf).subquery()
-    total = session.execute(sa_select(func.count()).select_from(ids)).scalar_one()
-    query = (
+@cache
+def _statements(kind: Kind, shelf: Shelf) -> tuple[Any, Any]:
+    """How many audits a shelf holds, and one page of its rows (limit and offset bound)."""
+    ids = _shelf_ids(kind, shelf).subquery()
+    count = sa_select(func.count()).select_from(ids)
+    page = (
         sa_select(
             col(Audit.id),
             col(AuditTemplate.code),
@@ -126,15 +137,27 @@ def list_audits(
         .outerjoin(Branch, col(Branch.id) == Audit.branch_id)
         .outerjoin(Dispute, col(Dispute.audit_id) == Audit.id)  # one dispute per audit
         .order_by(col(Audit.observed_at).desc(), col(Audit.id).desc())
+        .limit(bindparam("limit", type_=Integer))
+        .offset(bindparam("offset", type_=Integer))
     )
-    rows = session.execute(query.limit(limit).offset(offset)).all()
+    return count, page
+
+
+def list_audits(
+    session: Session, *, viewer: Person, shelf: Shelf, limit: int = 50, offset: int = 0
+) -> tuple[list[AuditRow], int]:
+    """A page of one shelf of audits, newest observed first, and how many it holds."""
+    kind, parameters = _viewer(session, viewer=viewer)
+    count, page = _statements(kind, shelf)
+    total = session.execute(count, parameters).scalar_one()
+    rows = session.execute(page, {**parameters, "limit": limit, "offset": offset}).all()
     return [AuditRow(*row) for row in rows], total
 
 
 def shelf_counts(session: Session, *, viewer: Person) -> dict[str, int]:
     """How many audits each of the viewer's shelves holds (for tabs and home panels)."""
-    counts: dict[str, int] = {}
-    for shelf in ("drafts", "disputed"):
-        ids = _shelf_ids(session, viewer=viewer, shelf=shelf).subquery()
-        counts[shelf] = session.execute(sa_select(func.count()).select_from(ids)).scalar_one()
-    return counts
+    kind, parameters = _viewer(session, viewer=viewer)
+    return {
+        shelf: session.execute(_statements(kind, shelf)[0], parameters).scalar_one()
+        for shelf in ("drafts", "disputed")
+    }
