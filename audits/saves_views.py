@@ -20,12 +20,9 @@ from audits.models import AuditStatus, Outcome
 from audits.taking_forms import TapForm
 from frontline.access import access_rule
 from frontline.db import Database
-from frontline.i18n import normalize
 from frontline.models import id_of
-from frontline.security import SESSION_COOKIE
 from frontline.web import redirect, render, translate
-from staff import sessions
-from staff.dependencies import PASSWORD_CHANGE_PATHS, PolicyDep
+from staff.dependencies import PolicyDep, signed_in_writer
 from staff.models import Role
 
 router = APIRouter()
@@ -48,15 +45,7 @@ def _save(
     tap: TapForm,
 ) -> saves.SaveOutcome:
     with database.session(write=True) as session:
-        found = sessions.find(session, token=request.cookies.get(SESSION_COOKIE, ""), policy=policy)
-        if found is None:
-            raise HTTPException(status_code=401)
-        login, person = found
-        request.state.locale = normalize(person.locale) or request.state.locale
-        if sessions.needs_touch(login):
-            sessions.touch(session, login_id=id_of(login))
-        if person.must_change_password and not request.url.path.startswith(PASSWORD_CHANGE_PATHS):
-            raise HTTPException(status_code=303, headers={"Location": "/account?must_change=1"})
+        person = signed_in_writer(session, request, policy)
         if person.role not in AUDITORS:
             raise HTTPException(status_code=403, detail="role")
         audit = taking.get_audit(session, audit_id=audit_id, lock="share")

@@ -1,20 +1,31 @@
 """Taking a quiz: the attempt page (questions while open, the review once graded), saving
 answers as they go, and submitting."""
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Path, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import Response
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
+from frontline.access import access_rule
+from frontline.db import Database
 from frontline.deps import DatabaseDep, SessionDep
 from frontline.web import redirect, render, translate
 from quizzes import attempts
 from quizzes.attempt_view import review_of, shown_items
 from quizzes.models import Attempt, AttemptItem, Layout, QuestionVersion, Quiz
-from quizzes.take_dependencies import FormDep, NowDep, OwnAttemptDep, ViewableAttemptDep
-from staff.dependencies import CurrentUser
+from quizzes.take_dependencies import (
+    AttemptId,
+    FormDep,
+    NowDep,
+    OwnAttemptDep,
+    ViewableAttemptDep,
+)
+from staff.dependencies import CurrentUser, PolicyDep, signed_in_writer
+from staff.sessions import SessionPolicy
 
 router = APIRouter()
 Position = Annotated[int, Path(ge=1, le=500)]
@@ -66,8 +77,10 @@ def attempt_page(
     return render(request, "quizzes/take/attempt.html", context)
 
 
-def _item(session: Session, attempt: Attempt, position: int) -> tuple[AttemptItem, QuestionVersion]:
-    for item, version in attempts.items_of(session, attempt=attempt):
+def _item(
+    items: list[tuple[AttemptItem, QuestionVersion]], position: int
+) -> tuple[AttemptItem, QuestionVersion]:
+    for item, version in items:
         if item.position == position:
             return item, version
     raise HTTPException(status_code=404)
@@ -92,36 +105,76 @@ def _save(
     attempts.save_answer(session, attempt=attempt, item=item, answer=answer, now=now)
 
 
-@router.post("/quizzes/attempts/{attempt_id}/items/{position}")
-def save_answer(
+@dataclass(frozen=True)
+class _Saved:
+    closed: bool  # time was up or it was submitted: the answer was not kept
+    count: int  # the attempt's items
+
+
+def _save_one(
     request: Request,
-    session: SessionDep,
-    attempt: OwnAttemptDep,
+    database: Database,
+    policy: SessionPolicy,
+    attempt_id: int,
+    position: int,
+    form: dict[str, list[str]],
+    now: datetime,
+) -> _Saved:
+    """Who is asking, their attempt and the answer, in one thread-pool trip and one short
+    transaction: a whole branch answering an exam at once would otherwise queue on SQLite's
+    write lock, held from the sign-in check across every hop of the request."""
+    with database.session(write=True) as session:
+        person = signed_in_writer(session, request, policy)
+        attempt = session.get(Attempt, attempt_id)
+        if attempt is None or attempt.person_id != person.id:
+            raise HTTPException(status_code=404)
+        items = attempts.items_of(session, attempt=attempt)
+        item, version = _item(items, position)
+        try:
+            _save(request, session, attempt, form, item, version, now)
+        except attempts.AttemptClosed:
+            return _Saved(closed=True, count=len(items))  # closing it and grading are kept
+        return _Saved(closed=False, count=len(items))
+
+
+@access_rule("signed in: the attempt's own taker, checked in the save's transaction")
+async def taker_checked_in_save() -> None:
+    """Marks the route; the check itself runs inside the save's one transaction."""
+
+
+@router.post(
+    "/quizzes/attempts/{attempt_id}/items/{position}",
+    dependencies=[Depends(taker_checked_in_save)],
+)
+async def save_answer(
+    request: Request,
+    attempt_id: AttemptId,
     position: Position,
     now: NowDep,
     form: FormDep,
+    policy: PolicyDep,
 ) -> Response:
     """Keep one answer. htmx gets a short 'saved' note; a plain form goes to the next question."""
-    item, version = _item(session, attempt, position)
-    try:
-        _save(request, session, attempt, form, item, version, now)
-    except attempts.AttemptClosed:
-        return _closed(request, attempt)
+    database: Database = request.app.state.database
+    saved = await run_in_threadpool(
+        _save_one, request, database, policy, attempt_id, position, form, now
+    )
+    if saved.closed:
+        return _closed(request, attempt_id)
     if request.headers.get("HX-Request") == "true":
-        return render(request, "quizzes/take/_saved.html", {"item": item, "now": now})
+        return render(request, "quizzes/take/_saved.html", {"now": now})
     go = (form.get("go") or ["next"])[-1]
     target = position - 1 if go == "previous" else position + 1
-    count = len(attempts.items_of(session, attempt=attempt))
-    if go == "review" or target < 1 or target > count:
-        return redirect(request, f"/quizzes/attempts/{attempt.id}?q={count}#submit")
-    return redirect(request, f"/quizzes/attempts/{attempt.id}?q={target}")
+    if go == "review" or target < 1 or target > saved.count:
+        return redirect(request, f"/quizzes/attempts/{attempt_id}?q={saved.count}#submit")
+    return redirect(request, f"/quizzes/attempts/{attempt_id}?q={target}")
 
 
-def _closed(request: Request, attempt: Attempt) -> Response:
+def _closed(request: Request, attempt_id: int) -> Response:
     """Time ran out or it was already submitted: show the result; the answer was not kept."""
     if request.headers.get("HX-Request") == "true":
-        return Response(status_code=409, headers={"HX-Redirect": f"/quizzes/attempts/{attempt.id}"})
-    return redirect(request, f"/quizzes/attempts/{attempt.id}")
+        return Response(status_code=409, headers={"HX-Redirect": f"/quizzes/attempts/{attempt_id}"})
+    return redirect(request, f"/quizzes/attempts/{attempt_id}")
 
 
 @router.post("/quizzes/attempts/{attempt_id}/submit")

@@ -229,3 +229,20 @@ def test_practice_needs_a_published_practice_quiz_for_the_position(app, db, make
         other.submit(f"/quizzes/practice/{draft}/start", token_page="/quizzes/practice").status_code
         == 409
     )
+
+
+def test_a_save_checks_who_is_asking_in_its_own_transaction(app, db, signed_in, teller):
+    """The save runs its sign-in check inside its one transaction: signed out it is refused,
+    and someone who must change their password is sent to do so; neither keeps the answer."""
+    attempt_id = start(signed_in, _three_questions(db))
+    signed_in.submit("/logout", {}, token_page="/account")
+    signed_out = save(signed_in, attempt_id, 1, pick(db, attempt_id, 1, "B"))
+    assert signed_out.status_code == 204  # htmx is sent to sign in again
+    assert signed_out.headers["HX-Redirect"].startswith("/login?next=")
+    signed_in.login(teller.employee_no, PASSWORD)
+    with db.session() as session:
+        session.get(type(teller), teller.id).must_change_password = True
+    must_change = save(signed_in, attempt_id, 1, pick(db, attempt_id, 1, "B"), htmx=False)
+    assert must_change.status_code == 303
+    assert must_change.headers["location"] == "/account?must_change=1"
+    assert [i.answer for i in items(db, attempt_id)] == [None, None, None]
