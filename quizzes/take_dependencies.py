@@ -35,17 +35,6 @@ async def posted_form(request: Request) -> dict[str, list[str]]:
 FormDep = Annotated[dict[str, list[str]], Depends(posted_form)]
 
 
-def own_attempt(attempt_id: AttemptId, session: SessionDep, user: CurrentUser) -> Attempt:
-    """The signed-in person's own attempt (to take, answer or submit); anyone else's is 404."""
-    attempt = session.get(Attempt, attempt_id)
-    if attempt is None or attempt.person_id != user.id:
-        raise HTTPException(status_code=404)
-    return attempt
-
-
-OwnAttemptDep = Annotated[Attempt, Depends(own_attempt)]
-
-
 def viewable_attempt(attempt_id: AttemptId, session: SessionDep, user: CurrentUser) -> Attempt:
     """An attempt the signed-in person may look at: their own; a graded one of someone in a
     team they supervise; any graded one for HR and admin."""

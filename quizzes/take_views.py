@@ -21,7 +21,6 @@ from quizzes.take_dependencies import (
     AttemptId,
     FormDep,
     NowDep,
-    OwnAttemptDep,
     ViewableAttemptDep,
 )
 from staff.dependencies import CurrentUser, PolicyDep, signed_in_writer
@@ -111,6 +110,17 @@ class _Saved:
     count: int  # the attempt's items
 
 
+def _own_attempt(
+    session: Session, request: Request, policy: SessionPolicy, attempt_id: int
+) -> Attempt:
+    """The signed-in person's own attempt, checked in the write's transaction; else 404."""
+    person = signed_in_writer(session, request, policy)
+    attempt = session.get(Attempt, attempt_id)
+    if attempt is None or attempt.person_id != person.id:
+        raise HTTPException(status_code=404)
+    return attempt
+
+
 def _save_one(
     request: Request,
     database: Database,
@@ -124,10 +134,7 @@ def _save_one(
     transaction: a whole branch answering an exam at once would otherwise queue on SQLite's
     write lock, held from the sign-in check across every hop of the request."""
     with database.session(write=True) as session:
-        person = signed_in_writer(session, request, policy)
-        attempt = session.get(Attempt, attempt_id)
-        if attempt is None or attempt.person_id != person.id:
-            raise HTTPException(status_code=404)
+        attempt = _own_attempt(session, request, policy, attempt_id)
         items = attempts.items_of(session, attempt=attempt)
         item, version = _item(items, position)
         try:
@@ -137,9 +144,9 @@ def _save_one(
         return _Saved(closed=False, count=len(items))
 
 
-@access_rule("signed in: the attempt's own taker, checked in the save's transaction")
+@access_rule("signed in: the attempt's own taker, checked in the write's transaction")
 async def taker_checked_in_save() -> None:
-    """Marks the route; the check itself runs inside the save's one transaction."""
+    """Marks the routes; the check itself runs inside the write's one transaction."""
 
 
 @router.post(
@@ -177,19 +184,34 @@ def _closed(request: Request, attempt_id: int) -> Response:
     return redirect(request, f"/quizzes/attempts/{attempt_id}")
 
 
-@router.post("/quizzes/attempts/{attempt_id}/submit")
-def submit_attempt(
+def _submit_one(
     request: Request,
-    session: SessionDep,
-    attempt: OwnAttemptDep,
+    database: Database,
+    policy: SessionPolicy,
+    attempt_id: int,
+    form: dict[str, list[str]],
+    now: datetime,
+) -> None:
+    """Grade once, in one short transaction as an answer is saved (a whole branch submits an
+    exam at its closing time). The answers on the page (all on one page, without script) are
+    saved first, while time allows; a second submit changes nothing."""
+    with database.session(write=True) as session:
+        attempt = _own_attempt(session, request, policy, attempt_id)
+        if attempt.submitted_at is None and not attempts.is_expired(attempt, now):
+            for item, version in attempts.items_of(session, attempt=attempt):
+                if any(key.startswith(f"q{item.position}-") for key in form):
+                    _save(request, session, attempt, form, item, version, now)
+        attempts.submit(session, attempt=attempt, now=now)
+
+
+@router.post("/quizzes/attempts/{attempt_id}/submit", dependencies=[Depends(taker_checked_in_save)])
+async def submit_attempt(
+    request: Request,
+    attempt_id: AttemptId,
     now: NowDep,
     form: FormDep,
+    policy: PolicyDep,
 ) -> Response:
-    """Grade once. The answers on the page (all on one page, without script) are saved first,
-    while time allows; a second submit changes nothing."""
-    if attempt.submitted_at is None and not attempts.is_expired(attempt, now):
-        for item, version in attempts.items_of(session, attempt=attempt):
-            if any(key.startswith(f"q{item.position}-") for key in form):
-                _save(request, session, attempt, form, item, version, now)
-    attempts.submit(session, attempt=attempt, now=now)
-    return redirect(request, f"/quizzes/attempts/{attempt.id}")
+    database: Database = request.app.state.database
+    await run_in_threadpool(_submit_one, request, database, policy, attempt_id, form, now)
+    return redirect(request, f"/quizzes/attempts/{attempt_id}")

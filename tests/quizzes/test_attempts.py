@@ -232,8 +232,9 @@ def test_practice_needs_a_published_practice_quiz_for_the_position(app, db, make
 
 
 def test_a_save_checks_who_is_asking_in_its_own_transaction(app, db, signed_in, teller):
-    """The save runs its sign-in check inside its one transaction: signed out it is refused,
-    and someone who must change their password is sent to do so; neither keeps the answer."""
+    """Saving and submitting check who is asking inside their one transaction: signed out
+    they are refused, and someone who must change their password is sent to do so; nothing
+    is kept."""
     attempt_id = start(signed_in, _three_questions(db))
     signed_in.submit("/logout", {}, token_page="/account")
     signed_out = save(signed_in, attempt_id, 1, pick(db, attempt_id, 1, "B"))
@@ -245,4 +246,7 @@ def test_a_save_checks_who_is_asking_in_its_own_transaction(app, db, signed_in, 
     must_change = save(signed_in, attempt_id, 1, pick(db, attempt_id, 1, "B"), htmx=False)
     assert must_change.status_code == 303
     assert must_change.headers["location"] == "/account?must_change=1"
+    refused = submit(signed_in, attempt_id, pick(db, attempt_id, 1, "B"))
+    assert refused.headers["location"] == "/account?must_change=1"
     assert [i.answer for i in items(db, attempt_id)] == [None, None, None]
+    assert _attempt(db, attempt_id).submitted_at is None
