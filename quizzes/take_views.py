@@ -145,13 +145,13 @@ def _save_one(
 
 
 @access_rule("signed in: the attempt's own taker, checked in the write's transaction")
-async def taker_checked_in_save() -> None:
+async def taker_checked_in_write() -> None:
     """Marks the routes; the check itself runs inside the write's one transaction."""
 
 
 @router.post(
     "/quizzes/attempts/{attempt_id}/items/{position}",
-    dependencies=[Depends(taker_checked_in_save)],
+    dependencies=[Depends(taker_checked_in_write)],
 )
 async def save_answer(
     request: Request,
@@ -204,7 +204,9 @@ def _submit_one(
         attempts.submit(session, attempt=attempt, now=now)
 
 
-@router.post("/quizzes/attempts/{attempt_id}/submit", dependencies=[Depends(taker_checked_in_save)])
+@router.post(
+    "/quizzes/attempts/{attempt_id}/submit", dependencies=[Depends(taker_checked_in_write)]
+)
 async def submit_attempt(
     request: Request,
     attempt_id: AttemptId,
