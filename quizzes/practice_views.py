@@ -3,16 +3,24 @@
 from datetime import date, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Path, Request
+from fastapi import APIRouter, Depends, HTTPException, Path, Request
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
+from frontline.db import Database
 from frontline.deps import SessionDep
 from frontline.models import id_of
 from frontline.web import redirect, render, translate
 from quizzes import attempts, daily, practice, wrong_book
 from quizzes.attempt_view import ShownItem, shown_item
 from quizzes.take_dependencies import FormDep, NowDep
-from staff.dependencies import CurrentUser
+from staff.dependencies import (
+    CurrentUser,
+    PolicyDep,
+    signed_in_checked_in_write,
+    signed_in_writer,
+)
+from staff.sessions import SessionPolicy
 
 router = APIRouter()
 QuizId = Annotated[int, Path(ge=1, le=2**31 - 1)]
@@ -35,18 +43,32 @@ def practice_list(
     return render(request, "quizzes/take/practice.html", context)
 
 
-@router.post("/quizzes/practice/{quiz_id}/start")
-def start_practice(
-    request: Request, session: SessionDep, user: CurrentUser, quiz_id: QuizId, now: NowDep
+def _start_one(
+    request: Request, database: Database, policy: SessionPolicy, quiz_id: int, now: datetime
+) -> int:
+    """Who is asking and the drawn attempt in one short transaction, as an answer is saved
+    (quizzes/take_views.py): a whole branch starts an exam at its opening time."""
+    with database.session(write=True) as session:
+        person = signed_in_writer(session, request, policy)
+        try:
+            attempt = attempts.start_attempt(
+                session, quiz_id=quiz_id, person=person, return_to="/quizzes/practice", now=now
+            )
+        except attempts.QuizRefused as refused:
+            message = translate(request, refused.message, **refused.params)
+            raise HTTPException(status_code=409, detail=message) from None
+        return id_of(attempt)
+
+
+@router.post(
+    "/quizzes/practice/{quiz_id}/start", dependencies=[Depends(signed_in_checked_in_write)]
+)
+async def start_practice(
+    request: Request, quiz_id: QuizId, now: NowDep, policy: PolicyDep
 ) -> Response:
-    try:
-        attempt = attempts.start_attempt(
-            session, quiz_id=quiz_id, person=user, return_to="/quizzes/practice", now=now
-        )
-    except attempts.QuizRefused as refused:
-        message = translate(request, refused.message, **refused.params)
-        raise HTTPException(status_code=409, detail=message) from None
-    return redirect(request, f"/quizzes/attempts/{attempt.id}")
+    database: Database = request.app.state.database
+    attempt_id = await run_in_threadpool(_start_one, request, database, policy, quiz_id, now)
+    return redirect(request, f"/quizzes/attempts/{attempt_id}")
 
 
 @router.get("/quizzes/daily")

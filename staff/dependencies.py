@@ -106,6 +106,11 @@ async def require_user(request: Request, login: LoginDep) -> Person:
 CurrentUser = Annotated[Person, Depends(require_user)]
 
 
+@access_rule("signed in, checked in the write's own transaction (signed_in_writer)")
+async def signed_in_checked_in_write() -> None:
+    """Marks a route whose sign-in check runs inside its one transaction."""
+
+
 def signed_in_writer(session: Session, request: Request, policy: sessions.SessionPolicy) -> Person:
     """The signed-in person, checked inside the one short transaction of a write that many
     make at once (a tap, an answer saved): the rules of `current_login` and `require_user`

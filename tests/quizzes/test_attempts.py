@@ -232,11 +232,18 @@ def test_practice_needs_a_published_practice_quiz_for_the_position(app, db, make
 
 
 def test_a_save_checks_who_is_asking_in_its_own_transaction(app, db, signed_in, teller):
-    """Saving and submitting check who is asking inside their one transaction: signed out
-    they are refused, and someone who must change their password is sent to do so; nothing
-    is kept."""
-    attempt_id = start(signed_in, _three_questions(db))
+    """Starting, saving and submitting check who is asking inside their one transaction:
+    signed out they are refused, and someone who must change their password is sent to do
+    so; nothing is kept."""
+    quiz_id = _three_questions(db)
+    attempt_id = start(signed_in, quiz_id)
     signed_in.submit("/logout", {}, token_page="/account")
+    began = f"/quizzes/practice/{quiz_id}/start"
+    assert (
+        signed_in.submit(began, {}, token_page="/login")
+        .headers["location"]
+        .startswith("/login?next=")
+    )
     signed_out = save(signed_in, attempt_id, 1, pick(db, attempt_id, 1, "B"))
     assert signed_out.status_code == 204  # htmx is sent to sign in again
     assert signed_out.headers["HX-Redirect"].startswith("/login?next=")
@@ -248,5 +255,9 @@ def test_a_save_checks_who_is_asking_in_its_own_transaction(app, db, signed_in, 
     assert must_change.headers["location"] == "/account?must_change=1"
     refused = submit(signed_in, attempt_id, pick(db, attempt_id, 1, "B"))
     assert refused.headers["location"] == "/account?must_change=1"
+    again = signed_in.submit(began, {}, token_page="/account")
+    assert again.headers["location"] == "/account?must_change=1"
+    with db.session() as session:
+        assert len(session.exec(select(Attempt).where(Attempt.quiz_id == quiz_id)).all()) == 1
     assert [i.answer for i in items(db, attempt_id)] == [None, None, None]
     assert _attempt(db, attempt_id).submitted_at is None
