@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import Response
-from sqlmodel import Session
+from sqlmodel import Session, select
 from starlette.concurrency import run_in_threadpool
 
 from frontline.access import access_rule
@@ -108,6 +108,10 @@ def _save(
 class _Saved:
     closed: bool  # time was up or it was submitted: the answer was not kept
     count: int  # the attempt's items
+    position: int
+    answered: bool  # this item has an answer now (a cleared one has not)
+    open: int  # the attempt's items still without an answer
+    steps: bool  # one question a screen: the page shows the steps and what is still open
 
 
 def _own_attempt(
@@ -139,9 +143,18 @@ def _save_one(
         item, version = _item(items, position)
         try:
             _save(request, session, attempt, form, item, version, now)
+            closed = False
         except attempts.AttemptClosed:
-            return _Saved(closed=True, count=len(items))  # closing it and grading are kept
-        return _Saved(closed=False, count=len(items))
+            closed = True  # closing it and grading are kept
+        layout = session.exec(select(Quiz.layout).where(Quiz.id == attempt.quiz_id)).one()
+        return _Saved(
+            closed=closed,
+            count=len(items),
+            position=position,
+            answered=item.answer is not None,
+            open=sum(1 for each, _ in items if each.answer is None),
+            steps=layout == Layout.one_per_screen,
+        )
 
 
 @access_rule("signed in: the attempt's own taker, checked in the write's transaction")
@@ -169,7 +182,7 @@ async def save_answer(
     if saved.closed:
         return _closed(request, attempt_id)
     if request.headers.get("HX-Request") == "true":
-        return render(request, "quizzes/take/_saved.html", {"now": now})
+        return render(request, "quizzes/take/_saved.html", {"now": now, "saved": saved})
     go = (form.get("go") or ["next"])[-1]
     target = position - 1 if go == "previous" else position + 1
     if go == "review" or target < 1 or target > saved.count:

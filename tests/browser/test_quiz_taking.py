@@ -1,6 +1,7 @@
 """A timed quiz in a real browser: started on one device, resumed on the other after a reload,
 with the countdown running and answers saved as they go; then submitted and graded."""
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -89,6 +90,10 @@ def test_a_timed_quiz_resumed_on_the_other_device(
     one.goto(attempt_url + "?q=1")
     _answer(one)
     expect(one.locator("#saved-1")).not_to_be_empty()  # saved by htmx, no page load
+    expect(one.locator("#step-1")).to_have_class("answered")  # and the page knows it
+    total = one.locator(".question-steps a").count()
+    # "还有 N 道题未作答。": the teller reads Chinese
+    expect(one.locator("#open-questions")).to_contain_text(re.compile(rf"\b{total - 1}\b"))
     _shot(one, f"question-{first}")
 
     _login(other, teller)

@@ -1,5 +1,7 @@
 """Taking a quiz through HTTP: answers saved as they go, grading, the clock, resume, limits."""
 
+import re
+
 import pytest
 from sqlmodel import func, select
 
@@ -89,6 +91,35 @@ def test_plain_form_goes_to_the_next_question(app, db, signed_in):
     assert response.headers["location"] == f"/quizzes/attempts/{attempt_id}?q=2"
     page = signed_in.get(f"/quizzes/attempts/{attempt_id}")
     assert "Question 2 of 3" in page.text  # resumes at the first unanswered question
+
+
+def test_a_saved_answer_updates_the_steps_and_what_is_still_open(app, db, signed_in):
+    """htmx swaps the step and the count of open questions in: the page never says a saved
+    question is still unanswered."""
+    Clock(app)
+    attempt_id = start(signed_in, _three_questions(db))
+    page = signed_in.get(f"/quizzes/attempts/{attempt_id}").text
+    assert "3 questions are not answered yet." in page
+    saved = save(signed_in, attempt_id, 2, pick(db, attempt_id, 2, "A")).text
+    assert re.search(r'<a id="step-2" [^>]*class="answered" hx-swap-oob="true">2</a>', saved)
+    assert re.search(r'<p id="open-questions" [^>]*hx-swap-oob="true">\s*2 questions are', saved)
+    cleared = save(signed_in, attempt_id, 2, {}).text  # every option unticked
+    assert re.search(r'<a id="step-2" [^>]*class="open" hx-swap-oob="true">', cleared)
+    assert "3 questions are not answered yet." in cleared
+    save(signed_in, attempt_id, 1, pick(db, attempt_id, 1, "B"))
+    save(signed_in, attempt_id, 2, pick(db, attempt_id, 2, "A"))
+    done = save(signed_in, attempt_id, 3, rank(db, attempt_id, 3, "ABCD")).text
+    assert re.search(r'<p id="open-questions" [^>]*hidden hx-swap-oob="true"></p>', done)
+    page = signed_in.get(f"/quizzes/attempts/{attempt_id}").text
+    assert re.search(r'<p id="open-questions" [^>]*hidden></p>', page)
+
+
+def test_all_on_one_page_saves_without_steps(app, db, signed_in):
+    Clock(app)
+    attempt_id = start(signed_in, _three_questions(db, layout=Layout.all_on_one_page))
+    saved = save(signed_in, attempt_id, 1, pick(db, attempt_id, 1, "B"))
+    assert saved.status_code == 200
+    assert "Saved" in saved.text and "hx-swap-oob" not in saved.text  # no steps on that page
 
 
 def test_all_on_one_page_submits_every_answer_at_once(app, db, signed_in):
