@@ -1,32 +1,37 @@
 """Loading modules, versions, lessons and a learner's enrollment for a route, and who may see
 or change them."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Path, Request
+from fastapi.responses import Response
 from sqlalchemy import and_, bindparam, func
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
+from starlette.concurrency import run_in_threadpool
 
+from frontline.db import Database
 from frontline.deps import SessionDep
 from frontline.i18n import N_
+from frontline.models import id_of
 from frontline.web import translate
-from staff.dependencies import CurrentUser, require_role
+from staff.dependencies import CurrentUser, require_role, signed_in_writer
 from staff.models import Person, Role
+from staff.sessions import SessionPolicy
 from training import service
 from training.models import STATUS_LABELS, Enrollment, Lesson, Module, ModuleVersion, VersionStatus
 
 AuthorUser = Annotated[Person, require_role(Role.author)]
 CODE_PATH = r"^[A-Z][A-Z0-9]{1,9}(-[A-Z0-9]{1,10}){0,3}$"
+CodePath = Annotated[str, Path(pattern=CODE_PATH)]
 
 
 def can_author(person: Person) -> bool:
     return person.role in (Role.author, Role.admin)
 
 
-def module_from_path(
-    code: Annotated[str, Path(pattern=CODE_PATH)], session: SessionDep, user: CurrentUser
-) -> Module:
+def module_from_path(code: CodePath, session: SessionDep, user: CurrentUser) -> Module:
     """The module at this URL; one never published is for authors only."""
     module = service.get_by_code(session, code=code)
     if module is None or (module.current_version_id is None and not can_author(user)):
@@ -109,12 +114,10 @@ _MY_LEARNING = (
 )
 
 
-def my_learning(
-    code: Annotated[str, Path(pattern=CODE_PATH)], session: SessionDep, user: CurrentUser
-) -> Learning:
-    """One query for the module, the signed-in person's enrollment and the version: nobody
-    reads another's progress, and a withdrawn duty stays visible only when completed."""
-    row = session.execute(_MY_LEARNING, {"person_id": user.id, "code": code}).first()
+def learning_of(session: Session, *, person_id: int, code: str) -> Learning:
+    """One query for the module, this person's enrollment and the version: nobody reads
+    another's progress, and a withdrawn duty stays visible only when completed."""
+    row = session.execute(_MY_LEARNING, {"person_id": person_id, "code": code}).first()
     if row is None:
         raise HTTPException(status_code=404)
     module, enrollment, version = row
@@ -123,4 +126,28 @@ def my_learning(
     return Learning(module=module, enrollment=enrollment, version=version)
 
 
+def my_learning(code: CodePath, session: SessionDep, user: CurrentUser) -> Learning:
+    return learning_of(session, person_id=id_of(user), code=code)
+
+
 LearningDep = Annotated[Learning, Depends(my_learning)]
+
+LearnerAct = Callable[[Request, Session, Learning, Person], Response]
+
+
+async def as_learner(
+    request: Request, policy: SessionPolicy, code: str, act: LearnerAct
+) -> Response:
+    """A learner's write (start, a lesson read, the quiz, completing) in one thread-pool trip
+    and one short transaction, who is asking checked inside it: a branch starting an exam at
+    its opening time would otherwise queue on SQLite's write lock, held from the sign-in check
+    across every hop of the request. Routes using it carry `signed_in_checked_in_write`."""
+    database: Database = request.app.state.database
+
+    def one() -> Response:
+        with database.session(write=True) as session:
+            person = signed_in_writer(session, request, policy)
+            learning_ = learning_of(session, person_id=id_of(person), code=code)
+            return act(request, session, learning_, person)
+
+    return await run_in_threadpool(one)

@@ -6,7 +6,7 @@ progress through these pages.
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Path, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import Response
 from sqlmodel import Session
 
@@ -14,10 +14,11 @@ from frontline import status
 from frontline.deps import SessionDep, client_ip
 from frontline.models import id_of
 from frontline.web import locale_of, redirect, render, translate
-from staff.dependencies import CurrentUser
+from staff.dependencies import CurrentUser, PolicyDep, signed_in_checked_in_write
+from staff.models import Person
 from standards.reading import Lang, reading_language
 from training import certificates, learning, service
-from training.dependencies import Learning, LearningDep
+from training.dependencies import CodePath, Learning, LearningDep, as_learner
 from training.done_messages import COMPLETED
 from training.enrollment import bank_today
 from training.lesson_text import lesson_parts
@@ -88,10 +89,7 @@ def _refused(request: Request, refused: Exception) -> HTTPException:
     return HTTPException(status_code=409, detail=translate(request, str(refused)))
 
 
-@router.post("/training/learn/{code}/start")
-def start_module(
-    request: Request, session: SessionDep, learning_: LearningDep, user: CurrentUser
-) -> Response:
+def _start(request: Request, session: Session, learning_: Learning, user: Person) -> Response:
     module, enrollment = learning_.module, learning_.enrollment
     try:
         learning.start(
@@ -103,6 +101,11 @@ def start_module(
     if lessons:
         return redirect(request, f"/training/learn/{module.code}/lessons/1")
     return redirect(request, f"/training/learn/{module.code}")
+
+
+@router.post("/training/learn/{code}/start", dependencies=[Depends(signed_in_checked_in_write)])
+async def start_module(request: Request, code: CodePath, policy: PolicyDep) -> Response:
+    return await as_learner(request, policy, code, _start)
 
 
 def _lesson_at(session: Session, learning_: Learning, position: int) -> tuple[Lesson, list[Lesson]]:
@@ -147,10 +150,7 @@ def lesson_page(
     return render(request, "training/lesson.html", context)
 
 
-@router.post("/training/learn/{code}/lessons/{position}/read")
-def read_lesson(
-    request: Request, session: SessionDep, learning_: LearningDep, position: Position
-) -> Response:
+def _read(request: Request, session: Session, learning_: Learning, position: int) -> Response:
     """Saved at once, so the next device picks up here; then on to the next lesson."""
     module = learning_.module
     lesson, lessons = _lesson_at(session, learning_, position)
@@ -161,10 +161,20 @@ def read_lesson(
     return redirect(request, f"/training/learn/{module.code}#finish")
 
 
-@router.post("/training/learn/{code}/quiz")
-def take_quiz(
-    request: Request, session: SessionDep, learning_: LearningDep, user: CurrentUser
+@router.post(
+    "/training/learn/{code}/lessons/{position}/read",
+    dependencies=[Depends(signed_in_checked_in_write)],
+)
+async def read_lesson(
+    request: Request, code: CodePath, position: Position, policy: PolicyDep
 ) -> Response:
+    def act(request: Request, session: Session, learning_: Learning, _user: Person) -> Response:
+        return _read(request, session, learning_, position)
+
+    return await as_learner(request, policy, code, act)
+
+
+def _take_quiz(request: Request, session: Session, learning_: Learning, user: Person) -> Response:
     module, enrollment, version = learning_.module, learning_.enrollment, learning_.version
     lessons = service.lessons_of(session, version_id=id_of(version))
     read = learning.read_lesson_ids(session, enrollment=enrollment)
@@ -196,10 +206,12 @@ def take_quiz(
     return redirect(request, f"/quizzes/attempts/{attempt_id}")
 
 
-@router.post("/training/learn/{code}/complete")
-def complete_module(
-    request: Request, session: SessionDep, learning_: LearningDep, user: CurrentUser
-) -> Response:
+@router.post("/training/learn/{code}/quiz", dependencies=[Depends(signed_in_checked_in_write)])
+async def take_quiz(request: Request, code: CodePath, policy: PolicyDep) -> Response:
+    return await as_learner(request, policy, code, _take_quiz)
+
+
+def _complete(request: Request, session: Session, learning_: Learning, user: Person) -> Response:
     module, enrollment, version = learning_.module, learning_.enrollment, learning_.version
     try:
         certificate = learning.complete(
@@ -214,3 +226,8 @@ def complete_module(
         raise _refused(request, refused) from None
     url = f"/training/certificates/{certificate.number}"
     return redirect(request, status.url_with(request, url, COMPLETED, number=certificate.number))
+
+
+@router.post("/training/learn/{code}/complete", dependencies=[Depends(signed_in_checked_in_write)])
+async def complete_module(request: Request, code: CodePath, policy: PolicyDep) -> Response:
+    return await as_learner(request, policy, code, _complete)

@@ -15,6 +15,7 @@ from tests.training.learner_helpers import (
     install_fake_quizzes,
     make_learning_module,
 )
+from training import learning
 from training.enrollment import bank_today, enrollment_of
 from training.models import Certificate
 
@@ -243,3 +244,28 @@ def test_nobody_reads_anothers_progress(db, client):
         client.login(f"X{role.value}", PASSWORD)
         assert client.get("/training/learn/TRN-COUNTER-01").status_code == 404
         assert _start(client).status_code == 404
+
+
+def test_a_learners_write_checks_who_is_asking_in_its_own_transaction(db, client, quizzes):
+    """Start, lesson read, quiz and completion check the sign-in inside their one transaction:
+    signed out they are sent to sign in, a password to change comes first, and nothing is kept."""
+    person, module = _enrolled(db, client, quiz_id=quizzes.add().id)
+    _start(client)
+    client.submit("/logout", {}, token_page="/account")
+    code = "TRN-COUNTER-01"
+    writes = [f"/training/learn/{code}/{step}" for step in ("start", "quiz", "complete")]
+    writes.append(f"/training/learn/{code}/lessons/1/read")
+    for url in writes:
+        refused = client.submit(url, {}, token_page="/login")
+        assert refused.status_code == 303 and refused.headers["location"].startswith("/login")
+    client.login(person.employee_no, PASSWORD)
+    with db.session() as session:
+        session.get(type(person), person.id).must_change_password = True
+    for url in writes:
+        sent = client.submit(url, {}, token_page="/account")
+        assert sent.headers["location"] == "/account?must_change=1", url
+    with db.session() as session:
+        enrollment = enrollment_of(session, person_id=id_of(person), module_id=id_of(module))
+        assert enrollment is not None and enrollment.completed_at is None
+        assert learning.read_lesson_ids(session, enrollment=enrollment) == set()
+    assert quizzes.started == []
