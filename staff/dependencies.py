@@ -93,14 +93,18 @@ LoginDep = Annotated[tuple[sessions.LiveLogin, Person] | None, Depends(current_l
 PASSWORD_CHANGE_PATHS = ("/account", "/logout", "/language")
 
 
+def _cleared(request: Request, person: Person) -> Person:
+    """Someone who must change their password does that before anything else."""
+    if person.must_change_password and not request.url.path.startswith(PASSWORD_CHANGE_PATHS):
+        raise HTTPException(status_code=303, headers={"Location": "/account?must_change=1"})
+    return person
+
+
 @access_rule("signed in")
 async def require_user(request: Request, login: LoginDep) -> Person:
     if login is None:
         raise HTTPException(status_code=401)
-    person = login[1]
-    if person.must_change_password and not request.url.path.startswith(PASSWORD_CHANGE_PATHS):
-        raise HTTPException(status_code=303, headers={"Location": "/account?must_change=1"})
-    return person
+    return _cleared(request, login[1])
 
 
 CurrentUser = Annotated[Person, Depends(require_user)]
@@ -122,9 +126,7 @@ def signed_in_writer(session: Session, request: Request, policy: sessions.Sessio
     _remember(request, login, person)
     if sessions.needs_touch(login):
         sessions.touch(session, login_id=id_of(login))
-    if person.must_change_password and not request.url.path.startswith(PASSWORD_CHANGE_PATHS):
-        raise HTTPException(status_code=303, headers={"Location": "/account?must_change=1"})
-    return person
+    return _cleared(request, person)
 
 
 def require_role(*roles: Role) -> object:
