@@ -114,7 +114,11 @@ def answer_daily(
     if found is None:
         raise HTTPException(status_code=404)
     if request.headers.get("HX-Request") == "true":
-        context = {"shown": _shown(found), "total": len(daily.items_of(session, practice=today))}
+        context = {
+            "shown": _shown(found),
+            "total": len(daily.items_of(session, practice=today)),
+            "oob_done": today if today.completed_at else None,  # the last one: say so
+        }
         return render(request, "quizzes/take/_daily_item.html", context)
     return redirect(request, f"/quizzes/daily#daily-{position}")
 

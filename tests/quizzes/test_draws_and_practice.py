@@ -108,6 +108,29 @@ def test_the_wrong_answer_book(app, db, signed_in, teller):
     assert "empty" in signed_in.get("/quizzes/wrong-answers").text
 
 
+def test_the_last_answer_of_the_day_says_it_is_done(app, db, signed_in):
+    """Answered with htmx one by one, the page says "done" when the last one is in, without
+    a reload; the page itself says so afterwards."""
+    Clock(app)
+    make_standard(db, code="GRT-01", positions=["teller"])
+    for n in range(1, 3):
+        make_question(db, f"Q-{n:04d}", single(f"Q-{n:04d}", standard_code="GRT-01"))
+    signed_in.submit("/quizzes/daily", token_page="/quizzes/daily")
+    page = signed_in.get("/quizzes/daily").text
+    assert '<p id="daily-done" class="notice" aria-live="polite" hidden></p>' in page
+    htmx = {"HX-Request": "true"}
+    first = signed_in.submit(
+        "/quizzes/daily/items/1", {"q1-pick": "0"}, token_page="/quizzes/daily", headers=htmx
+    )
+    assert "daily-done" not in first.text  # one still to answer
+    last = signed_in.submit(
+        "/quizzes/daily/items/2", {"q2-pick": "0"}, token_page="/quizzes/daily", headers=htmx
+    )
+    assert 'id="daily-done" class="notice" aria-live="polite" hx-swap-oob="true">' in last.text
+    assert "Done for today. Well done!" in last.text
+    assert "Done for today. Well done!" in signed_in.get("/quizzes/daily").text
+
+
 def test_daily_practice_draws_from_the_position_and_the_book(app, db, signed_in, teller):
     clock = Clock(app)
     make_standard(db, code="GRT-01", positions=["teller"], effective="2026-11-20")
