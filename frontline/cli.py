@@ -1,8 +1,11 @@
 """The `frontline` command: serve, migrate, run the demo; each domain adds its own commands."""
 
+from pathlib import Path
+
 import click
 import uvicorn
 
+from frontline import backup
 from frontline.commands import migrated_database
 from frontline.db import Database
 from frontline.domains import installed
@@ -60,6 +63,43 @@ def db_upgrade() -> None:
     url = get_settings().database_url
     upgrade(url)
     click.echo(f"Database is up to date ({_safe_url(url)}).")
+
+
+@db.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def db_backup(file: Path) -> None:
+    """Write a backup of the database to FILE (a new file), while the app goes on serving."""
+    url = get_settings().database_url
+    try:
+        made = backup.backup(url, file)
+    except backup.BackupRefused as refused:
+        raise click.ClickException(str(refused)) from None
+    click.echo(
+        f"Backed up {_safe_url(url)} (migration {made.revision}) to {made.path} "
+        f"({made.size / 1_000_000:.1f} MB)."
+    )
+
+
+@db.command("restore")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask before replacing the database.")
+def db_restore(file: Path, yes: bool) -> None:
+    """Replace the database with the backup FILE. Stop the server first; the database as it
+    was is kept beside it (SQLite) or beside FILE (PostgreSQL)."""
+    url = get_settings().database_url
+    if not yes:
+        click.confirm(
+            f"Replace every record in {_safe_url(url)} with {file}? Stop the server first.",
+            abort=True,
+        )
+    try:
+        done = backup.restore(url, file)
+    except backup.BackupRefused as refused:
+        raise click.ClickException(str(refused)) from None
+    click.echo(
+        f"Restored {file} (migration {done.revision}) into {_safe_url(url)}, migrated to the "
+        f"current schema. The database as it was is kept in {done.kept}."
+    )
 
 
 def _safe_url(url: str) -> str:
