@@ -16,6 +16,7 @@ from audits.taking import ChecklistItem, checklist_of
 from frontline import audit_trail
 from frontline.i18n import N_
 from frontline.models import id_of, utcnow
+from frontline.paging import Page, page_of
 from staff import service as staff_service
 from staff.models import Person, Role
 from training import service as training_service
@@ -249,14 +250,19 @@ def actions_for_person(
     return _rows(session, found, today) if found else []
 
 
+ACTIONS_PAGE = 50
+
+
 def actions_in_scope(
     session: Session,
     *,
     viewer: Person,
     today: date,
     status: ActionStatus | None = ActionStatus.open,
-) -> list[ActionRow]:
-    """Actions on the viewer's teams and branches (everyone's for HR and admin)."""
+    page: int = 1,
+) -> Page[ActionRow]:
+    """Actions on the viewer's teams and branches (everyone's for HR and admin), a page at a
+    time, the nearest deadline first."""
     query = select(CorrectionAction)
     team_ids = staff_service.visible_team_ids(session, person=viewer)
     if team_ids is not None:
@@ -270,5 +276,6 @@ def actions_in_scope(
         )
     if status is not None:
         query = query.where(CorrectionAction.status == status)
-    query = query.order_by(col(CorrectionAction.deadline_date)).limit(200)
-    return _rows(session, list(session.exec(query)), today)
+    query = query.order_by(col(CorrectionAction.deadline_date), col(CorrectionAction.id))
+    found, number, total = page_of(session, query, number=page, size=ACTIONS_PAGE)
+    return Page(_rows(session, found, today) if found else [], number, ACTIONS_PAGE, total)

@@ -14,6 +14,7 @@ from frontline import status
 from frontline.deps import SessionDep, client_ip
 from frontline.i18n import N_
 from frontline.models import utcnow
+from frontline.paging import PageNumber
 from frontline.web import redirect, render
 from staff.dependencies import CurrentUser
 from staff.models import Person
@@ -38,10 +39,14 @@ def actions_page(
     session: SessionDep,
     user: ResolverUser,
     show: Annotated[Literal["open", "done", "cancelled", "all"], Query()] = "open",
+    page: PageNumber = 1,
 ) -> Response:
     chosen = None if show == "all" else ActionStatus(show)
-    rows = actions.actions_in_scope(session, viewer=user, today=_today(request), status=chosen)
-    return render(request, "audits/actions.html", {"rows": rows, "show": show})
+    listed = actions.actions_in_scope(
+        session, viewer=user, today=_today(request), status=chosen, page=page
+    )
+    context = {"listed": listed, "rows": listed.rows, "show": show}
+    return render(request, "audits/actions.html", context)
 
 
 @router.post("/audits/{audit_id}/actions")

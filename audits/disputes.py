@@ -20,6 +20,7 @@ from audits.submission import amend_audit
 from frontline import audit_trail
 from frontline.i18n import N_
 from frontline.models import id_of, utcnow
+from frontline.paging import Page, page_of
 from staff import service as staff_service
 from staff.models import Person, Role
 
@@ -181,25 +182,29 @@ class OpenDispute:
     person_name: str
 
 
-def open_disputes_for(session: Session, *, viewer: Person) -> list[OpenDispute]:
+DISPUTES_PAGE = 50
+
+
+def open_disputes_for(session: Session, *, viewer: Person, page: int = 1) -> Page[OpenDispute]:
     """Disputes waiting for this person to resolve (HR, admin, supervisors of the team
-    who did not do the audit), oldest first."""
+    who did not do the audit), oldest first, a page at a time."""
     query = (
         select(Dispute, Audit)
         .join(Audit, col(Audit.id) == Dispute.audit_id)
         .where(Dispute.status == DisputeStatus.open)
-        .order_by(col(Dispute.opened_at))
+        .order_by(col(Dispute.opened_at), col(Dispute.id))
     )
     if viewer.role == Role.supervisor:
         team_ids = staff_service.supervised_team_ids(session, person_id=id_of(viewer))
         query = query.where(col(Audit.team_id).in_(team_ids), Audit.auditor_id != viewer.id)
     elif viewer.role not in (Role.hr, Role.admin):
-        return []
-    rows = list(session.exec(query.limit(200)).all())
+        return Page([], 1, DISPUTES_PAGE, 0)
+    rows, number, total = page_of(session, query, number=page, size=DISPUTES_PAGE)
     names = staff_service.people_by_id(
         session, ids={a.subject_person_id for _, a in rows if a.subject_person_id}
     )
-    return [
+    shown = [
         OpenDispute(d, a, names[a.subject_person_id].name if a.subject_person_id else "")
         for d, a in rows
     ]
+    return Page(shown, number, DISPUTES_PAGE, total)

@@ -13,6 +13,7 @@ from frontline import status
 from frontline.deps import SessionDep, client_ip
 from frontline.i18n import N_
 from frontline.models import id_of
+from frontline.paging import PageNumber
 from frontline.web import redirect, render, translate
 from staff.dependencies import CurrentUser
 
@@ -112,9 +113,11 @@ def uphold(
 
 
 @router.get("/audits/disputes")
-def disputes_page(request: Request, session: SessionDep, user: ResolverUser) -> Response:
-    rows = disputes.open_disputes_for(session, viewer=user)
-    return render(request, "audits/disputes.html", {"rows": rows})
+def disputes_page(
+    request: Request, session: SessionDep, user: ResolverUser, page: PageNumber = 1
+) -> Response:
+    listed = disputes.open_disputes_for(session, viewer=user, page=page)
+    return render(request, "audits/disputes.html", {"listed": listed, "rows": listed.rows})
 
 
 __all__ = ["router", "translate"]

@@ -29,9 +29,6 @@ from staff.models import Person, Role
 
 RECENT = 5
 TO_ANSWER = 20
-# The lists these counts stand for (disputes to resolve, actions in scope) show at most 200
-# rows; the home page has always counted those rows, so the counts stop there too.
-LISTED = 200
 
 _PERSON: BindParameter[int] = bindparam("person_id")
 _TEAMS: BindParameter[list[int]] = bindparam("team_ids", expanding=True)
@@ -92,7 +89,7 @@ _DRAFTS = (
 
 
 def _count_of(query: Any) -> Any:
-    return sa_select(func.count()).select_from(query.limit(LISTED).subquery())
+    return sa_select(func.count()).select_from(query.subquery())
 
 
 _OPEN_DISPUTES = sa_select(col(Dispute.id)).where(col(Dispute.status) == DisputeStatus.open)
@@ -106,17 +103,12 @@ _TO_RESOLVE_TEAMS = _count_of(
 
 
 def _open_actions(*scope: Any) -> Any:
-    """How many open actions, and how many of those overdue, among the first LISTED by
-    deadline (the overdue ones come first in that order)."""
-    first = (
-        sa_select(col(CorrectionAction.deadline_date).label("deadline"))
-        .where(col(CorrectionAction.status) == ActionStatus.open, *scope)
-        .order_by(col(CorrectionAction.deadline_date))
-        .limit(LISTED)
-        .subquery()
+    """How many open actions, and how many of those overdue."""
+    deadline = col(CorrectionAction.deadline_date)
+    overdue = case((deadline < bindparam("today", type_=Date), 1), else_=0)
+    return sa_select(func.count(), func.coalesce(func.sum(overdue), 0)).where(
+        col(CorrectionAction.status) == ActionStatus.open, *scope
     )
-    overdue = case((first.c.deadline < bindparam("today", type_=Date), 1), else_=0)
-    return sa_select(func.count(), func.coalesce(func.sum(overdue), 0)).select_from(first)
 
 
 _OPEN_ACTIONS_ALL = _open_actions()

@@ -17,6 +17,7 @@ from frontline import forms, status
 from frontline.deps import SessionDep, client_ip
 from frontline.i18n import N_
 from frontline.models import utcnow
+from frontline.paging import PageNumber
 from frontline.web import redirect, render
 from staff.dependencies import CurrentUser
 from staff.models import Role
@@ -37,7 +38,7 @@ def audit_list(
     session: SessionDep,
     user: CurrentUser,
     shelf: Annotated[Literal["drafts", "submitted", "disputed", "mine"] | None, Query()] = None,
-    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    page: PageNumber = 1,
 ) -> Response:
     shelves = _shelves_for(user.role)
     chosen = shelf if shelf in shelves else shelves[0]

@@ -8,6 +8,7 @@ from fastapi.responses import Response, StreamingResponse
 
 from frontline import status
 from frontline.deps import SessionDep, client_ip
+from frontline.paging import PageNumber
 from frontline.web import redirect, render, translate
 from quizzes import analysis, quiz_builder, results
 from quizzes.authoring_dependencies import AuthorUser, QuizDep, QuizViewer, ResultsViewer
@@ -148,7 +149,7 @@ def results_page(
     quiz: QuizDep,
     viewer: ResultsViewer,
     by: Annotated[Literal["person", "team", "branch"], Query()] = "person",
-    page: Annotated[int, Query(ge=1, le=100000)] = 1,
+    page: PageNumber = 1,
 ) -> Response:
     team_ids = staff_service.visible_team_ids(session, person=viewer)
     context: dict[str, Any] = {"quiz": quiz, "by": by, "page": page, "pages": 1}

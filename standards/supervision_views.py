@@ -2,7 +2,7 @@
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Form, HTTPException, Path, Query, Request
+from fastapi import APIRouter, Form, HTTPException, Path, Request
 from fastapi.responses import Response
 from markupsafe import Markup
 
@@ -10,6 +10,7 @@ from frontline import person_panels
 from frontline.deps import SessionDep, client_ip
 from frontline.figure_cache import FigureCache
 from frontline.models import id_of, utcnow
+from frontline.paging import PageNumber
 from frontline.web import locale_of, redirect, render, render_markup, translate
 from staff import service as staff_service
 from staff.dependencies import PersonInScope
@@ -70,7 +71,7 @@ def coverage_detail(
     session: SessionDep,
     viewer: ReportViewer,
     version_id: VersionId,
-    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    page: PageNumber = 1,
 ) -> Response:
     version = _published_version(session, version_id)
     standard = service.get_standard(session, standard_id=version.standard_id)

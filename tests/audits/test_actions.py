@@ -1,5 +1,6 @@
 """Correction actions on failed items, the training they propose, coverage, and the panels."""
 
+import re
 import types
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -7,6 +8,7 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import select
 
+from audits import actions
 from audits.models import ActionStatus, CorrectionAction
 from staff.models import Role
 from tests.audits.taking_helpers import make_branch_staff, make_checklist, signed_in, start, tap
@@ -155,6 +157,37 @@ def test_actions_list_shows_overdue_and_only_my_teams(db, make_client):
     assert "本组整改" not in other.get("/audits/actions").text
     hr = signed_in(make_client, make_person(db, role=Role.hr))
     assert "本组整改" in hr.get("/audits/actions").text
+
+
+def test_a_long_actions_list_pages_through_every_action(db, make_client, monkeypatch):
+    """Nearest deadline first, a page at a time, the filter kept: none is out of reach."""
+    monkeypatch.setattr(actions, "ACTIONS_PAGE", 2)
+    staff = make_branch_staff(db)
+    audit_id, items, auditor = _submitted(db, make_client, staff)
+    data = {"item_id": items[0].id, "deadline": SOON, "description": "整改-0"}
+    assert _post(auditor, f"/audits/{audit_id}/actions", data).status_code == 303
+    with db.session() as session:
+        first = session.exec(select(CorrectionAction)).one()
+        for n in range(1, 5):
+            copy = CorrectionAction(
+                **first.model_dump(exclude={"id", "description", "deadline_date"}),
+                description=f"整改-{n}",
+                deadline_date=date.today() + timedelta(days=n),
+            )
+            session.add(copy)
+    shown = []
+    for page in (1, 2, 3):
+        listing = auditor.get(f"/audits/actions?show=open&page={page}").text
+        shown += re.findall(r"整改-\d", listing)
+        assert f"{page * 2 - 1}–{min(page * 2, 5)} of 5" in listing
+    assert shown == ["整改-1", "整改-2", "整改-3", "整改-4", "整改-0"]  # by deadline
+    middle = auditor.get("/audits/actions?show=open&page=2").text
+    assert 'href="/audits/actions?show=open&amp;page=1" rel="prev"' in middle
+    assert 'href="/audits/actions?show=open&amp;page=3" rel="next"' in middle
+    beyond = auditor.get("/audits/actions?show=open&page=99").text
+    assert "5–5 of 5" in beyond  # past the end: the last page
+    assert auditor.get("/audits/actions?page=0").status_code == 400
+    assert "5 open correction actions" in auditor.get("/").text  # the home page counts all
 
 
 def test_coverage_lists_who_has_not_been_audited_by_method(db, make_client):

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from sqlmodel import select
 
+from audits import disputes
 from audits.models import Amendment, Audit, Dispute, DisputeOutcome
 from frontline.audit_trail import AuditTrailEvent
 from staff.models import Role
@@ -168,3 +169,17 @@ def test_amendments_need_a_reason_and_the_right_person(db, make_client):
         _post(auditor, f"/audits/{audit_id}/amend", {**data, "reason": "看错了"}).status_code == 303
     )
     assert _audit(db, audit_id).revision == 1
+
+
+def test_the_disputes_list_pages_through_every_open_dispute(db, make_client, monkeypatch):
+    monkeypatch.setattr(disputes, "DISPUTES_PAGE", 1)
+    staff = make_branch_staff(db)
+    employee = signed_in(make_client, staff.employee)
+    for reason in ("第一条异议", "第二条异议"):
+        audit_id, _items, _auditor = _submitted(db, make_client, staff)
+        assert _post(employee, f"/audits/{audit_id}/dispute", {"reason": reason}).status_code == 303
+    hr = signed_in(make_client, make_person(db, role=Role.hr))
+    first, second = hr.get("/audits/disputes").text, hr.get("/audits/disputes?page=2").text
+    assert "第一条异议" in first and "第二条异议" not in first  # oldest first
+    assert "第二条异议" in second and "2–2 of 2" in second
+    assert 'href="/audits/disputes?page=2" rel="next"' in first

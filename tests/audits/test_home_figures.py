@@ -35,11 +35,12 @@ def _audit_with_actions(auditor, template, items, **subject):  # type: ignore[no
 def _expected(session, viewer):  # type: ignore[no-untyped-def]
     """The figures as the lists behind the panel's links show them."""
     in_scope = actions.actions_in_scope(session, viewer=viewer, today=date.today())
+    assert in_scope.pages == 1  # every row is on the one page: overdue counted from them
     return home_figures.SupervisorFigures(
         drafts=taking_lists.shelf_counts(session, viewer=viewer)["drafts"],
-        to_resolve=len(disputes.open_disputes_for(session, viewer=viewer)),
-        open_actions=len(in_scope),
-        overdue_actions=sum(1 for row in in_scope if row.overdue),
+        to_resolve=disputes.open_disputes_for(session, viewer=viewer).total,
+        open_actions=in_scope.total,
+        overdue_actions=sum(1 for row in in_scope.rows if row.overdue),
     )
 
 

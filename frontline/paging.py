@@ -1,0 +1,45 @@
+"""One page of a long list: its rows, where it is, and how many there are in all."""
+
+from dataclasses import dataclass
+from typing import Annotated, Any, Generic, TypeVar
+
+from fastapi import Query
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+T = TypeVar("T")
+
+# `?page=N` of a list page.
+PageNumber = Annotated[int, Query(ge=1, le=100_000)]
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    rows: list[T]
+    number: int  # 1-based
+    size: int
+    total: int  # rows on every page
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.size))
+
+    @property
+    def first(self) -> int:
+        """The 1-based place of the page's first row (0 for an empty list)."""
+        return (self.number - 1) * self.size + 1 if self.rows else 0
+
+    @property
+    def last(self) -> int:
+        return (self.number - 1) * self.size + len(self.rows)
+
+
+def page_of(session: Session, query: Any, *, number: int, size: int) -> tuple[list[Any], int, int]:
+    """The rows of page `number` of an ordered SQLModel SELECT (of one entity or more), the
+    page's number (a page past the end is the last one) and the total. The order must be
+    total (end on a unique column), or a row could show on two pages and another on none."""
+    total = session.execute(select(func.count()).select_from(query.order_by(None).subquery()))
+    count = int(total.scalar_one())
+    number = min(number, max(1, -(-count // size)))
+    rows = list(session.exec(query.limit(size).offset((number - 1) * size)).all())
+    return rows, number, count
