@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 from frontline import audit_trail
 from frontline.i18n import N_
 from frontline.models import id_of, utcnow
+from frontline.paging import Page, page_of
 from staff import service as staff_service
 from staff.models import Person, Position, Role, Team
 from training import enrollment
@@ -366,15 +367,19 @@ class AssignmentRow:
     completed: int
 
 
+ASSIGNMENTS_PAGE = 50
+
+
 def list_assignments(
-    session: Session, *, viewer: Person, include_withdrawn: bool = False
-) -> list[AssignmentRow]:
-    """The rules the viewer may see: HR all; a supervisor those on their people and teams."""
+    session: Session, *, viewer: Person, include_withdrawn: bool = False, page: int = 1
+) -> Page[AssignmentRow]:
+    """The rules the viewer may see, newest first, a page at a time: HR all; a supervisor
+    those on their people and teams."""
     query = (
         select(Assignment, Module.code, ModuleVersion.title_zh, ModuleVersion.title_en)
         .join(Module, col(Module.id) == Assignment.module_id)
         .join(ModuleVersion, col(ModuleVersion.id) == Module.current_version_id)
-        .order_by(col(Assignment.created_at).desc())
+        .order_by(col(Assignment.created_at).desc(), col(Assignment.id).desc())
     )
     if not include_withdrawn:
         query = query.where(col(Assignment.withdrawn_at).is_(None))
@@ -393,11 +398,12 @@ def list_assignments(
                 ),
             )
         )
-    rows = session.exec(query.limit(500)).all()
+    rows, number, total = page_of(session, query, number=page, size=ASSIGNMENTS_PAGE)
     counts = duty_counts(session, ids=[id_of(a) for a, *_ in rows])
-    return [
+    shown = [
         AssignmentRow(a, code, zh, en, *counts.get(id_of(a), (0, 0))) for a, code, zh, en in rows
     ]
+    return Page(shown, number, ASSIGNMENTS_PAGE, total)
 
 
 def duty_counts(session: Session, *, ids: Sequence[int]) -> dict[int, tuple[int, int]]:

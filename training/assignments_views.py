@@ -11,6 +11,7 @@ from frontline import forms, status
 from frontline.deps import SessionDep, client_ip
 from frontline.i18n import N_
 from frontline.models import id_of
+from frontline.paging import PageNumber
 from frontline.web import redirect, render, translate
 from staff import service as staff_service
 from staff.dependencies import require_role
@@ -96,9 +97,13 @@ def _form_context(session: SessionDep, viewer: Person) -> dict[str, Any]:
 
 
 @router.get("/training/assignments")
-def assignment_list(request: Request, session: SessionDep, viewer: Assigner) -> Response:
-    rows = assignments.list_assignments(session, viewer=viewer)
+def assignment_list(
+    request: Request, session: SessionDep, viewer: Assigner, page: PageNumber = 1
+) -> Response:
+    listed = assignments.list_assignments(session, viewer=viewer, page=page)
+    rows = listed.rows
     context = {
+        "listed": listed,
         "rows": rows,
         "kind_labels": TARGET_KIND_LABELS,
         "labels": _target_labels(session, [r.assignment for r in rows]),

@@ -8,6 +8,7 @@ import pytest
 from staff.models import Position, Role
 from tests.factories import PASSWORD, make_person, make_team, supervise
 from tests.training.duties import duties, make_module
+from training import assignments
 from training.enrollment import bank_today
 
 
@@ -107,3 +108,18 @@ def test_a_supervisor_assigns_in_their_teams_only(client, db, bank, make_client)
         == 403
     )
     assert client.get("/training/assignments/99999999999").status_code == 404
+
+
+def test_the_assignments_list_pages_through_every_rule(client, bank, monkeypatch):
+    """Newest first, a page at a time: a busy region's hundreds of rules all stay in reach."""
+    monkeypatch.setattr(assignments, "ASSIGNMENTS_PAGE", 2)
+    client.login("H6001", PASSWORD)
+    page = "/training/assignments/new"
+    for position in ("teller", "call_agent", "lobby_manager"):
+        form = _form(bank["module"], target_kind="position", position=position)
+        assert client.submit(page, form, token_page=page).status_code == 303
+    first = client.get("/training/assignments").text
+    second = client.get("/training/assignments?page=2").text
+    assert first.count('href="/training/assignments/') == 2 + 1  # two rules and "new"
+    assert "1–2 of 3" in first and 'href="/training/assignments?page=2" rel="next"' in first
+    assert "3–3 of 3" in second and "Teller" in second  # the oldest rule on the last page
