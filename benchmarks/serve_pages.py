@@ -185,13 +185,14 @@ def main() -> None:
         _server([*frontline_cmd, "--workers", workers], app_env, app_port) as app,
         _server(
             [*bare_cmd, str(bare_port), "--workers", workers, "--log-level", "warning"],
-            {"BENCH_SQLITE": os.path.abspath(args.db)},
+            {"BENCH_SQLITE": os.path.abspath(args.db), "BENCH_SECRET": "bench-secret"},
             bare_port,
         ) as bare,
     ):
         cookies = {role: _login(app, ids[role]) for role in ("hr", "supervisor", "employee")}
         floor_url = bare + "/fortunes"
         pages = [
+            ("leanest signed-in page of the stack (bare_app)", bare + "/signed-in", "employee"),
             ("healthz", app + "/healthz", None),
             ("login page (anonymous)", app + "/login", None),
             ("home, employee", app + "/", "employee"),
