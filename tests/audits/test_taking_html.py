@@ -1,19 +1,16 @@
 """The audit pages of every role are valid HTML (Nu HTML checker, as tests/test_html_validity)."""
 
-import json
 import re
-import subprocess
 import types
 from dataclasses import dataclass
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 
 from staff.models import Role
 from tests.audits.taking_helpers import make_branch_staff, make_checklist, signed_in, start, tap
 from tests.factories import make_person, supervise
-from tests.test_html_validity import IGNORED, _checker
+from tests.test_html_validity import _checker, vnu_problems
 
 
 @dataclass
@@ -46,7 +43,7 @@ def _post(client, url, data=None):
 
 
 def test_audit_pages_are_valid_html(db, make_client, tmp_path, fake_training):
-    checker = _checker()
+    _checker()  # skips (fails in CI) before any page is made
     staff = make_branch_staff(db)
     sections = [
         ("礼仪", [{"points": 3, "standard_code": "GRT-01"}, {"points": 10, "per_occurrence": 2}]),
@@ -99,18 +96,6 @@ def test_audit_pages_are_valid_html(db, make_client, tmp_path, fake_training):
         assert "<!doctype html>" in html, name
         files.append(tmp_path / f"{name}.html")
         files[-1].write_text(html, encoding="utf-8")
-    run = subprocess.run(  # noqa: S603 - our own command line
-        [*checker, "--errors-only", "--format", "json", *map(str, files)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    report = json.loads(run.stderr)
-    problems = [
-        f"{Path(m.get('url', '')).name}:{m.get('lastLine')}: {m['message']}"
-        for m in report["messages"]
-        if m.get("type") in ("error", "non-document-error") and not IGNORED.search(m["message"])
-    ]
+    problems = vnu_problems(files)
     assert problems == [], "\n".join(problems)
     assert re.search(r"Uphold the audit", pages["audit_hr"])

@@ -1,8 +1,6 @@
 """The authoring, analysis and results pages are valid HTML in both languages (Nu checker)."""
 
-import json
 import re
-import subprocess
 from pathlib import Path
 
 from sqlmodel import select
@@ -12,7 +10,7 @@ from quizzes.models import Question, Quiz
 from staff import demo as staff_demo
 from standards import demo as standards_demo
 from tests.client import FrontlineClient
-from tests.test_html_validity import IGNORED, _checker
+from tests.test_html_validity import _checker, vnu_problems
 
 
 def _pages(db) -> dict[str, list[str]]:
@@ -42,7 +40,7 @@ def _pages(db) -> dict[str, list[str]]:
 
 
 def test_authoring_pages_are_valid_html(app, tmp_path):
-    checker = _checker()
+    _checker()  # skips (fails in CI) before any page is made
     db = app.state.database
     with db.session() as session:
         staff_demo.load(session)
@@ -59,17 +57,5 @@ def test_authoring_pages_are_valid_html(app, tmp_path):
                 name = re.sub(r"[^A-Za-z0-9]+", "_", f"{who}{path}")[:80] + f"_{len(files)}.html"
                 files.append(tmp_path / name)
                 files[-1].write_text(response.text, encoding="utf-8")
-    run = subprocess.run(  # noqa: S603 - our own command line
-        [*checker, "--errors-only", "--format", "json", *map(str, files)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    report = json.loads(run.stderr)
-    problems = [
-        f"{Path(m.get('url', '')).name}:{m.get('lastLine')}: {m['message']}"
-        for m in report["messages"]
-        if m.get("type") in ("error", "non-document-error") and not IGNORED.search(m["message"])
-    ]
+    problems = vnu_problems(files)
     assert problems == [], "\n".join(problems)

@@ -1,9 +1,7 @@
 """The assignment, dashboard, exam and refresher pages are valid HTML (the Nu checker), in both
 languages, with the demo bank's training loaded."""
 
-import json
 import re
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -14,7 +12,7 @@ from staff import demo as staff_demo
 from staff.models import Person, Role
 from tests.client import FrontlineClient
 from tests.factories import PASSWORD, make_person
-from tests.test_html_validity import IGNORED, _checker
+from tests.test_html_validity import _checker, vnu_problems
 from training.models import Assignment, RefresherFlag, StandardChange
 
 
@@ -51,7 +49,7 @@ def _pages(ids: dict[str, int]) -> dict[str, list[str]]:
 
 
 def test_duty_pages_are_valid_html(app, db, tmp_path: Path):
-    checker = _checker()
+    _checker()  # skips (fails in CI) before any page is made
     ids = _demo(db)
     files: list[Path] = []
     for index, (employee_no, paths) in enumerate(_pages(ids).items()):
@@ -64,19 +62,7 @@ def test_duty_pages_are_valid_html(app, db, tmp_path: Path):
                     name = re.sub(r"[^A-Za-z0-9]+", "_", f"{employee_no}{locale}{path}")
                     files.append(tmp_path / f"{name}_{len(files)}.html")
                     files[-1].write_text(response.text, encoding="utf-8")
-    run = subprocess.run(  # noqa: S603 - our own command line
-        [*checker, "--errors-only", "--format", "json", *map(str, files)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    report = json.loads(run.stderr)
-    problems = [
-        f"{Path(m.get('url', '')).name}:{m.get('lastLine')}: {m['message']}"
-        for m in report["messages"]
-        if m.get("type") in ("error", "non-document-error") and not IGNORED.search(m["message"])
-    ]
+    problems = vnu_problems(files)
     assert problems == [], "\n".join(problems)
 
 
