@@ -4,9 +4,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from fastapi import Request
+from markupsafe import Markup
 
-from frontline.domains import MENU_LABELS, installed
-from frontline.static_files import versioned
+from frontline.domains import MENU_LABELS, Domain, installed
+from frontline.static_files import STATIC, static_url, versioned
 
 
 @dataclass(frozen=True)
@@ -56,3 +57,25 @@ def navigation(request: Request) -> Navigation:
 
 def stylesheets() -> list[str]:
     return [versioned(href) for domain in installed() for href in domain.stylesheets]
+
+
+_HEAD_SCRIPTS = ("vendor/htmx/htmx.min.js", "js/app.js")
+# (the installed domains it was made for, the <head>'s links)
+_head: list[tuple[tuple[Domain, ...], Markup]] = []
+
+
+def head_assets() -> Markup:
+    """The stylesheets and deferred scripts every page's <head> links, versioned: the same
+    for every page, so made once for the installed domains (again on each page when static
+    files are rechecked)."""
+    domains = installed()
+    if _head and _head[0][0] is domains and not STATIC.recheck:
+        return _head[0][1]
+    sheets = [static_url("vendor/pico/pico.min.css"), static_url("css/app.css"), *stylesheets()]
+    links = [Markup('<link rel="stylesheet" href="{}">').format(href) for href in sheets]
+    scripts = [
+        Markup('<script src="{}" defer></script>').format(static_url(src)) for src in _HEAD_SCRIPTS
+    ]
+    made = Markup("\n  ").join([*links, *scripts])
+    _head[:] = [(domains, made)]
+    return made

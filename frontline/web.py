@@ -19,7 +19,7 @@ from markupsafe import Markup, escape
 from frontline import status
 from frontline.i18n import DEFAULT, LANGUAGE_NAMES, SUPPORTED, translations
 from frontline.markdown import render as markdown
-from frontline.navigation import navigation, stylesheets
+from frontline.navigation import head_assets, navigation
 from frontline.settings import ROOT
 from frontline.static_files import static_url
 
@@ -175,7 +175,7 @@ def _environment() -> Environment:
         is_htmx=is_htmx,
         status_message=status.message,
         navigation=navigation,
-        domain_stylesheets=stylesheets,
+        head_assets=head_assets,
         markdown=markdown,
         static_url=static_url,
     )
