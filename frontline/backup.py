@@ -114,11 +114,16 @@ def _sqlite_path(url: str) -> Path:
     return Path(database)
 
 
+def _read_only(path: Path) -> str:
+    """A read-only SQLite URI for a file (`?` or `#` in its name percent-encoded)."""
+    return f"{path.resolve().as_uri()}?mode=ro"
+
+
 def _sqlite_copy(source: Path, target: Path) -> None:
     """Copy a whole SQLite database page by page into `target` (made if missing), as one
     consistent snapshot of `source`: its writers go on meanwhile."""
     with (
-        sqlite3.connect(f"file:{source}?mode=ro", uri=True) as reading,
+        sqlite3.connect(_read_only(source), uri=True) as reading,
         sqlite3.connect(target) as writing,
     ):
         reading.backup(writing)
@@ -140,7 +145,7 @@ def _sqlite_backup(database: Path, target: Path) -> str:
 def _sqlite_revision(path: Path) -> str:
     """The migration of a SQLite file that passes SQLite's own integrity check."""
     try:
-        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as copy:
+        with sqlite3.connect(_read_only(path), uri=True) as copy:
             check = copy.execute("PRAGMA integrity_check").fetchone()[0]
             found = copy.execute("SELECT version_num FROM alembic_version").fetchone()
         copy.close()

@@ -50,7 +50,7 @@ def test_a_restore_brings_the_data_back_as_it_was_and_keeps_what_it_replaced(
     database: Database, tmp_path: Path
 ) -> None:
     make_person(database, employee_no="MON001")
-    file = tmp_path / "monday.backup"
+    file = tmp_path / "monday #1?.backup"  # characters a URI would read otherwise
     made = _run("backup", str(file))
     assert made.exit_code == 0, made.output
     assert "Backed up" in made.output and file.stat().st_size > 0
