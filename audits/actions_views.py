@@ -127,6 +127,9 @@ def close_action(
     status_: Annotated[Literal["done", "cancelled"], Form(alias="status")],
     note: Annotated[str, Form(max_length=2000)] = "",
     back: Annotated[Literal["audit", "home", "actions"], Form()] = "audit",
+    # back to the actions list: the tab and the page the action was closed from
+    show: Annotated[Literal["open", "done", "cancelled", "all"], Form()] = "open",
+    page: Annotated[int, Form(ge=1, le=100_000)] = 1,
 ) -> Response:
     action, audit = found
     try:
@@ -141,7 +144,8 @@ def close_action(
         )
     except actions.ActionRefused as refused:
         raise refusal(request, str(refused)) from None
-    target = {"home": "/", "actions": "/audits/actions"}.get(back, f"/audits/{audit.id}")
+    listed = f"/audits/actions?show={show}&page={page}"
+    target = {"home": "/", "actions": listed}.get(back, f"/audits/{audit.id}")
     return redirect(request, status.url_with(request, target, CLOSED) + f"#action-{action.id}")
 
 

@@ -188,6 +188,15 @@ def test_a_long_actions_list_pages_through_every_action(db, make_client, monkeyp
     assert "5–5 of 5" in beyond  # past the end: the last page
     assert auditor.get("/audits/actions?page=0").status_code == 400
     assert "5 open correction actions" in auditor.get("/").text  # the home page counts all
+    # Closed from page 2, back to page 2 of the same tab (the list shifts up by one).
+    closing = re.search(r'action="/audit-actions/(\d+)/close"', middle)
+    assert closing and 'name="page" value="2"' in middle
+    done = _post(
+        auditor,
+        f"/audit-actions/{closing.group(1)}/close",
+        {"status": "done", "back": "actions", "show": "open", "page": "2"},
+    )
+    assert done.headers["location"].startswith("/audits/actions?show=open&page=2&")
 
 
 def test_coverage_lists_who_has_not_been_audited_by_method(db, make_client):
