@@ -362,6 +362,8 @@ class CorrectionAction(SQLModel, table=True):
         Index("ix_audit_action_person_status", "person_id", "status", "deadline_date"),
         Index("ix_audit_action_team_status", "team_id", "status", "deadline_date"),
         Index("ix_audit_action_branch_status", "branch_id", "status"),
+        # HR's list and home count: every open action, nearest deadline first, paged.
+        Index("ix_audit_action_status_deadline", "status", "deadline_date", "id"),
         Index("ix_audit_action_closed", "closed_at"),  # reports' caches read its max
     )
 
