@@ -102,16 +102,17 @@ def test_a_saved_answer_updates_the_steps_and_what_is_still_open(app, db, signed
     assert "3 questions are not answered yet." in page
     saved = save(signed_in, attempt_id, 2, pick(db, attempt_id, 2, "A")).text
     assert re.search(r'<a id="step-2" [^>]*class="answered" hx-swap-oob="true">2</a>', saved)
-    assert re.search(r'<p id="open-questions" [^>]*hx-swap-oob="true">\s*2 questions are', saved)
+    open_now = r'<div id="open-questions" [^>]*hx-swap-oob="innerHTML"><p class="notice">'
+    assert re.search(open_now + r"2 questions are", saved)
     cleared = save(signed_in, attempt_id, 2, {}).text  # every option unticked
     assert re.search(r'<a id="step-2" [^>]*class="open" hx-swap-oob="true">', cleared)
     assert "3 questions are not answered yet." in cleared
     save(signed_in, attempt_id, 1, pick(db, attempt_id, 1, "B"))
     save(signed_in, attempt_id, 2, pick(db, attempt_id, 2, "A"))
     done = save(signed_in, attempt_id, 3, rank(db, attempt_id, 3, "ABCD")).text
-    assert re.search(r'<p id="open-questions" [^>]*hidden hx-swap-oob="true"></p>', done)
+    assert re.search(r'<div id="open-questions" [^>]*hx-swap-oob="innerHTML"></div>', done)
     page = signed_in.get(f"/quizzes/attempts/{attempt_id}").text
-    assert re.search(r'<p id="open-questions" [^>]*hidden></p>', page)
+    assert re.search(r'<div id="open-questions" aria-live="polite"></div>', page)
 
 
 def test_all_on_one_page_saves_without_steps(app, db, signed_in):

@@ -117,7 +117,7 @@ def test_the_last_answer_of_the_day_says_it_is_done(app, db, signed_in):
         make_question(db, f"Q-{n:04d}", single(f"Q-{n:04d}", standard_code="GRT-01"))
     signed_in.submit("/quizzes/daily", token_page="/quizzes/daily")
     page = signed_in.get("/quizzes/daily").text
-    assert '<p id="daily-done" class="notice" aria-live="polite" hidden></p>' in page
+    assert '<div id="daily-done" aria-live="polite"></div>' in page
     htmx = {"HX-Request": "true"}
     first = signed_in.submit(
         "/quizzes/daily/items/1", {"q1-pick": "0"}, token_page="/quizzes/daily", headers=htmx
@@ -126,7 +126,7 @@ def test_the_last_answer_of_the_day_says_it_is_done(app, db, signed_in):
     last = signed_in.submit(
         "/quizzes/daily/items/2", {"q2-pick": "0"}, token_page="/quizzes/daily", headers=htmx
     )
-    assert 'id="daily-done" class="notice" aria-live="polite" hx-swap-oob="true">' in last.text
+    assert '<div id="daily-done" aria-live="polite" hx-swap-oob="innerHTML"><p' in last.text
     assert "Done for today. Well done!" in last.text
     assert "Done for today. Well done!" in signed_in.get("/quizzes/daily").text
 
