@@ -8,22 +8,22 @@ thread. Here the sign-in check, the guard, the save and the running score run in
 one short transaction, and the fragment is rendered after it has committed.
 """
 
-from typing import Annotated, Any
+from functools import partial
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import Response
-from starlette.concurrency import run_in_threadpool
+from sqlmodel import Session
 
 from audits import saves, taking
 from audits.dependencies import NOT_A_DRAFT
 from audits.models import AuditStatus, Outcome
 from audits.taking_forms import TapForm
 from frontline.access import access_rule
-from frontline.db import Database
 from frontline.models import id_of
 from frontline.web import redirect, render, translate
-from staff.dependencies import PolicyDep, signed_in_writer
-from staff.models import Role
+from staff.dependencies import PolicyDep, as_signed_in_writer
+from staff.models import Person, Role
 
 router = APIRouter()
 AUDITORS = (Role.supervisor, Role.admin)
@@ -38,43 +38,43 @@ async def auditor_checked_in_save() -> None:
 
 def _save(
     request: Request,
-    database: Database,
-    policy: Any,
+    session: Session,
+    person: Person,
+    *,
     audit_id: int,
     item_id: int,
     tap: TapForm,
 ) -> saves.SaveOutcome:
-    with database.session(write=True) as session:
-        person = signed_in_writer(session, request, policy)
-        if person.role not in AUDITORS:
-            raise HTTPException(status_code=403, detail="role")
-        audit = taking.get_audit(session, audit_id=audit_id, lock="share")
-        if audit is None or audit.auditor_id != person.id:
-            raise HTTPException(status_code=404)
-        if audit.status != AuditStatus.draft:
-            raise HTTPException(status_code=409, detail=translate(request, NOT_A_DRAFT))
-        state = saves.ItemState(
-            Outcome(tap.outcome) if tap.outcome else None, tap.occurrences, tap.note
+    """The tap, in one short transaction with who is asking (`as_signed_in_writer`)."""
+    if person.role not in AUDITORS:
+        raise HTTPException(status_code=403, detail="role")
+    audit = taking.get_audit(session, audit_id=audit_id, lock="share")
+    if audit is None or audit.auditor_id != person.id:
+        raise HTTPException(status_code=404)
+    if audit.status != AuditStatus.draft:
+        raise HTTPException(status_code=409, detail=translate(request, NOT_A_DRAFT))
+    state = saves.ItemState(
+        Outcome(tap.outcome) if tap.outcome else None, tap.occurrences, tap.note
+    )
+    if tap.step is not None:  # a tap without script: the step applies to what is stored
+        current = taking.results_of(session, audit_id=audit_id).get(item_id)
+        count = max(0, (current.occurrences if current else 0) + tap.step)
+        state = saves.ItemState(Outcome.failed if count else Outcome.passed, count, tap.note)
+    try:
+        saved = saves.save_tap(
+            session,
+            audit=audit,
+            item_id=item_id,
+            state=state,
+            seq=tap.seq,
+            op_id=tap.op,
+            actor_id=id_of(person),
         )
-        if tap.step is not None:  # a tap without script: the step applies to what is stored
-            current = taking.results_of(session, audit_id=audit_id).get(item_id)
-            count = max(0, (current.occurrences if current else 0) + tap.step)
-            state = saves.ItemState(Outcome.failed if count else Outcome.passed, count, tap.note)
-        try:
-            saved = saves.save_tap(
-                session,
-                audit=audit,
-                item_id=item_id,
-                state=state,
-                seq=tap.seq,
-                op_id=tap.op,
-                actor_id=id_of(person),
-            )
-        except saves.SaveRefused as refused:
-            raise HTTPException(status_code=400, detail=translate(request, str(refused))) from None
-        if saved is None:
-            raise HTTPException(status_code=404)
-        return saved
+    except saves.SaveRefused as refused:
+        raise HTTPException(status_code=400, detail=translate(request, str(refused))) from None
+    if saved is None:
+        raise HTTPException(status_code=404)
+    return saved
 
 
 @router.post("/audits/{audit_id}/items/{item_id}", dependencies=[Depends(auditor_checked_in_save)])
@@ -85,8 +85,8 @@ async def save_tap(
     tap: Annotated[TapForm, Form()],
     policy: PolicyDep,
 ) -> Response:
-    database: Database = request.app.state.database
-    saved = await run_in_threadpool(_save, request, database, policy, audit_id, item_id, tap)
+    save = partial(_save, request, audit_id=audit_id, item_id=item_id, tap=tap)
+    saved = await as_signed_in_writer(request, policy, save)
     if request.headers.get("X-Audit-Client") != "1":
         return redirect(request, f"/audits/{audit_id}#item-{item_id}")
     context = {"saved": saved, "score": saved.score, "total": saved.total}

@@ -1,13 +1,13 @@
 """Self-study: the Practice list and starting a quiz, daily practice, the wrong-answer book."""
 
 from datetime import date, datetime
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Request
 from fastapi.responses import Response
-from starlette.concurrency import run_in_threadpool
+from sqlmodel import Session
 
-from frontline.db import Database
 from frontline.deps import SessionDep
 from frontline.models import id_of
 from frontline.web import redirect, render, translate
@@ -17,10 +17,10 @@ from quizzes.take_dependencies import FormDep, NowDep
 from staff.dependencies import (
     CurrentUser,
     PolicyDep,
+    as_signed_in_writer,
     signed_in_checked_in_write,
-    signed_in_writer,
 )
-from staff.sessions import SessionPolicy
+from staff.models import Person
 
 router = APIRouter()
 QuizId = Annotated[int, Path(ge=1, le=2**31 - 1)]
@@ -44,20 +44,18 @@ def practice_list(
 
 
 def _start_one(
-    request: Request, database: Database, policy: SessionPolicy, quiz_id: int, now: datetime
+    request: Request, session: Session, person: Person, *, quiz_id: int, now: datetime
 ) -> int:
-    """Who is asking and the drawn attempt in one short transaction, as an answer is saved
+    """The drawn attempt, in one short transaction with the sign-in as an answer is saved
     (quizzes/take_views.py): a whole branch starts an exam at its opening time."""
-    with database.session(write=True) as session:
-        person = signed_in_writer(session, request, policy)
-        try:
-            attempt = attempts.start_attempt(
-                session, quiz_id=quiz_id, person=person, return_to="/quizzes/practice", now=now
-            )
-        except attempts.QuizRefused as refused:
-            message = translate(request, refused.message, **refused.params)
-            raise HTTPException(status_code=409, detail=message) from None
-        return id_of(attempt)
+    try:
+        attempt = attempts.start_attempt(
+            session, quiz_id=quiz_id, person=person, return_to="/quizzes/practice", now=now
+        )
+    except attempts.QuizRefused as refused:
+        message = translate(request, refused.message, **refused.params)
+        raise HTTPException(status_code=409, detail=message) from None
+    return id_of(attempt)
 
 
 @router.post(
@@ -66,8 +64,8 @@ def _start_one(
 async def start_practice(
     request: Request, quiz_id: QuizId, now: NowDep, policy: PolicyDep
 ) -> Response:
-    database: Database = request.app.state.database
-    attempt_id = await run_in_threadpool(_start_one, request, database, policy, quiz_id, now)
+    start = partial(_start_one, request, quiz_id=quiz_id, now=now)
+    attempt_id = await as_signed_in_writer(request, policy, start)
     return redirect(request, f"/quizzes/attempts/{attempt_id}")
 
 

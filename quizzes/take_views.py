@@ -3,15 +3,14 @@ answers as they go, and submitting."""
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import Response
 from sqlmodel import Session, select
-from starlette.concurrency import run_in_threadpool
 
 from frontline.access import access_rule
-from frontline.db import Database
 from frontline.deps import DatabaseDep, SessionDep
 from frontline.web import redirect, render, translate
 from quizzes import attempts
@@ -23,8 +22,8 @@ from quizzes.take_dependencies import (
     NowDep,
     ViewableAttemptDep,
 )
-from staff.dependencies import CurrentUser, PolicyDep, signed_in_writer
-from staff.sessions import SessionPolicy
+from staff.dependencies import CurrentUser, PolicyDep, as_signed_in_writer
+from staff.models import Person
 
 router = APIRouter()
 Position = Annotated[int, Path(ge=1, le=500)]
@@ -109,16 +108,13 @@ class _Saved:
     closed: bool  # time was up or it was submitted: the answer was not kept
     count: int  # the attempt's items
     position: int
-    answered: bool  # this item has an answer now (a cleared one has not)
-    open: int  # the attempt's items still without an answer
-    steps: bool  # one question a screen: the page shows the steps and what is still open
+    answered: bool = False  # this item has an answer now (a cleared one has not)
+    open: int = 0  # the attempt's items still without an answer
+    steps: bool = False  # one question a screen: the page shows the steps and what is open
 
 
-def _own_attempt(
-    session: Session, request: Request, policy: SessionPolicy, attempt_id: int
-) -> Attempt:
-    """The signed-in person's own attempt, checked in the write's transaction; else 404."""
-    person = signed_in_writer(session, request, policy)
+def _own_attempt(session: Session, person: Person, attempt_id: int) -> Attempt:
+    """The signed-in person's own attempt, else 404."""
     attempt = session.get(Attempt, attempt_id)
     if attempt is None or attempt.person_id != person.id:
         raise HTTPException(status_code=404)
@@ -127,34 +123,34 @@ def _own_attempt(
 
 def _save_one(
     request: Request,
-    database: Database,
-    policy: SessionPolicy,
+    session: Session,
+    person: Person,
+    *,
     attempt_id: int,
     position: int,
     form: dict[str, list[str]],
     now: datetime,
 ) -> _Saved:
-    """Who is asking, their attempt and the answer, in one thread-pool trip and one short
-    transaction: a whole branch answering an exam at once would otherwise queue on SQLite's
-    write lock, held from the sign-in check across every hop of the request."""
-    with database.session(write=True) as session:
-        attempt = _own_attempt(session, request, policy, attempt_id)
-        items = attempts.items_of(session, attempt=attempt)
-        item, version = _item(items, position)
-        try:
-            _save(request, session, attempt, form, item, version, now)
-            closed = False
-        except attempts.AttemptClosed:
-            closed = True  # closing it and grading are kept
-        layout = session.exec(select(Quiz.layout).where(Quiz.id == attempt.quiz_id)).one()
-        return _Saved(
-            closed=closed,
-            count=len(items),
-            position=position,
-            answered=item.answer is not None,
-            open=sum(1 for each, _ in items if each.answer is None),
-            steps=layout == Layout.one_per_screen,
-        )
+    """Who is asking, their attempt and the answer in one short transaction
+    (`as_signed_in_writer`): a whole branch answering an exam at once would otherwise queue
+    on SQLite's write lock, held from the sign-in check across every hop of the request."""
+    attempt = _own_attempt(session, person, attempt_id)
+    items = attempts.items_of(session, attempt=attempt)
+    item, version = _item(items, position)
+    try:
+        _save(request, session, attempt, form, item, version, now)
+    except attempts.AttemptClosed:
+        # Closing it and grading are kept; the page goes to the result.
+        return _Saved(closed=True, count=len(items), position=position)
+    layout = session.exec(select(Quiz.layout).where(Quiz.id == attempt.quiz_id)).one()
+    return _Saved(
+        closed=False,
+        count=len(items),
+        position=position,
+        answered=item.answer is not None,
+        open=sum(1 for each, _ in items if each.answer is None),
+        steps=layout == Layout.one_per_screen,
+    )
 
 
 @access_rule("signed in: the attempt's own taker, checked in the write's transaction")
@@ -175,9 +171,10 @@ async def save_answer(
     policy: PolicyDep,
 ) -> Response:
     """Keep one answer. htmx gets a short 'saved' note; a plain form goes to the next question."""
-    database: Database = request.app.state.database
-    saved = await run_in_threadpool(
-        _save_one, request, database, policy, attempt_id, position, form, now
+    saved = await as_signed_in_writer(
+        request,
+        policy,
+        partial(_save_one, request, attempt_id=attempt_id, position=position, form=form, now=now),
     )
     if saved.closed:
         return _closed(request, attempt_id)
@@ -199,8 +196,9 @@ def _closed(request: Request, attempt_id: int) -> Response:
 
 def _submit_one(
     request: Request,
-    database: Database,
-    policy: SessionPolicy,
+    session: Session,
+    person: Person,
+    *,
     attempt_id: int,
     form: dict[str, list[str]],
     now: datetime,
@@ -208,13 +206,12 @@ def _submit_one(
     """Grade once, in one short transaction as an answer is saved (a whole branch submits an
     exam at its closing time). The answers on the page (all on one page, without script) are
     saved first, while time allows; a second submit changes nothing."""
-    with database.session(write=True) as session:
-        attempt = _own_attempt(session, request, policy, attempt_id)
-        if attempt.submitted_at is None and not attempts.is_expired(attempt, now):
-            for item, version in attempts.items_of(session, attempt=attempt):
-                if any(key.startswith(f"q{item.position}-") for key in form):
-                    _save(request, session, attempt, form, item, version, now)
-        attempts.submit(session, attempt=attempt, now=now)
+    attempt = _own_attempt(session, person, attempt_id)
+    if attempt.submitted_at is None and not attempts.is_expired(attempt, now):
+        for item, version in attempts.items_of(session, attempt=attempt):
+            if any(key.startswith(f"q{item.position}-") for key in form):
+                _save(request, session, attempt, form, item, version, now)
+    attempts.submit(session, attempt=attempt, now=now)
 
 
 @router.post(
@@ -227,6 +224,6 @@ async def submit_attempt(
     form: FormDep,
     policy: PolicyDep,
 ) -> Response:
-    database: Database = request.app.state.database
-    await run_in_threadpool(_submit_one, request, database, policy, attempt_id, form, now)
+    submit = partial(_submit_one, request, attempt_id=attempt_id, form=form, now=now)
+    await as_signed_in_writer(request, policy, submit)
     return redirect(request, f"/quizzes/attempts/{attempt_id}")

@@ -1,11 +1,13 @@
 """Who is asking: the signed-in person, role rules and scope guards."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, HTTPException, Path, Request
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
 from frontline.access import access_rule
 from frontline.db import Database
@@ -127,6 +129,25 @@ def signed_in_writer(session: Session, request: Request, policy: sessions.Sessio
     if sessions.needs_touch(login):
         sessions.touch(session, login_id=id_of(login))
     return _cleared(request, person)
+
+
+W = TypeVar("W")
+
+
+async def as_signed_in_writer(
+    request: Request, policy: sessions.SessionPolicy, act: Callable[[Session, Person], W]
+) -> W:
+    """`act(session, person)` in one thread-pool trip and one short write transaction, the
+    sign-in checked inside it (`signed_in_writer`): for writes many people make at once (a
+    tap, an answer saved, a branch starting an exam). Routes using it carry
+    `signed_in_checked_in_write` or an access rule of their own saying so."""
+    database: Database = request.app.state.database
+
+    def one() -> W:
+        with database.session(write=True) as session:
+            return act(session, signed_in_writer(session, request, policy))
+
+    return await run_in_threadpool(one)
 
 
 def require_role(*roles: Role) -> object:

@@ -9,14 +9,12 @@ from fastapi import Depends, HTTPException, Path, Request
 from fastapi.responses import Response
 from sqlalchemy import and_, bindparam, func
 from sqlmodel import Session, col, select
-from starlette.concurrency import run_in_threadpool
 
-from frontline.db import Database
 from frontline.deps import SessionDep
 from frontline.i18n import N_
 from frontline.models import id_of
 from frontline.web import translate
-from staff.dependencies import CurrentUser, require_role, signed_in_writer
+from staff.dependencies import CurrentUser, as_signed_in_writer, require_role
 from staff.models import Person, Role
 from staff.sessions import SessionPolicy
 from training import service
@@ -138,16 +136,14 @@ LearnerAct = Callable[[Request, Session, Learning, Person], Response]
 async def as_learner(
     request: Request, policy: SessionPolicy, code: str, act: LearnerAct
 ) -> Response:
-    """A learner's write (start, a lesson read, the quiz, completing) in one thread-pool trip
-    and one short transaction, who is asking checked inside it: a branch starting an exam at
-    its opening time would otherwise queue on SQLite's write lock, held from the sign-in check
-    across every hop of the request. Routes using it carry `signed_in_checked_in_write`."""
-    database: Database = request.app.state.database
+    """A learner's write (start, a lesson read, the quiz, completing) on their own module, in
+    one short transaction with the sign-in checked inside it (`as_signed_in_writer`): a branch
+    starting an exam at its opening time would otherwise queue on SQLite's write lock, held
+    from the sign-in check across every hop of the request. Routes using it carry
+    `signed_in_checked_in_write`."""
 
-    def one() -> Response:
-        with database.session(write=True) as session:
-            person = signed_in_writer(session, request, policy)
-            learning_ = learning_of(session, person_id=id_of(person), code=code)
-            return act(request, session, learning_, person)
+    def learn(session: Session, person: Person) -> Response:
+        learning_ = learning_of(session, person_id=id_of(person), code=code)
+        return act(request, session, learning_, person)
 
-    return await run_in_threadpool(one)
+    return await as_signed_in_writer(request, policy, learn)
