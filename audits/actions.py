@@ -277,5 +277,5 @@ def actions_in_scope(
     if status is not None:
         query = query.where(CorrectionAction.status == status)
     query = query.order_by(col(CorrectionAction.deadline_date), col(CorrectionAction.id))
-    found, number, total = page_of(session, query, number=page, size=ACTIONS_PAGE)
-    return Page(_rows(session, found, today) if found else [], number, ACTIONS_PAGE, total)
+    found = page_of(session, query, number=page, size=ACTIONS_PAGE)
+    return found.shown_as(_rows(session, found.rows, today) if found.rows else [])

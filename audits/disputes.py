@@ -199,12 +199,13 @@ def open_disputes_for(session: Session, *, viewer: Person, page: int = 1) -> Pag
         query = query.where(col(Audit.team_id).in_(team_ids), Audit.auditor_id != viewer.id)
     elif viewer.role not in (Role.hr, Role.admin):
         return Page([], 1, DISPUTES_PAGE, 0)
-    rows, number, total = page_of(session, query, number=page, size=DISPUTES_PAGE)
+    found = page_of(session, query, number=page, size=DISPUTES_PAGE)
     names = staff_service.people_by_id(
-        session, ids={a.subject_person_id for _, a in rows if a.subject_person_id}
+        session, ids={a.subject_person_id for _, a in found.rows if a.subject_person_id}
     )
-    shown = [
-        OpenDispute(d, a, names[a.subject_person_id].name if a.subject_person_id else "")
-        for d, a in rows
-    ]
-    return Page(shown, number, DISPUTES_PAGE, total)
+    return found.shown_as(
+        [
+            OpenDispute(d, a, names[a.subject_person_id].name if a.subject_person_id else "")
+            for d, a in found.rows
+        ]
+    )

@@ -1,5 +1,7 @@
 """The `frontline` command: serve, migrate, run the demo; each domain adds its own commands."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -65,15 +67,22 @@ def db_upgrade() -> None:
     click.echo(f"Database is up to date ({_safe_url(url)}).")
 
 
+@contextmanager
+def _refusal_said() -> Iterator[None]:
+    """A refused backup or restore: its message and exit status 1, no traceback."""
+    try:
+        yield
+    except backup.BackupRefused as refused:
+        raise click.ClickException(str(refused)) from None
+
+
 @db.command("backup")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 def db_backup(file: Path) -> None:
     """Write a backup of the database to FILE (a new file), while the app goes on serving."""
     url = get_settings().database_url
-    try:
+    with _refusal_said():
         made = backup.backup(url, file)
-    except backup.BackupRefused as refused:
-        raise click.ClickException(str(refused)) from None
     click.echo(
         f"Backed up {_safe_url(url)} (migration {made.revision}) to {made.path} "
         f"({made.size / 1_000_000:.1f} MB)."
@@ -92,10 +101,8 @@ def db_restore(file: Path, yes: bool) -> None:
             f"Replace every record in {_safe_url(url)} with {file}? Stop the server first.",
             abort=True,
         )
-    try:
+    with _refusal_said():
         done = backup.restore(url, file)
-    except backup.BackupRefused as refused:
-        raise click.ClickException(str(refused)) from None
     click.echo(
         f"Restored {file} (migration {done.revision}) into {_safe_url(url)}, migrated to the "
         f"current schema. The database as it was is kept in {done.kept}."

@@ -8,6 +8,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 T = TypeVar("T")
+U = TypeVar("U")
 
 # `?page=N` of a list page.
 PageNumber = Annotated[int, Query(ge=1, le=100_000)]
@@ -19,6 +20,10 @@ class Page(Generic[T]):
     number: int  # 1-based
     size: int
     total: int  # rows on every page
+
+    def shown_as(self, rows: list[U]) -> "Page[U]":
+        """The same page, its rows made into what the list shows."""
+        return Page(rows, self.number, self.size, self.total)
 
     @property
     def pages(self) -> int:
@@ -34,12 +39,12 @@ class Page(Generic[T]):
         return (self.number - 1) * self.size + len(self.rows)
 
 
-def page_of(session: Session, query: Any, *, number: int, size: int) -> tuple[list[Any], int, int]:
-    """The rows of page `number` of an ordered SQLModel SELECT (of one entity or more), the
-    page's number (a page past the end is the last one) and the total. The order must be
-    total (end on a unique column), or a row could show on two pages and another on none."""
+def page_of(session: Session, query: Any, *, number: int, size: int) -> Page[Any]:
+    """Page `number` of an ordered SQLModel SELECT (of one entity or more), with the total;
+    a page past the end is the last one. The order must be total (end on a unique column), or
+    a row could show on two pages and another on none."""
     total = session.execute(select(func.count()).select_from(query.order_by(None).subquery()))
     count = int(total.scalar_one())
     number = min(number, max(1, -(-count // size)))
     rows = list(session.exec(query.limit(size).offset((number - 1) * size)).all())
-    return rows, number, count
+    return Page(rows, number, size, count)

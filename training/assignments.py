@@ -398,12 +398,14 @@ def list_assignments(
                 ),
             )
         )
-    rows, number, total = page_of(session, query, number=page, size=ASSIGNMENTS_PAGE)
-    counts = duty_counts(session, ids=[id_of(a) for a, *_ in rows])
-    shown = [
-        AssignmentRow(a, code, zh, en, *counts.get(id_of(a), (0, 0))) for a, code, zh, en in rows
-    ]
-    return Page(shown, number, ASSIGNMENTS_PAGE, total)
+    found = page_of(session, query, number=page, size=ASSIGNMENTS_PAGE)
+    counts = duty_counts(session, ids=[id_of(a) for a, *_ in found.rows])
+    return found.shown_as(
+        [
+            AssignmentRow(a, code, zh, en, *counts.get(id_of(a), (0, 0)))
+            for a, code, zh, en in found.rows
+        ]
+    )
 
 
 def duty_counts(session: Session, *, ids: Sequence[int]) -> dict[int, tuple[int, int]]:
