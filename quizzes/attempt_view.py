@@ -49,6 +49,12 @@ class ShownItem:
         return self.item.answer is not None
 
     @property
+    def points(self) -> int:
+        """What the question is worth: an attempt's item has its points; a daily practice
+        question is not scored in points and counts as one."""
+        return self.item.points if isinstance(self.item, AttemptItem) else 1
+
+    @property
     def prefix(self) -> str:
         return f"q{self.item.position}-"
 

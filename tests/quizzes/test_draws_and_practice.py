@@ -235,3 +235,19 @@ def test_a_given_seed_draws_the_same_attempt(app, db):
     first, second = (_versions(db, attempt_id) for attempt_id in attempt_ids)
     assert [v.question_id for v in first] == [v.question_id for v in second]
     assert len(first) == 5
+
+
+def test_daily_practice_opens_in_chinese_with_questions_to_answer(app, db, client):
+    """A daily question has no points of its own: the page once asked for its plural form,
+    which Chinese's catalog refuses for a value that is not a number (a 500 for every
+    Chinese-speaking learner with practice left to do)."""
+    Clock(app)
+    make_standard(db, code="GRT-01", positions=["teller"])
+    for n in range(1, 3):
+        make_question(db, f"Q-{n:04d}", single(f"Q-{n:04d}", standard_code="GRT-01"))
+    learner = make_person(db, position=Position.teller, locale="zh_CN")
+    client.login(learner.employee_no, PASSWORD)
+    client.submit("/quizzes/daily", token_page="/quizzes/daily")
+    page = client.get("/quizzes/daily")
+    assert page.status_code == 200
+    assert "第 1 题，共 2 题" in page.text and "分" not in page.text.split("第 1 题")[1][:40]
