@@ -326,6 +326,12 @@ def test_the_header_is_folded_before_the_deferred_scripts_run(open_page: Any) ->
     page.route(re.compile(r"/static/js/app\.js(\?|$)"), lambda route: held.append(route))
     page.goto("/standards", wait_until="commit")
     page.locator(".app-header .nav-toggle").wait_for(state="visible")
+    # The head's stylesheets block the first paint, so wait for app.css too: on a busy machine
+    # the toggle, an unstyled list item, showed before it arrived (the links beside it).
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('link[rel=stylesheet]')].every(link => link.sheet)",
+        polling=50,
+    )
     assert held, "app.js was not asked for"
     assert not page.evaluate("window.__loaded === true")
     _assert_folded(page)
