@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any, Literal
 
+from markupsafe import Markup
 from sqlmodel import Session
 
 from frontline.events import Subscription
@@ -20,7 +21,7 @@ from frontline.i18n import N_
 
 if TYPE_CHECKING:
     import click
-    from fastapi import APIRouter
+    from fastapi import APIRouter, Request
 
 # The header's dropdowns, in order: authors' content, supervisors' and HR's reports, and
 # the pages that manage people, organisation and access.
@@ -54,7 +55,8 @@ class NavEntry:
     menu: Literal["main", "content", "reports", "manage"] = "main"
     # "section": this page and the pages under it (href + "/…"); "exact": this page only.
     current: Literal["exact", "section"] = "section"
-    badge: str | None = None  # a template included after the label
+    # What follows the label (a count, as markup), made per request.
+    badge: Callable[["Request"], Markup] | None = None
     badge_when: Callable[[Any], bool] | None = None
 
     def shown_to(self, user: Any) -> bool:

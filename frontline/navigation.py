@@ -12,10 +12,10 @@ from frontline.static_files import STATIC, static_url, versioned
 
 @dataclass(frozen=True)
 class NavLink:
-    label: str  # msgid; base.html translates it
+    label: str  # msgid; the header translates it
     href: str
     current: bool
-    badge: str | None
+    badge: Markup | None
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,7 @@ class Menu:
 
     name: str
     label: str  # msgid
-    links: list[NavLink]
+    links: tuple[NavLink, ...]
 
     @property
     def current(self) -> bool:
@@ -33,15 +33,17 @@ class Menu:
 
 @dataclass(frozen=True)
 class Navigation:
-    main: list[NavLink]
-    menus: list[Menu]
+    """Hashable, so the header's links are rendered once per navigation and locale (web.py)."""
+
+    main: tuple[NavLink, ...]
+    menus: tuple[Menu, ...]
 
 
 def navigation(request: Request) -> Navigation:
     """What the signed-in person may open, in order; empty for nobody signed in."""
     user: Any = getattr(request.state, "user", None)
     if user is None:
-        return Navigation([], [])
+        return Navigation((), ())
     path = request.url.path
     entries = sorted(
         (entry for domain in installed() for entry in domain.nav if entry.shown_to(user)),
@@ -49,10 +51,12 @@ def navigation(request: Request) -> Navigation:
     )
     links: dict[str, list[NavLink]] = {"main": [], **{name: [] for name in MENU_LABELS}}
     for entry in entries:
-        badge = entry.badge if entry.has_badge(user) else None
+        badge = entry.badge(request) if entry.badge and entry.has_badge(user) else None
         links[entry.menu].append(NavLink(entry.label, entry.href, entry.is_current(path), badge))
-    menus = [Menu(name, label, links[name]) for name, label in MENU_LABELS.items() if links[name]]
-    return Navigation(links["main"], menus)
+    menus = tuple(
+        Menu(name, label, tuple(links[name])) for name, label in MENU_LABELS.items() if links[name]
+    )
+    return Navigation(tuple(links["main"]), menus)
 
 
 def stylesheets() -> list[str]:

@@ -19,7 +19,7 @@ from markupsafe import Markup, escape
 from frontline import status
 from frontline.i18n import DEFAULT, LANGUAGE_NAMES, SUPPORTED, translations
 from frontline.markdown import render as markdown
-from frontline.navigation import head_assets, navigation
+from frontline.navigation import Navigation, head_assets, navigation
 from frontline.settings import ROOT
 from frontline.static_files import static_url
 
@@ -174,7 +174,6 @@ def _environment() -> Environment:
         language_names=LANGUAGE_NAMES,
         is_htmx=is_htmx,
         status_message=status.message,
-        navigation=navigation,
         head_assets=head_assets,
         markdown=markdown,
         static_url=static_url,
@@ -183,6 +182,30 @@ def _environment() -> Environment:
 
 
 templates = Jinja2Templates(env=_environment())
+
+
+def nav_links(request: Request) -> Markup:
+    """The header's links for the signed-in person: the same for everyone who may open the
+    same pages, is on the same one and sees the same counts, so rendered once per such
+    navigation and locale (the header's loop and its translations were a third of a small
+    page's rendering)."""
+    nav, locale = navigation(request), locale_of(request)
+    if templates.env.auto_reload:
+        _nav_links.cache_clear()  # a developer editing the template sees it at once
+    return _nav_links(nav, locale)
+
+
+@lru_cache(maxsize=2048)
+def _nav_links(nav: Navigation, locale: str) -> Markup:
+    token = _rendering_locale.set(locale)
+    try:
+        html = templates.env.get_template("components/_nav_links.html").render(nav=nav)
+    finally:
+        _rendering_locale.reset(token)
+    return Markup(html)  # noqa: S704 - our autoescaped template's output
+
+
+templates.env.globals["nav_links"] = nav_links
 
 
 @contextmanager

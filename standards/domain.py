@@ -46,7 +46,7 @@ domain = Domain(
             order=20,
             when=_has_position,  # standards apply by position: without one, nothing to read
             current="exact",
-            badge="standards/_nav_badge.html",
+            badge=nav_badge.badge,
             badge_when=_has_position,
         ),
         NavEntry(
@@ -72,7 +72,7 @@ domain = Domain(
         "status_labels": STATUS_LABELS,
         "categories_by_kind": CATEGORIES_BY_KIND,
         "action_labels": ACTION_LABELS,
-        "outstanding_count": nav_badge.outstanding_count,
+        "nav_badge": nav_badge.badge,
         "severity_badge": badges.severity_badge,
         "status_badge": badges.status_badge,
         "card_meta": badges.card_meta,

@@ -7,6 +7,7 @@ COUNT, only for people with a position, at most once per request.
 """
 
 from fastapi import Request
+from markupsafe import Markup
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
@@ -18,6 +19,17 @@ from standards import acknowledgments
 def remember_outstanding(request: Request, count: int) -> None:
     """A route that just changed the count (inside its own uncommitted transaction) says so."""
     request.state.outstanding_count = count
+
+
+def badge(request: Request, *, out_of_band: bool = False) -> Markup:
+    """The count as the header shows it; `out_of_band` for htmx to swap it after a change."""
+    count = outstanding_count(request)
+    swap = ' hx-swap-oob="true"' if out_of_band else ""
+    hidden = "" if count else " hidden"
+    return Markup(  # noqa: S704 - a number and fixed text
+        f'<span id="nav-outstanding" class="badge badge-critical nav-count"{swap}{hidden}>'
+        f"{count}</span>"
+    )
 
 
 def outstanding_count(request: Request) -> int:

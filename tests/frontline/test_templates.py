@@ -1,9 +1,13 @@
 """The template environment: imports stay cheap and still see every global."""
 
+import re
+
 import pytest
 from starlette.requests import Request
 
 from frontline.web import render_markup, templates
+from staff.models import Position, Role
+from tests.factories import PASSWORD, make_person, make_standard
 
 
 def test_an_imported_macro_sees_a_global_added_after_its_template_was_loaded():
@@ -42,3 +46,32 @@ def test_a_kept_part_may_not_carry_the_viewers_csrf_token(app):
                                      "<form>{{ csrf_input(request) }}</form>")  # fmt: skip
     with pytest.raises(RuntimeError, match="CSRF token"):
         render_markup(request, form, {})  # type: ignore[arg-type]
+
+
+def _nav_links(page: str) -> str:
+    return page[page.index('<ul class="nav-links"') : page.index('<ul class="nav-user">')]
+
+
+def test_the_header_kept_rendered_follows_page_language_role_and_count(db, client):
+    # The header's links are rendered once per navigation and language (web.nav_links):
+    # whatever differs between two requests must still show.
+    make_standard(db, code="HDR-01")
+    make_standard(db, code="HDR-02")
+    teller = make_person(db, role=Role.employee, position=Position.teller)
+    client.login(teller.employee_no, PASSWORD)
+    library = _nav_links(client.get("/standards").text)
+    assert '<a href="/standards" aria-current="page">Standards' in library
+    assert re.search(r'id="nav-outstanding"[^>]*>2<', library)
+    client.acknowledge("/standards/HDR-01/v/1")
+    home = _nav_links(client.get("/").text)
+    assert '<a href="/" aria-current="page">Home' in home
+    assert '<a href="/standards" >Standards' in home
+    assert re.search(r'id="nav-outstanding"[^>]*>1<', home)
+    client.submit("/language", {"locale": "zh_CN", "next": "/"}, token_page="/")
+    assert '<a href="/" aria-current="page">首页</a>' in _nav_links(client.get("/").text)
+    client.submit("/logout", token_page="/")
+    hr = make_person(db, role=Role.hr)
+    client.login(hr.employee_no, PASSWORD)
+    hr_home = _nav_links(client.get("/").text)
+    assert 'class="dropdown nav-menu nav-manage"' in hr_home
+    assert "nav-outstanding" not in hr_home  # no position, no count
