@@ -6,11 +6,12 @@ counts submitted audits whose subject is one of those people and whose observati
 the period. Scores are as shown to users: 0 when a veto item failed.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import case, func, literal
+from sqlalchemy import bindparam, case, func, literal
 from sqlalchemy import select as sa_select
 from sqlalchemy.sql import ColumnElement
 from sqlmodel import Session, col, select
@@ -30,7 +31,7 @@ from audits.models import (
 )
 from audits.scoring import one_decimal
 from frontline.figure_cache import Marker
-from frontline.reporting import ids_of
+from frontline.reporting import built_once, ids_of
 from frontline.settings import get_settings
 
 
@@ -100,46 +101,59 @@ def _one_decimal(value: Any) -> float | None:
     return None if value is None else one_decimal(float(value))
 
 
-def _in_period(people: Any, start: date, end: date) -> list[ColumnElement[bool]]:
-    first, after = bounds(start, end)
+def _in_period(people: Any) -> list[ColumnElement[bool]]:
+    """Submitted audits of `people` observed from :first to before :after (`_period`)."""
     return [
         col(Audit.status) == AuditStatus.submitted,
         col(Audit.subject_person_id).in_(ids_of(people)),
-        col(Audit.observed_at) >= first,
-        col(Audit.observed_at) < after,
+        col(Audit.observed_at) >= bindparam("first"),
+        col(Audit.observed_at) < bindparam("after"),
     ]
+
+
+def _period(start: date, end: date) -> dict[str, datetime]:
+    first, after = bounds(start, end)
+    return {"first": first, "after": after}
+
+
+def _figures_query(people: Any) -> Any:
+    return (
+        sa_select(
+            col(Audit.subject_person_id),
+            func.count(col(Audit.id)),
+            _average(col(Audit.score)),
+            func.sum(case((col(Audit.veto_breached), 1), else_=0)),
+        )
+        .where(*_in_period(people))
+        .group_by(col(Audit.subject_person_id))
+    )
+
+
+def _open_actions_query(people: Any) -> Any:
+    return (
+        sa_select(col(CorrectionAction.person_id), func.count(col(CorrectionAction.id)))
+        .where(
+            col(CorrectionAction.person_id).in_(ids_of(people)),
+            col(CorrectionAction.status) == ActionStatus.open,
+            col(CorrectionAction.created_at) < bindparam("after"),
+        )
+        .group_by(col(CorrectionAction.person_id))
+    )
 
 
 def audit_figures(
     session: Session, *, people: Any, start: date, end: date
 ) -> dict[int, AuditFigures]:
     """Per person: audits, average score (as shown), veto breaches, open correction actions."""
-    query = (
-        select(
-            col(Audit.subject_person_id),
-            func.count(col(Audit.id)),
-            _average(col(Audit.score)),
-            func.sum(case((col(Audit.veto_breached), 1), else_=0)),
-        )
-        .where(*_in_period(people, start, end))
-        .group_by(col(Audit.subject_person_id))
-    )
+    query, parameters = built_once("audits.figures", people, _figures_query)
+    period = {**parameters, **_period(start, end)}
     counted = {
         person_id: (count, average, breaches or 0)
-        for person_id, count, average, breaches in session.exec(query)
+        for person_id, count, average, breaches in session.execute(query, period)
         if person_id is not None
     }
-    _first, after = bounds(start, end)
-    actions = (
-        select(col(CorrectionAction.person_id), func.count(col(CorrectionAction.id)))
-        .where(
-            col(CorrectionAction.person_id).in_(ids_of(people)),
-            col(CorrectionAction.status) == ActionStatus.open,
-            col(CorrectionAction.created_at) < after,
-        )
-        .group_by(col(CorrectionAction.person_id))
-    )
-    open_actions = {pid: n for pid, n in session.exec(actions) if pid is not None}
+    actions, parameters = built_once("audits.open_actions", people, _open_actions_query)
+    open_actions = {pid: n for pid, n in session.execute(actions, period) if pid is not None}
     return {
         person_id: AuditFigures(
             audits=counted.get(person_id, (0, None, 0))[0],
@@ -166,12 +180,9 @@ class ResultBreakdown:
     categories: list[CategoryResults]  # by category name; items without a standard under ""
 
 
-def result_breakdown(session: Session, *, people: Any, start: date, end: date) -> ResultBreakdown:
-    """Item results per standard behind the items and per category of those standards, from
-    one grouped query (a region's month is some 250,000 results; reading them once, not twice,
-    halves the rollup's audit details). Versions of a template compare through the standard."""
+def _breakdown_query(people: Any) -> Any:
     checked, failed, _na = _result_counts()
-    query = (
+    return (
         sa_select(
             col(TemplateItem.standard_code),
             col(TemplateItem.standard_category),
@@ -182,12 +193,20 @@ def result_breakdown(session: Session, *, people: Any, start: date, end: date) -
         )
         .join(ItemResult, col(ItemResult.item_id) == TemplateItem.id)
         .join(Audit, col(Audit.id) == ItemResult.audit_id)
-        .where(*_in_period(people, start, end))
+        .where(*_in_period(people))
         .group_by(col(TemplateItem.standard_code), col(TemplateItem.standard_category))
     )
+
+
+def result_breakdown(session: Session, *, people: Any, start: date, end: date) -> ResultBreakdown:
+    """Item results per standard behind the items and per category of those standards, from
+    one grouped query (a region's month is some 250,000 results; reading them once, not twice,
+    halves the rollup's audit details). Versions of a template compare through the standard."""
+    query, parameters = built_once("audits.result_breakdown", people, _breakdown_query)
     standards: dict[str, list[int]] = {}
     categories: dict[str, list[float]] = {}
-    for code, category, n, f, possible, earned in session.execute(query):
+    rows = session.execute(query, {**parameters, **_period(start, end)})
+    for code, category, n, f, possible, earned in rows:
         if code is not None:
             counts = standards.setdefault(code, [0, 0])
             counts[0] += int(n or 0)
@@ -222,50 +241,65 @@ def results_by_item(session: Session, *, people: Any, start: date, end: date) ->
         .join(ItemResult, col(ItemResult.item_id) == TemplateItem.id)
         .join(Audit, col(Audit.id) == ItemResult.audit_id)
         .join(AuditTemplate, col(AuditTemplate.id) == Audit.template_id)
-        .where(*_in_period(people, start, end))
+        .where(*_in_period(people))
         .group_by(col(AuditTemplate.code), col(TemplateItem.code))
         .order_by(col(AuditTemplate.code), col(TemplateItem.code))
     )
     return [
         ItemResults(t, i, s, int(n or 0), int(f or 0), int(a or 0))
-        for t, i, s, n, f, a in session.execute(query)
+        for t, i, s, n, f, a in session.execute(query, _period(start, end))
     ]
 
 
-def _month_of(start: date, end: date) -> Any:
-    """A CASE naming each observation's month in the bank's time zone (portable SQL)."""
-    zone = get_settings().zone()
-    whens = []
-    month = date(start.year, start.month, 1)
-    while month <= end:
-        following = date(month.year + month.month // 12, month.month % 12 + 1, 1)
-        whens.append(
-            (
-                col(Audit.observed_at) < datetime.combine(following, time(), zone),
-                month.strftime("%Y-%m"),
-            )
+def _months(start: date, end: date) -> list[date]:
+    """The first day of each month from start's to end's."""
+    months = [date(start.year, start.month, 1)]
+    while months[-1] < date(end.year, end.month, 1):
+        month = months[-1]
+        months.append(date(month.year + month.month // 12, month.month % 12 + 1, 1))
+    return months
+
+
+def _monthly_query(months: int) -> Callable[[Any], Any]:
+    def build(people: Any) -> Any:
+        # Each observation's month in the bank's time zone, named by a CASE (portable SQL).
+        month = case(
+            *[
+                (col(Audit.observed_at) < bindparam(f"before_{i}"), bindparam(f"name_{i}"))
+                for i in range(months)
+            ],
+            else_=literal(""),
         )
-        month = following
-    return case(*whens, else_=literal(""))
+        return (
+            sa_select(
+                col(Audit.subject_person_id),
+                month,
+                func.count(col(Audit.id)),
+                _average(col(Audit.score)),
+            )
+            .where(*_in_period(people))
+            .group_by(col(Audit.subject_person_id), month)
+            .order_by(col(Audit.subject_person_id), month)
+        )
+
+    return build
 
 
 def monthly_scores(session: Session, *, people: Any, start: date, end: date) -> list[MonthlyScore]:
     """Per person and month: audits and average score (as shown), for the trend chart."""
-    month = _month_of(start, end)
-    query = (
-        select(
-            col(Audit.subject_person_id),
-            month,
-            func.count(col(Audit.id)),
-            _average(col(Audit.score)),
-        )
-        .where(*_in_period(people, start, end))
-        .group_by(col(Audit.subject_person_id), month)
-        .order_by(col(Audit.subject_person_id), month)
-    )
+    months = _months(start, end)
+    zone = get_settings().zone()
+    key = ("audits.monthly_scores", len(months))
+    query, bound = built_once(key, people, _monthly_query(len(months)))
+    for index, month in enumerate(months):
+        following = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+        bound[f"before_{index}"] = datetime.combine(following, time(), zone)
+        bound[f"name_{index}"] = month.strftime("%Y-%m")
     return [
         MonthlyScore(person_id, name, count, _one_decimal(average))
-        for person_id, name, count, average in session.exec(query)
+        for person_id, name, count, average in session.execute(
+            query, {**bound, **_period(start, end)}
+        )
         if person_id is not None
     ]
 

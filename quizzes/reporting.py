@@ -4,15 +4,17 @@ Graded attempts in the period count, practice and exams alike (daily practice li
 tables and never does). The period is inclusive dates in the bank's time zone.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 
-from sqlalchemy import case, func
+from sqlalchemy import bindparam, case, func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
 from frontline.figure_cache import Marker
+from frontline.reporting import built_once
 from frontline.settings import get_settings
 from quizzes.models import Attempt, Quiz
 
@@ -38,37 +40,51 @@ def utc_bounds(start: date, end: date, zone: tzinfo | None = None) -> tuple[date
     )
 
 
+def _figure_columns() -> list[Any]:
+    first = col(Attempt.number) == 1
+    return [
+        func.count(),
+        func.sum(case((first, 1), else_=0)),
+        func.sum(case((first & col(Attempt.passed).is_(True), 1), else_=0)),
+        func.avg(Attempt.score),
+    ]
+
+
+def _figures(attempts: Any, firsts: Any, passes: Any, average: Any) -> QuizFigures:
+    return QuizFigures(
+        attempts=int(attempts),
+        first_attempts=int(firsts or 0),
+        first_attempt_passes=int(passes or 0),
+        average_score=float(average) if average is not None else None,
+    )
+
+
+def _graded_between(people: Any) -> list[Any]:
+    """Graded attempts of `people` from :since to before :until."""
+    return [
+        col(Attempt.person_id).in_(people),
+        col(Attempt.submitted_at) >= bindparam("since"),
+        col(Attempt.submitted_at) < bindparam("until"),
+        col(Attempt.score).is_not(None),
+    ]
+
+
+def _figures_query(people: Any) -> Any:
+    return (
+        sa_select(col(Attempt.person_id), *_figure_columns())
+        .where(*_graded_between(people))
+        .group_by(col(Attempt.person_id))
+    )
+
+
 def quiz_figures(
     session: Session, *, people: Any, start: date, end: date, zone: tzinfo | None = None
 ) -> dict[int, QuizFigures]:
     """person id → their graded attempts in the period; `people` is a selectable of ids."""
     since, until = utc_bounds(start, end, zone)
-    first = col(Attempt.number) == 1
-    query = (
-        sa_select(
-            col(Attempt.person_id),
-            func.count(),
-            func.sum(case((first, 1), else_=0)),
-            func.sum(case((first & col(Attempt.passed).is_(True), 1), else_=0)),
-            func.avg(Attempt.score),
-        )
-        .where(
-            col(Attempt.person_id).in_(people),
-            col(Attempt.submitted_at) >= since,
-            col(Attempt.submitted_at) < until,
-            col(Attempt.score).is_not(None),
-        )
-        .group_by(col(Attempt.person_id))
-    )
-    return {
-        int(person_id): QuizFigures(
-            attempts=int(attempts),
-            first_attempts=int(firsts or 0),
-            first_attempt_passes=int(passes or 0),
-            average_score=float(average) if average is not None else None,
-        )
-        for person_id, attempts, firsts, passes, average in session.execute(query)
-    }
+    query, parameters = built_once("quizzes.figures", people, _figures_query)
+    rows = session.execute(query, {**parameters, "since": since, "until": until})
+    return {int(person_id): _figures(*figures) for person_id, *figures in rows}
 
 
 @dataclass(frozen=True)
@@ -123,6 +139,21 @@ def attempts_of(
     return [AttemptRow(*row) for row in session.execute(query).all()]
 
 
+def _monthly_query(months: int) -> Callable[[Any], Any]:
+    def build(people: Any) -> Any:
+        month = case(
+            *[(col(Attempt.submitted_at) < bindparam(f"until_{i}"), i) for i in range(months)],
+            else_=-1,
+        )
+        return (
+            sa_select(col(Attempt.person_id), month, *_figure_columns())
+            .where(*_graded_between(people))
+            .group_by(col(Attempt.person_id), month)
+        )
+
+    return build
+
+
 def quiz_figures_by_month(
     session: Session,
     *,
@@ -135,36 +166,13 @@ def quiz_figures_by_month(
     if not months:
         return {}
     bounds = [utc_bounds(start, end, zone) for start, end in months]
-    month = case(
-        *[(col(Attempt.submitted_at) < until, index) for index, (_, until) in enumerate(bounds)],
-        else_=-1,
-    )
-    first = col(Attempt.number) == 1
-    query = (
-        sa_select(
-            col(Attempt.person_id),
-            month,
-            func.count(),
-            func.sum(case((first, 1), else_=0)),
-            func.sum(case((first & col(Attempt.passed).is_(True), 1), else_=0)),
-            func.avg(Attempt.score),
-        )
-        .where(
-            col(Attempt.person_id).in_(people),
-            col(Attempt.submitted_at) >= bounds[0][0],
-            col(Attempt.submitted_at) < bounds[-1][1],
-            col(Attempt.score).is_not(None),
-        )
-        .group_by(col(Attempt.person_id), month)
-    )
+    key = ("quizzes.figures_by_month", len(months))
+    query, parameters = built_once(key, people, _monthly_query(len(months)))
+    ends = {f"until_{index}": until for index, (_, until) in enumerate(bounds)}
+    values = {**parameters, **ends, "since": bounds[0][0], "until": bounds[-1][1]}
     return {
-        (int(person_id), int(index)): QuizFigures(
-            attempts=int(attempts),
-            first_attempts=int(firsts or 0),
-            first_attempt_passes=int(passes or 0),
-            average_score=float(average) if average is not None else None,
-        )
-        for person_id, index, attempts, firsts, passes, average in session.execute(query)
+        (int(person_id), int(index)): _figures(*figures)
+        for person_id, index, *figures in session.execute(query, values)
         if index >= 0
     }
 

@@ -5,7 +5,6 @@ facilities), which count for the branch and never for a person."""
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Select
 from sqlmodel import Session
 
 from scorecards.families import audits_reporting, optional_module
@@ -47,7 +46,7 @@ def category_compliance(row: "CategoryResults") -> float | None:
     return share(row.checked - row.failed, row.checked)
 
 
-def audit_details(session: Session, *, people: Select[Any], period: Period) -> AuditDetails:
+def audit_details(session: Session, *, people: Any, period: Period) -> AuditDetails:
     """One grouped query for everyone selected, and one per most-failed standard for the
     modules that cover it (at most MOST_FAILED, whatever the data). Empty without audits."""
     if audits_reporting is None:

@@ -40,7 +40,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select
 from sqlmodel import Session, col, select
 
 from frontline.i18n import N_
@@ -160,7 +159,7 @@ def compute(
     session: Session,
     *,
     rows: list[PersonRow],
-    people: Select[Any],
+    people: Any,
     period: Period,
     zone: ZoneInfo,
     weights: Weights,
@@ -174,7 +173,7 @@ def compute(
 
 
 def _monthly(
-    session: Session, name: str, people: Select[Any], months: list[Period], zone: ZoneInfo
+    session: Session, name: str, people: Any, months: list[Period], zone: ZoneInfo
 ) -> dict[tuple[int, int], Any]:
     if name in MONTHLY:
         return MONTHLY[name](session, people, months, zone)
@@ -189,7 +188,7 @@ def compute_months(
     session: Session,
     *,
     row: PersonRow,
-    people: Select[Any],
+    people: Any,
     months: list[Period],
     zone: ZoneInfo,
     weights: Weights,

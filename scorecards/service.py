@@ -58,6 +58,10 @@ def within(scope: Selection, **filters: object) -> Selection:
     return replace(scope, **wanted)  # type: ignore[arg-type]
 
 
+# Up to this many people a page's figures read them listed (`_listed`).
+LIST_AT_MOST = 1000
+
+
 def scorecards(
     session: Session,
     *,
@@ -68,8 +72,11 @@ def scorecards(
 ) -> list[Scorecard]:
     """Everyone selected, with their figures: one query for the people, one per family."""
     rows = people_selection.person_rows(session, selection=selection)
-    people = people_selection.id_query(selection)
-    return _compute(session, rows, people, period, zone, weights)
+    # A team's or a branch's people listed, so each family's statement is built once; a
+    # region's selected by a query (a statement of thousands of ids costs its own parsing).
+    if len(rows) <= LIST_AT_MOST:
+        return _compute(session, rows, _listed(rows), period, zone, weights)
+    return _compute(session, rows, people_selection.id_query(selection), period, zone, weights)
 
 
 def _compute(
@@ -218,7 +225,7 @@ def person_scorecard(
     )
     last = min(period.end, today)
     months = month_period(last.year, last.month).trend_months()
-    one = people_selection.id_query(Selection(person_id=person_id))
+    one = people_selection.listed([person_id])
     monthly = compute_months(
         session,
         row=rows[0],

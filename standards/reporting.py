@@ -4,7 +4,7 @@
 time zone, inclusive. One grouped query for any number of people.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -15,6 +15,7 @@ from sqlalchemy import (
     Select,
     Subquery,
     and_,
+    bindparam,
     func,
     literal,
     select,
@@ -26,6 +27,7 @@ from sqlmodel import Session, col
 
 from frontline.figure_cache import Marker
 from frontline.models import UTCDateTime
+from frontline.reporting import built_once
 from frontline.settings import get_settings
 from staff.models import Person
 from standards.models import (
@@ -130,12 +132,32 @@ def acknowledgments(
     """Acknowledgments due and given per person as of `end` (`start` is not used: what is
     outstanding is a state at a moment, not a count over the period)."""
     del start
-    until = literal(end_of_day_utc(end, zone), type_=UTCDateTime)
-    query = _figures_query(people, until)
+    query, parameters = built_once("standards.acknowledgments", people, _as_of_one_moment)
+    rows = session.execute(query, {**parameters, "until": end_of_day_utc(end, zone)})
     return {
         person_id: AcknowledgmentFigures(due=due, acknowledged=done)
-        for person_id, due, done in session.execute(query).all()
+        for person_id, due, done in rows.all()
     }
+
+
+def _as_of_one_moment(people: Any) -> Select[Any]:
+    return _figures_query(people, bindparam("until", type_=UTCDateTime))
+
+
+def _as_of_each_moment(moments: int) -> Callable[[Any], Select[Any]]:
+    def build(people: Any) -> Select[Any]:
+        bounds = union_all(
+            *[
+                select(
+                    literal(index).label("month"),
+                    bindparam(f"until_{index}", type_=UTCDateTime).label("until"),
+                )
+                for index in range(moments)
+            ]
+        ).subquery("bounds")
+        return _figures_query(people, bounds.c.until, bounds)
+
+    return build
 
 
 def acknowledgments_by_month(
@@ -149,19 +171,12 @@ def acknowledgments_by_month(
     index of the day in `month_ends`); one query however many days."""
     if not month_ends:
         return {}
-    bounds = union_all(
-        *[
-            select(
-                literal(index).label("month"),
-                literal(end_of_day_utc(day, zone), type_=UTCDateTime).label("until"),
-            )
-            for index, day in enumerate(month_ends)
-        ]
-    ).subquery("bounds")
-    query = _figures_query(people, bounds.c.until, bounds)
+    key = ("standards.acknowledgments_by_month", len(month_ends))
+    query, parameters = built_once(key, people, _as_of_each_moment(len(month_ends)))
+    ends = {f"until_{index}": end_of_day_utc(day, zone) for index, day in enumerate(month_ends)}
     return {
         (person_id, month): AcknowledgmentFigures(due=due, acknowledged=done)
-        for person_id, due, done, month in session.execute(query).all()
+        for person_id, due, done, month in session.execute(query, {**parameters, **ends}).all()
     }
 
 

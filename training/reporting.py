@@ -8,18 +8,18 @@ expired and in progress are as of `end`; refresher due is the open refreshers to
 flag's history is not kept, only whether it is still open).
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, func, literal, or_, union_all
+from sqlalchemy import Date, and_, bindparam, case, func, literal, or_, union_all
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
 from frontline.figure_cache import Marker
 from frontline.models import UTCDateTime
-from frontline.reporting import ids_of
+from frontline.reporting import built_once, ids_of
 from training import enrollment
 from training.models import Enrollment, Module, ModuleVersion, RefresherFlag, StandardChange
 
@@ -40,7 +40,7 @@ def _count(condition: Any) -> Any:
 
 
 def _figure_columns(start: Any, end: Any, after_end: Any, refresher_due: Any) -> list[Any]:
-    """The figures as of `end` over [start, end]: literals for one period, or a bounds
+    """The figures as of `end` over [start, end]: parameters for one period, or a bounds
     table's columns for many at once."""
     completed_on = col(Enrollment.completed_on)
     in_period = and_(completed_on >= start, completed_on <= end)
@@ -108,21 +108,56 @@ def _with_refreshers(query: Any, people: Any) -> tuple[Any, Any]:
     return joined, due
 
 
-def figures(session: Session, *, people: Any, start: date, end: date) -> dict[int, TrainingFigures]:
-    """Person id → their training figures for the period (people without duties absent)."""
-    after_end = enrollment.bank_day_start(end + timedelta(days=1))
+def _figures_query(people: Any) -> Any:
+    after_end = bindparam("after_end", type_=UTCDateTime)
+    start, end = bindparam("start", type_=Date), bindparam("end", type_=Date)
     joined, refresher_due = _with_refreshers(sa_select().select_from(Enrollment), people)
-    query = (
+    return (
         joined.add_columns(
             col(Enrollment.person_id), *_figure_columns(start, end, after_end, refresher_due)
         )
         .where(*_duties_of(people), col(Enrollment.enrolled_at) < after_end)
         .group_by(col(Enrollment.person_id))
     )
+
+
+def figures(session: Session, *, people: Any, start: date, end: date) -> dict[int, TrainingFigures]:
+    """Person id → their training figures for the period (people without duties absent)."""
+    query, parameters = built_once("training.figures", people, _figures_query)
+    bound = {**parameters, "start": start, "end": end, "after_end": _after(end)}
     return {
         person_id: TrainingFigures(*(int(v or 0) for v in values))
-        for person_id, *values in session.execute(query).all()
+        for person_id, *values in session.execute(query, bound).all()
     }
+
+
+def _after(end: date) -> Any:
+    return enrollment.bank_day_start(end + timedelta(days=1))
+
+
+def _monthly_query(months: int) -> Callable[[Any], Any]:
+    def build(people: Any) -> Any:
+        bounds = union_all(
+            *[
+                sa_select(
+                    literal(index).label("month"),
+                    bindparam(f"start_{index}", type_=Date).label("start"),
+                    bindparam(f"end_{index}", type_=Date).label("end"),
+                    bindparam(f"after_end_{index}", type_=UTCDateTime).label("after_end"),
+                )
+                for index in range(months)
+            ]
+        ).subquery("bounds")
+        joined, refresher_due = _with_refreshers(sa_select().select_from(Enrollment), people)
+        columns = _figure_columns(bounds.c.start, bounds.c.end, bounds.c.after_end, refresher_due)
+        return (
+            joined.join(bounds, col(Enrollment.enrolled_at) < bounds.c.after_end)
+            .add_columns(col(Enrollment.person_id), bounds.c.month, *columns)
+            .where(*_duties_of(people))
+            .group_by(col(Enrollment.person_id), bounds.c.month)
+        )
+
+    return build
 
 
 def figures_by_month(
@@ -132,30 +167,13 @@ def figures_by_month(
     id, index of the period in `months`); one query however many periods."""
     if not months:
         return {}
-    bounds = union_all(
-        *[
-            sa_select(
-                literal(index).label("month"),
-                literal(start).label("start"),
-                literal(end).label("end"),
-                literal(
-                    enrollment.bank_day_start(end + timedelta(days=1)), type_=UTCDateTime
-                ).label("after_end"),
-            )
-            for index, (start, end) in enumerate(months)
-        ]
-    ).subquery("bounds")
-    joined, refresher_due = _with_refreshers(sa_select().select_from(Enrollment), people)
-    columns = _figure_columns(bounds.c.start, bounds.c.end, bounds.c.after_end, refresher_due)
-    query = (
-        joined.join(bounds, col(Enrollment.enrolled_at) < bounds.c.after_end)
-        .add_columns(col(Enrollment.person_id), bounds.c.month, *columns)
-        .where(*_duties_of(people))
-        .group_by(col(Enrollment.person_id), bounds.c.month)
-    )
+    key = ("training.figures_by_month", len(months))
+    query, bound = built_once(key, people, _monthly_query(len(months)))
+    for index, (start, end) in enumerate(months):
+        bound |= {f"start_{index}": start, f"end_{index}": end, f"after_end_{index}": _after(end)}
     return {
         (person_id, month): TrainingFigures(*(int(v or 0) for v in values))
-        for person_id, month, *values in session.execute(query).all()
+        for person_id, month, *values in session.execute(query, bound).all()
     }
 
 
