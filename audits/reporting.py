@@ -9,6 +9,7 @@ the period. Scores are as shown to users: 0 when a veto item failed.
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import cache
 from typing import Any
 
 from sqlalchemy import bindparam, case, func, literal
@@ -352,8 +353,14 @@ def audits_of(
 ) -> list[AuditRow]:
     """The person's submitted audits observed in the period (those audit_figures counts),
     newest first, at most `limit`, each with its dispute if any (for scorecards' drill-down)."""
-    first, after = bounds(start, end)
-    query = (
+    values = {"person_id": person_id, **_period(start, end)}
+    return [AuditRow(*row) for row in session.execute(_audits_of_query(limit), values).all()]
+
+
+@cache
+def _audits_of_query(limit: int) -> Any:
+    """Built once (frontline.reporting says why); the person and the period are bound."""
+    return (
         sa_select(
             col(Audit.id),
             col(AuditTemplate.code),
@@ -370,14 +377,13 @@ def audits_of(
         .outerjoin(Dispute, col(Dispute.audit_id) == Audit.id)
         .where(
             col(Audit.status) == AuditStatus.submitted,
-            col(Audit.subject_person_id) == person_id,
-            col(Audit.observed_at) >= first,
-            col(Audit.observed_at) < after,
+            col(Audit.subject_person_id) == bindparam("person_id"),
+            col(Audit.observed_at) >= bindparam("first"),
+            col(Audit.observed_at) < bindparam("after"),
         )
         .order_by(col(Audit.observed_at).desc())
         .limit(limit)
     )
-    return [AuditRow(*row) for row in session.execute(query).all()]
 
 
 def change_markers(people: Any = None) -> list[Marker]:

@@ -7,6 +7,7 @@ tables and never does). The period is inclusive dates in the bank's time zone.
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
+from functools import cache
 from typing import Any
 
 from sqlalchemy import bindparam, case, func
@@ -59,10 +60,9 @@ def _figures(attempts: Any, firsts: Any, passes: Any, average: Any) -> QuizFigur
     )
 
 
-def _graded_between(people: Any) -> list[Any]:
-    """Graded attempts of `people` from :since to before :until."""
+def _graded_between() -> list[Any]:
+    """Graded attempts from :since to before :until."""
     return [
-        col(Attempt.person_id).in_(people),
         col(Attempt.submitted_at) >= bindparam("since"),
         col(Attempt.submitted_at) < bindparam("until"),
         col(Attempt.score).is_not(None),
@@ -72,7 +72,7 @@ def _graded_between(people: Any) -> list[Any]:
 def _figures_query(people: Any) -> Any:
     return (
         sa_select(col(Attempt.person_id), *_figure_columns())
-        .where(*_graded_between(people))
+        .where(col(Attempt.person_id).in_(people), *_graded_between())
         .group_by(col(Attempt.person_id))
     )
 
@@ -114,7 +114,14 @@ def attempts_of(
     """The person's graded attempts in the period (the ones quiz_figures counts), newest
     first, at most `limit` (added for scorecards' drill-down)."""
     since, until = utc_bounds(start, end, zone)
-    query = (
+    values = {"person_id": person_id, "since": since, "until": until}
+    return [AttemptRow(*row) for row in session.execute(_attempts_of_query(limit), values).all()]
+
+
+@cache
+def _attempts_of_query(limit: int) -> Any:
+    """Built once (frontline.reporting says why); the person and the period are bound."""
+    return (
         sa_select(
             col(Attempt.id),
             col(Quiz.code),
@@ -127,16 +134,10 @@ def attempts_of(
             col(Attempt.submitted_at),
         )
         .join(Quiz, col(Quiz.id) == Attempt.quiz_id)
-        .where(
-            col(Attempt.person_id) == person_id,
-            col(Attempt.submitted_at) >= since,
-            col(Attempt.submitted_at) < until,
-            col(Attempt.score).is_not(None),
-        )
+        .where(col(Attempt.person_id) == bindparam("person_id"), *_graded_between())
         .order_by(col(Attempt.submitted_at).desc())
         .limit(limit)
     )
-    return [AttemptRow(*row) for row in session.execute(query).all()]
 
 
 def _monthly_query(months: int) -> Callable[[Any], Any]:
@@ -147,7 +148,7 @@ def _monthly_query(months: int) -> Callable[[Any], Any]:
         )
         return (
             sa_select(col(Attempt.person_id), month, *_figure_columns())
-            .where(*_graded_between(people))
+            .where(col(Attempt.person_id).in_(people), *_graded_between())
             .group_by(col(Attempt.person_id), month)
         )
 
