@@ -5,7 +5,7 @@ from collections.abc import Sequence
 
 from sqlmodel import Session
 
-from audits import demo, demo_disputes, taking_panels
+from audits import demo, demo_disputes, taking_panels, texts
 from audits.actions_views import router as actions_router
 from audits.cli import audits as audits_group
 from audits.disputes_views import router as disputes_router
@@ -73,6 +73,8 @@ domain = Domain(
         "outcome_labels": OUTCOME_LABELS,
         "dispute_outcome_labels": DISPUTE_OUTCOME_LABELS,
         "action_status_labels": ACTION_STATUS_LABELS,
+        "pick": texts.pick,
+        "item_points": texts.item_points,
     },
     stylesheets=("/static/css/audit_taking.css", "/static/css/audit_templates.css"),
 )

@@ -7,7 +7,7 @@ import pytest
 from sqlmodel import select
 
 from audits import taking
-from audits.models import Audit, AuditStatus, ItemResult, Subject
+from audits.models import Audit, AuditStatus, ItemResult, Scoring, Subject
 from frontline.audit_trail import AuditTrailEvent
 from staff.models import Role
 from tests.audits.taking_helpers import make_branch_staff, make_checklist, signed_in, start, tap
@@ -249,3 +249,33 @@ def test_a_draft_can_be_thrown_away_but_a_submitted_audit_never(db, make_client)
             taking.discard_draft(session, audit=submitted, actor=session.merge(staff.supervisor))
     with db.session(write=False) as session:
         assert session.get(Audit, submitted_id).status == AuditStatus.submitted
+
+
+def _row(page: str, item_id: int) -> str:
+    start_at = page.index(f'id="item-{item_id}"')
+    return page[start_at : page.index("</form>", start_at)]
+
+
+def test_each_row_says_what_the_item_is_worth_in_the_readers_language(db, make_client):
+    staff = make_branch_staff(db)
+    template, _v, items = make_checklist(db)
+    weighted, _w, weighted_items = make_checklist(
+        db, scoring=Scoring.weighted, sections=[("礼仪", [{"points": 4}])]
+    )
+    tablet = signed_in(make_client, staff.supervisor)
+    draft = f"/audits/{start(tablet, template, person_id=staff.employee.id)}"
+    page = tablet.get(draft).text
+    assert '<span lang="en">Check 1</span>' in _row(page, items[0].id)
+    assert '<span class="item-points">3 points</span>' in _row(page, items[0].id)
+    assert "2 per occurrence, at most 10" in _row(page, items[1].id)
+    assert '<span class="badge badge-critical">Veto item</span>' in _row(page, items[3].id)
+    weighted_page = tablet.get(
+        f"/audits/{start(tablet, weighted, person_id=staff.employee.id)}"
+    ).text
+    assert '<span class="item-points">weight 4</span>' in _row(weighted_page, weighted_items[0].id)
+    tablet.submit("/language", {"locale": "zh_CN", "next": "/"}, token_page="/")
+    chinese = tablet.get(draft).text
+    assert '<span lang="zh-CN">检查项 1</span>' in _row(chinese, items[0].id)
+    assert '<span class="item-points">3 分</span>' in _row(chinese, items[0].id)
+    assert "每次扣 2 分，最多扣 10 分" in _row(chinese, items[1].id)
+    assert "一票否决项" in _row(chinese, items[3].id)
