@@ -11,6 +11,7 @@ flag's history is not kept, only whether it is still open).
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Date, and_, bindparam, case, func, literal, or_, union_all
@@ -195,8 +196,14 @@ def enrollments_of(
 ) -> list[EnrollmentRow]:
     """The person's duties enrolled by `end` (those `figures` counts), with their status as
     of `end`, soonest due first (added for scorecards' drill-down)."""
-    after_end = enrollment.bank_day_start(end + timedelta(days=1))
-    query = (
+    values = {"person_id": person_id, "end": end, "after_end": _after(end)}
+    return [EnrollmentRow(*row) for row in session.execute(_duties_query(limit), values).all()]
+
+
+@cache
+def _duties_query(limit: int) -> Any:
+    """Built once (frontline.reporting says why); the person and the period's end are bound."""
+    return (
         sa_select(
             col(Module.code),
             col(ModuleVersion.title_zh),
@@ -204,19 +211,18 @@ def enrollments_of(
             col(Enrollment.due_on),
             col(Enrollment.completed_on),
             col(Enrollment.expires_on),
-            enrollment.status_expression(end),
+            enrollment.status_expression(bindparam("end", type_=Date)),
         )
         .join(Module, col(Module.id) == Enrollment.module_id)
         .join(ModuleVersion, col(ModuleVersion.id) == Module.current_version_id)
         .where(
-            col(Enrollment.person_id) == person_id,
+            col(Enrollment.person_id) == bindparam("person_id"),
             enrollment.IS_DUTY,
-            col(Enrollment.enrolled_at) < after_end,
+            col(Enrollment.enrolled_at) < bindparam("after_end", type_=UTCDateTime),
         )
         .order_by(col(Enrollment.due_on), col(Module.code))
         .limit(limit)
     )
-    return [EnrollmentRow(*row) for row in session.execute(query).all()]
 
 
 def change_markers(people: Any = None) -> list[Marker]:
