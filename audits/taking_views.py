@@ -17,7 +17,7 @@ from frontline import forms, status
 from frontline.deps import SessionDep, client_ip
 from frontline.i18n import N_
 from frontline.models import utcnow
-from frontline.paging import PageNumber
+from frontline.paging import PageNumber, paged
 from frontline.web import redirect, render
 from staff.dependencies import CurrentUser
 from staff.models import Role
@@ -42,15 +42,18 @@ def audit_list(
 ) -> Response:
     shelves = _shelves_for(user.role)
     chosen = shelf if shelf in shelves else shelves[0]
-    rows, total = taking_lists.list_audits(
-        session, viewer=user, shelf=chosen, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
+    listed = paged(
+        page,
+        PAGE_SIZE,
+        lambda number: taking_lists.list_audits(
+            session, viewer=user, shelf=chosen, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE
+        ),
     )
     context = {
         "shelves": shelves,
         "shelf": chosen,
-        "rows": rows,
-        "page": page,
-        "pages": max(1, -(-total // PAGE_SIZE)),
+        "rows": listed.rows,
+        "listed": listed,
         "counts": taking_lists.shelf_counts(session, viewer=user)
         if user.role != Role.employee
         else {},

@@ -1,5 +1,6 @@
 """One page of a long list: its rows, where it is, and how many there are in all."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any, Generic, TypeVar
 
@@ -48,3 +49,15 @@ def page_of(session: Session, query: Any, *, number: int, size: int) -> Page[Any
     number = min(number, max(1, -(-count // size)))
     rows = list(session.exec(query.limit(size).offset((number - 1) * size)).all())
     return Page(rows, number, size, count)
+
+
+def paged(number: int, size: int, fetch: Callable[[int], tuple[list[T], int]]) -> Page[T]:
+    """Page `number` of a list its service pages itself: `fetch(number)` gives that page's rows
+    and the total. A page past the end is the last one (fetched again: an old link to page 9
+    of what is now 3 pages)."""
+    rows, total = fetch(number)
+    last = max(1, -(-total // size))
+    if number > last:
+        number = last
+        rows, total = fetch(number)
+    return Page(rows, number, size, total)

@@ -10,6 +10,7 @@ from pydantic import Field
 
 from frontline import forms, status
 from frontline.deps import SessionDep, client_ip
+from frontline.paging import paged
 from frontline.web import redirect, render, render_page_or_fragment, translate
 from quizzes import analysis, bank
 from quizzes.authoring_dependencies import AuthorUser, QuestionDep
@@ -45,14 +46,17 @@ def bank_page(
         tag=query.tag.strip() or None,
         status=query.status,
     )
-    rows, total = bank.search(
-        session, filters=filters, limit=PAGE_SIZE, offset=(query.page - 1) * PAGE_SIZE
+    listed = paged(
+        query.page,
+        PAGE_SIZE,
+        lambda number: bank.search(
+            session, filters=filters, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE
+        ),
     )
     context = {
-        "rows": rows,
-        "total": total,
-        "page": query.page,
-        "pages": max(1, -(-total // PAGE_SIZE)),
+        "rows": listed.rows,
+        "total": listed.total,
+        "listed": listed,
         "query": query,
         "tags": bank.all_tags(session),
         "base_query": urlencode(

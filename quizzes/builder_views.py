@@ -8,7 +8,7 @@ from fastapi.responses import Response, StreamingResponse
 
 from frontline import status
 from frontline.deps import SessionDep, client_ip
-from frontline.paging import PageNumber
+from frontline.paging import PageNumber, paged
 from frontline.web import redirect, render, translate
 from quizzes import analysis, quiz_builder, results
 from quizzes.authoring_dependencies import AuthorUser, QuizDep, QuizViewer, ResultsViewer
@@ -152,15 +152,19 @@ def results_page(
     page: PageNumber = 1,
 ) -> Response:
     team_ids = staff_service.visible_team_ids(session, person=viewer)
-    context: dict[str, Any] = {"quiz": quiz, "by": by, "page": page, "pages": 1}
+    context: dict[str, Any] = {"quiz": quiz, "by": by}
     if by == "person":
-        rows, total = results.person_results(
-            session,
-            quiz_id=quiz.id or 0,
-            team_ids=team_ids,
-            offset=(page - 1) * results.PAGE_SIZE,
+        listed = paged(
+            page,
+            results.PAGE_SIZE,
+            lambda number: results.person_results(
+                session,
+                quiz_id=quiz.id or 0,
+                team_ids=team_ids,
+                offset=(number - 1) * results.PAGE_SIZE,
+            ),
         )
-        context.update(rows=rows, total=total, pages=max(1, -(-total // results.PAGE_SIZE)))
+        context.update(rows=listed.rows, total=listed.total, listed=listed)
     else:
         groups = results.group_results(session, quiz_id=quiz.id or 0, by=by, team_ids=team_ids)
         context.update(groups=groups)

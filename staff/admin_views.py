@@ -12,6 +12,7 @@ from frontline import audit_trail, forms, status
 from frontline.deps import SessionDep, client_ip
 from frontline.i18n import N_
 from frontline.models import id_of
+from frontline.paging import paged
 from frontline.web import redirect, render, render_page_or_fragment
 from staff import service, sessions
 from staff.audit_trail_views import router as audit_trail_router
@@ -68,21 +69,25 @@ def list_people(
     query: Annotated[PeopleQuery, Query()],
 ) -> Response:
     q, team, role, inactive, page = query.q, query.team, query.role, query.inactive, query.page
-    people, total = service.list_people(
-        session,
-        text=q.strip(),
-        team_id=team,
-        role=role,
-        include_inactive=inactive,
-        team_ids=service.visible_team_ids(session, person=viewer),
-        limit=PAGE_SIZE,
-        offset=(page - 1) * PAGE_SIZE,
+    team_ids = service.visible_team_ids(session, person=viewer)
+    listed = paged(
+        page,
+        PAGE_SIZE,
+        lambda number: service.list_people(
+            session,
+            text=q.strip(),
+            team_id=team,
+            role=role,
+            include_inactive=inactive,
+            team_ids=team_ids,
+            limit=PAGE_SIZE,
+            offset=(number - 1) * PAGE_SIZE,
+        ),
     )
     context = {
-        "people": people,
-        "total": total,
-        "page": page,
-        "pages": max(1, -(-total // PAGE_SIZE)),
+        "people": listed.rows,
+        "total": listed.total,
+        "listed": listed,
         "filters": {"q": q, "team": team, "role": role.value if role else "", "inactive": inactive},
         **_person_choices(session, viewer),
     }

@@ -10,7 +10,7 @@ from frontline import person_panels
 from frontline.deps import SessionDep, client_ip
 from frontline.figure_cache import FigureCache
 from frontline.models import id_of, utcnow
-from frontline.paging import PageNumber
+from frontline.paging import Page, PageNumber
 from frontline.web import locale_of, redirect, render, render_markup, translate
 from staff import service as staff_service
 from staff.dependencies import PersonInScope
@@ -93,8 +93,7 @@ def coverage_detail(
         "version": version,
         "people": shown,
         "outstanding_total": found.outstanding,
-        "page": page,
-        "pages": max(1, -(-found.applicable // PEOPLE_PAGE_SIZE)),
+        "listed": Page(shown, page, PEOPLE_PAGE_SIZE, found.applicable),
         "teams": found.teams,
         "team_labels": team_labels,
         "may_remind": {s.id for s in shown if reminders.may_remind(s.last_reminded_at, now=now)},

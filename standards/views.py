@@ -13,6 +13,7 @@ from frontline import forms, status
 from frontline.deps import SessionDep, client_ip
 from frontline.i18n import N_
 from frontline.models import id_of, utcnow
+from frontline.paging import paged
 from frontline.web import (
     locale_of,
     redirect,
@@ -89,14 +90,18 @@ def library(
         severity=severity,
         status=status,
     )
-    rows, total = service.search(
-        session, filters=filters, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
+    listed = paged(
+        page,
+        PAGE_SIZE,
+        lambda number: service.search(
+            session, filters=filters, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE
+        ),
     )
+    rows = listed.rows
     context = {
         "rows": rows,
-        "total": total,
-        "page": page,
-        "pages": max(1, -(-total // PAGE_SIZE)),
+        "total": listed.total,
+        "listed": listed,
         "filters": filters,
         "base_query": urlencode(
             [(k, v) for k, v in request.query_params.multi_items() if k != "page"]

@@ -18,6 +18,7 @@ from frontline.deps import DatabaseDep, SessionDep, client_ip
 from frontline.figure_cache import FigureCache
 from frontline.i18n import N_
 from frontline.models import id_of
+from frontline.paging import paged
 from frontline.spreadsheet import safe_row
 from frontline.web import locale_of, redirect, render, render_markup, translate
 from staff import service as staff_service
@@ -173,16 +174,20 @@ def dashboard_people(request: Request, session: SessionDep, viewer: StaffViewer)
     marks = dashboard.inputs(session, reminders=True)
 
     def body() -> tuple[Markup, int]:
-        rows, total = dashboard.people(
-            session, filters=filters, team_ids=team_ids, today=today, page=query.page
+        listed = paged(
+            query.page,
+            dashboard.PEOPLE_PAGE_SIZE,
+            lambda number: dashboard.people(
+                session, filters=filters, team_ids=team_ids, today=today, page=number
+            ),
         )
+        total = listed.total
         context = {
             "query": query,
             "filters": filters,
-            "rows": rows,
+            "rows": listed.rows,
             "total": total,
-            "page": query.page,
-            "pages": max(1, -(-total // dashboard.PEOPLE_PAGE_SIZE)),
+            "listed": listed,
             "filter_query": urlencode(filters.query()),
             "team_labels": staff_service.team_labels(session, team_ids=team_ids),
             "status_labels": STATUS_LABELS,
