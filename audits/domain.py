@@ -75,6 +75,7 @@ domain = Domain(
         "action_status_labels": ACTION_STATUS_LABELS,
         "pick": texts.pick,
         "item_points": texts.item_points,
+        "score_text": texts.score_text,
     },
     stylesheets=("/static/css/audit_taking.css", "/static/css/audit_templates.css"),
 )

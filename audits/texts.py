@@ -22,6 +22,11 @@ def pick(zh: str | None, en: str | None, lang: str) -> Markup:
     return Markup(f'<span lang="{tag}">{escape(chosen or "")}</span>')  # noqa: S704 - escaped
 
 
+def score_text(value: float | None) -> str:
+    """A score as shown: one decimal, or a dash for none."""
+    return "—" if value is None else f"{value:.1f}"
+
+
 @per_locale
 def item_points(
     gettext: Gettext, veto: bool, per_occurrence: float | None, points: float, scoring: str
