@@ -153,7 +153,7 @@ def audit_figures(
         for person_id, count, average, breaches in session.execute(query, period)
         if person_id is not None
     }
-    actions, parameters = built_once("audits.open_actions", people, _open_actions_query)
+    actions, _ = built_once("audits.open_actions", people, _open_actions_query)
     open_actions = {pid: n for pid, n in session.execute(actions, period) if pid is not None}
     return {
         person_id: AuditFigures(
