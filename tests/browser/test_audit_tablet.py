@@ -268,3 +268,21 @@ def test_taps_made_offline_survive_a_reload(tablet: Any, screenshot: Any) -> Non
 
 
 __all__ = ["CHROMIUM"]
+
+
+def test_the_audit_list_fits_a_tablet_with_each_state_on_one_line(tablet: Any) -> None:
+    # At 768 px in Chinese the state column was squeezed to a character a line; below a
+    # landscape tablet the method goes under the checklist's title instead.
+    page = tablet
+    _login_supervisor(page)
+    for language in ("en", "zh_CN"):
+        page.goto("/audits?shelf=submitted")
+        if page.locator(f"button[name=locale][value={language}][aria-pressed=false]").count():
+            with page.expect_navigation():
+                page.locator(f"button[name=locale][value={language}]").tap()
+        scroller = page.locator(".table-scroll")
+        assert scroller.evaluate("el => el.scrollWidth <= el.clientWidth + 1"), language
+        shapes = page.locator("table.audit-list td:last-child .badge").evaluate_all(
+            "els => els.map(el => [el.offsetHeight, parseFloat(getComputedStyle(el).fontSize)])"
+        )
+        assert shapes and all(height < 3 * size for height, size in shapes), (language, shapes)
