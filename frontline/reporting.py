@@ -21,7 +21,9 @@ LISTED_PEOPLE: BindParameter[Any] = bindparam("listed_people", expanding=True, l
 
 
 def listed(ids: Iterable[int]) -> BindParameter[Any]:
-    """These people's ids, for the reporting functions in place of a SELECT of them."""
+    """Known people's ids, for the reporting functions in place of a SELECT of them: a page's
+    or an export chunk's. Under `IN (SELECT …)` PostgreSQL scanned whole tables for every
+    chunk of an export, so an export grew with the square of the bank (benchmarks/RESULTS.md)."""
     return bindparam(LISTED_PEOPLE.key, list(ids), expanding=True, literal_execute=True)
 
 

@@ -1,6 +1,6 @@
 """Where each figure family comes from: one grouped query in the owning domain's reporting
 module, for all the people of a page or export chunk (`people`, a SELECT of their ids, or
-the ids listed: scorecards.people.listed).
+the ids listed: frontline.reporting.listed).
 
 Each family has a loader for one period and, where the domain can answer for several months
 at once, a loader for a trend (keyed by person id and the month's index); without one the
@@ -41,7 +41,7 @@ quizzes_reporting: Any = optional_module("quizzes.reporting")
 training_reporting: Any = optional_module("training.reporting")
 audits_reporting: Any = optional_module("audits.reporting")
 
-# `people`: a SELECT of ids, or ids listed (scorecards.people.listed).
+# `people`: a SELECT of ids, or ids listed (frontline.reporting.listed).
 Loader = Callable[[Session, Any, Period, ZoneInfo], dict[int, Any]]
 MonthlyLoader = Callable[[Session, Any, list[Period], ZoneInfo], dict[tuple[int, int], Any]]
 

@@ -8,12 +8,10 @@ per person, wherever they were working).
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from sqlalchemy import BindParameter, ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlmodel import Session, col
 
-from frontline import reporting
 from staff.models import Branch, Person, Position, Team
 
 
@@ -68,15 +66,6 @@ def id_query(selection: Selection) -> Select:
         .join(Branch, col(Branch.id) == Team.branch_id)
         .where(*_conditions(selection))
     )
-
-
-def listed(ids: Sequence[int]) -> BindParameter[Any]:
-    """Known people's ids written into a statement (`IN (1, 2, …)`), for the reporting
-    functions in place of a SELECT of them. PostgreSQL reads a listed chunk's rows by the
-    person index of each table; under `IN (SELECT …)` it scanned the whole table for every
-    chunk of an export (benchmarks/RESULTS.md), so an export grew with the square of the bank.
-    The reporting functions build their statements once for listed people."""
-    return reporting.listed(ids)
 
 
 def person_rows(

@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 from frontline import audit_trail
 from frontline.i18n import N_
 from frontline.models import id_of
+from frontline.reporting import listed
 from scorecards import people as people_selection
 from scorecards.details import AuditDetails, audit_details, branch_audits
 from scorecards.families import audits_reporting, quizzes_reporting, training_reporting
@@ -96,7 +97,7 @@ def _compute(
 
 def _listed(rows: list[PersonRow]) -> Any:
     """A chunk's or page's people by their ids: each figure reads their own rows by index."""
-    return people_selection.listed([row.id for row in rows])
+    return listed([row.id for row in rows])
 
 
 @dataclass(frozen=True)
@@ -225,7 +226,7 @@ def person_scorecard(
     )
     last = min(period.end, today)
     months = month_period(last.year, last.month).trend_months()
-    one = people_selection.listed([person_id])
+    one = listed([person_id])
     monthly = compute_months(
         session,
         row=rows[0],
