@@ -13,6 +13,7 @@ from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from frontline import health
+from frontline.admission import ReadGate
 from frontline.db import Database
 from frontline.domains import installed
 from frontline.i18n import N_
@@ -57,6 +58,8 @@ def create_app(settings: Settings | None = None, *, check_migrations: bool = Tru
         secret_key=app.state.secret_key,
         trusted=settings.trusted_proxy_networks(),
     )
+    # Outside the security layer: a read waiting its turn has had no work done for it yet.
+    app.add_middleware(ReadGate, at_once=settings.reads_at_once)
     app.mount("/static", CachedStaticFiles(STATIC), name="static")
 
     include_flat(app, health.router)

@@ -28,6 +28,10 @@ SQLITE_BUSY_TIMEOUT_MS = 15_000
 SQLITE_POOL_SIZE = 40
 
 
+class WritersBusy(sqlite3.OperationalError):
+    """Other writers held SQLite's write turn for longer than this writer would wait."""
+
+
 class WriterQueue:
     """The turn of one SQLite file's writers: a thread lock, then (for a file database) an
     `flock` on `<database>-writers`, opened for the turn only (a test run opens hundreds of
@@ -123,8 +127,11 @@ def _configure_sqlite(engine: Engine, writers: WriterQueue) -> None:
         if not info.get(_HOLDS_WRITE_LOCK):
             # A thread of the pool may wait here; the turn may be given back by another thread
             # (a request's commit runs in a different one), so a plain Lock, not an RLock.
-            if not writers.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000):
-                raise sqlite3.OperationalError("database is locked (waited for other writers)")
+            wait = conn.get_execution_options().get(
+                "sqlite_write_wait", SQLITE_BUSY_TIMEOUT_MS / 1000
+            )
+            if not writers.acquire(timeout=wait):
+                raise WritersBusy("database is locked (waited for other writers)")
             info[_HOLDS_WRITE_LOCK] = True
         try:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
@@ -163,9 +170,14 @@ class Database:
     def is_sqlite(self) -> bool:
         return self.url.startswith("sqlite")
 
-    def open_session(self, *, write: bool) -> Session:
-        """A new session; nothing touches the database until its first statement."""
-        return Session(self._write_engine if write else self.engine, expire_on_commit=False)
+    def open_session(self, *, write: bool, wait: float | None = None) -> Session:
+        """A new session; nothing touches the database until its first statement. A writer
+        with a `wait` gives up (WritersBusy) if SQLite's write turn is not its within that
+        many seconds, instead of the busy timeout; PostgreSQL has no such turn."""
+        engine = self._write_engine if write else self.engine
+        if write and wait is not None:
+            engine = engine.execution_options(sqlite_write_wait=wait)
+        return Session(engine, expire_on_commit=False)
 
     @staticmethod
     def finish(session: Session) -> None:
@@ -186,9 +198,9 @@ class Database:
             session.close()
 
     @contextmanager
-    def session(self, *, write: bool = True) -> Iterator[Session]:
+    def session(self, *, write: bool = True, wait: float | None = None) -> Iterator[Session]:
         """A session whose transaction commits on success and rolls back on error."""
-        session = self.open_session(write=write)
+        session = self.open_session(write=write, wait=wait)
         try:
             yield session
         except BaseException:

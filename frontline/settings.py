@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import field_validator
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from frontline.proxies import Network, parse_networks
@@ -61,6 +61,8 @@ class Settings(BaseSettings):
     audit_dispute_days: int = 7
     # Developers: re-read templates that changed on disk (costs a stat() per template per page).
     reload_templates: bool = False
+    # Page reads a worker works on at once, the rest queued (frontline/admission.py); 0: all.
+    reads_at_once: int = Field(default=4, ge=0)
 
     def resolved_secret_key(self) -> str:
         """The configured key, else one generated once and kept beside a SQLite database."""

@@ -1,6 +1,7 @@
 """Who is asking: the signed-in person, role rules and scope guards."""
 
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Annotated, TypeVar
@@ -10,13 +11,16 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from frontline.access import access_rule
-from frontline.db import Database
+from frontline.db import Database, WritersBusy
 from frontline.deps import SessionDep
 from frontline.i18n import normalize
 from frontline.models import id_of
 from frontline.security import SESSION_COOKIE, UNSAFE_METHODS
 from staff import service, sessions
 from staff.models import Person, Position, Role
+
+# How long a page waits to note that its session is still in use (seconds).
+TOUCH_WAIT = 0.1
 
 
 @dataclass(frozen=True)
@@ -68,10 +72,12 @@ def current_login(
             # timeout and fail the request.
             sessions.touch(session, login_id=id_of(login))
         else:
-            # A short write transaction of its own, so GET requests stay read-only.
+            # A short write transaction of its own, so GET requests stay read-only. Only
+            # bookkeeping for the idle timeout: if a long write (an import) holds SQLite's
+            # write turn, the page does not wait for it; a later request touches.
             database: Database = request.app.state.database
-            with database.session(write=True) as touch_session:
-                sessions.touch(touch_session, login_id=id_of(login))
+            with suppress(WritersBusy), database.session(write=True, wait=TOUCH_WAIT) as touch:
+                sessions.touch(touch, login_id=id_of(login))
     _remember(request, login, person)
     return found
 
