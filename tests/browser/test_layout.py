@@ -4,7 +4,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import login, open_nav
+from tests.browser.conftest import VIEWPORTS, login, open_nav
 
 pytestmark = pytest.mark.browser
 
@@ -89,3 +89,29 @@ def test_pages_do_not_scroll_sideways(page: Any, role: str | None, url: str) -> 
     page.goto(url)
     overflow = _sideways_scroll(page)
     assert overflow <= 1, f"{url} scrolls sideways by {overflow}px"
+
+
+def test_quiz_results_keep_each_column_heading_on_one_line(browser: Any, live_server: str) -> None:
+    """At 768 px in Chinese the results' headings were squeezed to a character a line (作/答/次/
+    数); the table scrolls sideways instead, with the branch and team wrapping. Chinese comes
+    from the browser's language, not the language buttons (saved to the shared HR account)."""
+    context = browser.new_context(
+        viewport=VIEWPORTS["tablet-portrait"], base_url=live_server, locale="zh-CN"
+    )
+    try:
+        page = context.new_page()
+        login(page, "hr")
+        for by in ("person", "team"):
+            page.goto(f"/quizzes/manage/1/results?by={by}")
+            assert page.locator("html").get_attribute("lang") == "zh-CN"
+            lines = page.locator(".table-scroll th").evaluate_all(
+                """els => els.map(el => {
+                    const range = document.createRange();
+                    range.selectNodeContents(el);
+                    const tops = [...range.getClientRects()].map(r => Math.round(r.top));
+                    return [el.textContent, new Set(tops).size];
+                })"""
+            )
+            assert lines and all(count == 1 for _, count in lines), (by, lines)
+    finally:
+        context.close()
