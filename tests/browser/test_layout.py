@@ -79,6 +79,8 @@ NO_SIDEWAYS = [
     ("admin", "/"),
     ("admin", "/people"),
     ("employee", "/"),
+    # A visually hidden heading in a table that scrolls sideways widened the page by 38 px.
+    ("supervisor", "/audits/coverage"),
 ]
 
 
