@@ -93,20 +93,24 @@ def test_pages_do_not_scroll_sideways(page: Any, role: str | None, url: str) -> 
     assert overflow <= 1, f"{url} scrolls sideways by {overflow}px"
 
 
-def test_quiz_results_keep_each_column_heading_on_one_line(browser: Any, live_server: str) -> None:
+def test_quiz_tables_keep_each_column_heading_on_one_line(browser: Any, live_server: str) -> None:
     """At 768 px in Chinese the results' headings were squeezed to a character a line (作/答/次/
-    数); the table scrolls sideways instead, with the branch and team wrapping. Chinese comes
-    from the browser's language, not the language buttons (saved to the shared HR account)."""
+    数), the quiz list's to two (及格/线); now the results scroll sideways with the branch and
+    team wrapping, and the list's titles wrap. Chinese comes from the browser's language, not
+    the language buttons (saved to the shared HR account)."""
     context = browser.new_context(
         viewport=VIEWPORTS["tablet-portrait"], base_url=live_server, locale="zh-CN"
     )
     try:
         page = context.new_page()
         login(page, "hr")
-        for by in ("person", "team"):
-            page.goto(f"/quizzes/manage/1/results?by={by}")
+        for url in (
+            "/quizzes/manage",
+            *(f"/quizzes/manage/1/results?by={by}" for by in ("person", "team")),
+        ):
+            page.goto(url)
             assert page.locator("html").get_attribute("lang") == "zh-CN"
-            lines = page.locator(".table-scroll th").evaluate_all(
+            lines = page.locator(".table-scroll th, .table-scroll .badge").evaluate_all(
                 """els => els.map(el => {
                     const range = document.createRange();
                     range.selectNodeContents(el);
@@ -114,6 +118,6 @@ def test_quiz_results_keep_each_column_heading_on_one_line(browser: Any, live_se
                     return [el.textContent, new Set(tops).size];
                 })"""
             )
-            assert lines and all(count == 1 for _, count in lines), (by, lines)
+            assert lines and all(count == 1 for _, count in lines), (url, lines)
     finally:
         context.close()
