@@ -2,11 +2,11 @@
 
 A worker runs each request's database work and rendering in the thread pool, and the threads
 take turns on the one interpreter lock. Given twenty pages at once, a worker let all of them
-run: twenty threads woke each other to hand the lock over, and the handing over (system time,
-in futex calls) took about a third of each page's CPU. Letting a few in at a time and queueing
-the rest on the event loop (which costs nothing while they wait) gave the same worker about a
-quarter more pages a second and a lower p99 (benchmarks/RESULTS.md). Rails' Puma came to the
-same choice for the same reason (three threads a worker by default).
+run: twenty threads woke each other to hand the lock over, and a page's CPU rose from 1.4 ms
+at one connection to 2.1 ms, 0.5 ms of it system time. Letting four in at a time and queueing
+the rest on the event loop (which costs nothing while they wait) gave one worker a quarter
+more pages a second, and two workers 0-20 % more and half the p99 (benchmarks/RESULTS.md).
+Rails' Puma came to the same choice for the same reason (three threads a worker by default).
 
 Only reads wait here (GET and HEAD). A write may take SQLite's write lock in one thread-pool
 trip and release it in a later one: holding writes back here could leave the holder waiting

@@ -2,6 +2,7 @@
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from starlette.types import Message, Receive, Scope, Send
@@ -48,12 +49,15 @@ async def _request(app: Handler, method: str, path: str) -> int:
 
 
 def _run(scenario: Callable[[], Awaitable[None]]) -> None:
-    """A scenario that hangs (a turn never given back) fails instead of stopping the suite."""
+    """The scenario on an event loop of its own, in a thread of its own (a browser test before
+    it may have left Playwright's loop running in this one); one that hangs (a turn never given
+    back) fails instead of stopping the suite."""
 
     async def bounded() -> None:
         await asyncio.wait_for(scenario(), timeout=5)
 
-    asyncio.run(bounded())
+    with ThreadPoolExecutor(max_workers=1) as runner:
+        runner.submit(asyncio.run, bounded()).result()
 
 
 async def _settle() -> None:
