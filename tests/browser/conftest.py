@@ -239,15 +239,17 @@ def fresh_pages(
     browser: Any, live_server: str, viewport: dict[str, int], *, touch: bool
 ) -> Iterator[Any]:
     """make(): a page in a fresh browser context (its own cookies) at this viewport, for tests
-    where two people act in turn; every context is closed afterwards."""
+    where two people act in turn; every context is closed afterwards. `make(locale=…)` gives
+    the browser another language (a page in Chinese without the language buttons, which save
+    the choice to the shared demo account), `make(viewport=…)` another size."""
     contexts: list[Any] = []
 
-    def make() -> Any:
+    def make(*, locale: str = "en-GB", viewport: dict[str, int] = viewport) -> Any:
         context = browser.new_context(
             viewport=viewport,
             base_url=live_server,
             bypass_csp=True,
-            locale="en-GB",
+            locale=locale,
             has_touch=touch,
         )
         context.set_default_timeout(10_000)

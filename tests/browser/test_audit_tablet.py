@@ -9,7 +9,14 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import CHROMIUM, LOGINS, PASSWORD, VIEWPORTS, check_accessibility
+from tests.browser.conftest import (
+    CHROMIUM,
+    LOGINS,
+    PASSWORD,
+    VIEWPORTS,
+    check_accessibility,
+    fresh_pages,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -276,14 +283,9 @@ def test_the_audit_list_fits_a_tablet_with_each_state_on_one_line(
     # At 768 px in Chinese the state column was squeezed to a character a line; below a
     # landscape tablet the method goes under the checklist's title instead. Chinese comes from
     # the browser's language: the language buttons would save it to the shared supervisor.
-    chinese = tablet.context.browser.new_context(
-        viewport=tablet.viewport_size,
-        base_url=live_server,
-        locale="zh-CN",
-        has_touch=True,
-    )
-    try:
-        for page, language in ((tablet, "en"), (chinese.new_page(), "zh-CN")):
+    browser = tablet.context.browser
+    with fresh_pages(browser, live_server, tablet.viewport_size, touch=True) as make:
+        for page, language in ((tablet, "en"), (make(locale="zh-CN"), "zh-CN")):
             _login_supervisor(page)
             page.goto("/audits?shelf=submitted")
             assert page.locator("html").get_attribute("lang") == language
@@ -293,5 +295,3 @@ def test_the_audit_list_fits_a_tablet_with_each_state_on_one_line(
                 "els => els.map(el => [el.offsetHeight, parseFloat(getComputedStyle(el).fontSize)])"
             )
             assert shapes and all(height < 3 * size for height, size in shapes), (language, shapes)
-    finally:
-        chinese.close()
