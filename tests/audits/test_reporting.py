@@ -1,6 +1,6 @@
 """Figures for scorecards, computed in SQL, against audits scored by hand."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlmodel import select
@@ -12,6 +12,9 @@ from audits.templates_file import apply_import, parse_templates, plan_import
 from staff.models import Person, Role
 from tests.audits.file_helpers import TEMPLATE_YAML, make_issue_standards
 from tests.factories import make_branch, make_person, make_team
+
+# Open actions are counted as of a period's end: made within it, whenever the tests run.
+IN_PERIOD = datetime(2026, 11, 2, 2, tzinfo=UTC)
 
 
 def _entry(employee, when, results):
@@ -68,6 +71,7 @@ def figures_bank(db):
                 person_id=a.id,
                 deadline_date=date(2026, 11, 30),
                 created_by_id=auditor.id,
+                created_at=IN_PERIOD,
             )
         )
         session.add(
@@ -76,6 +80,7 @@ def figures_bank(db):
                 person_id=a.id,
                 deadline_date=date(2026, 11, 30),
                 created_by_id=auditor.id,
+                created_at=IN_PERIOD,
                 status=ActionStatus.done,
             )
         )

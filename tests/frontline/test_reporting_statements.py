@@ -1,11 +1,12 @@
 """Reporting statements for listed people are built once and bound with each call's values."""
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlmodel import col, select
 
 from frontline.models import id_of, utcnow
 from frontline.reporting import LISTED_PEOPLE, built_once, listed
+from frontline.settings import get_settings
 from staff.models import Person, Position, Role
 from standards import reporting
 from standards.models import Acknowledgment, StandardVersion
@@ -38,7 +39,8 @@ def test_figures_read_through_one_statement_follow_each_calls_people_and_dates(d
         session.add(
             Acknowledgment(person_id=id_of(reader), version_id=version_id, acknowledged_at=utcnow())
         )
-    today = utcnow().date()
+    # The bank's today: its days end at midnight in its time zone, not UTC's.
+    today = datetime.now(get_settings().zone()).date()
     with db.session(write=False) as session:
 
         def figures(person: Person, end: date) -> tuple[int, int] | None:

@@ -113,6 +113,9 @@ def _audits(db: Database, bank: Bank) -> None:
                     deadline_date=date(2026, 11, 30),
                     created_by_id=bank.supervisor.id,
                     status=status,
+                    # Within the period, whenever the tests run: open actions are counted
+                    # as of the period's end.
+                    created_at=datetime(2026, 11, 10, 2, tzinfo=UTC),
                 )
             )
 
