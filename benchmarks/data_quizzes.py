@@ -25,7 +25,7 @@ from quizzes.models import (
     QuizQuestion,
 )
 from staff.models import Branch, Person, Role
-from standards import service as standards_service
+from standards import search as library_search
 
 QUESTIONS = 400
 QUIZZES = 40
@@ -39,8 +39,8 @@ def generate(session: Session, rng: random.Random) -> dict[str, int]:
     now = datetime.now(UTC).replace(microsecond=0)
     codes = [
         s.code
-        for s, _ in standards_service.search(
-            session, filters=standards_service.LibraryFilters(), limit=2000
+        for s, _ in library_search.search(
+            session, filters=library_search.LibraryFilters(), limit=2000
         )[0]
     ]
     versions = _questions(session, rng, codes, now)

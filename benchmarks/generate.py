@@ -23,6 +23,7 @@ from frontline.domains import DOMAINS
 from frontline.migrate import upgrade
 from staff.models import Branch, Person, Position, Role, Team, TeamSupervisor
 from standards import demo as standards_demo
+from standards import search as library_search
 from standards import service as standards_service
 from standards.models import Acknowledgment, Kind, StandardVersion, VersionStatus
 from standards.schemas import VersionContent
@@ -46,8 +47,8 @@ def generate(
     branches = max(1, staff // (teams_per_branch * people_per_team))
     with database.session() as session:
         standards_demo.load(session)
-        library = standards_service.search(
-            session, filters=standards_service.LibraryFilters(), limit=1000
+        library = library_search.search(
+            session, filters=library_search.LibraryFilters(), limit=1000
         )[0]
         # Library rows are cards (no body): the template is the first script's full version.
         script_id = next(v.id for s, v in library if s.kind == Kind.script)

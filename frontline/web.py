@@ -218,6 +218,29 @@ def _nav_links(nav: Navigation, locale: str) -> Markup:
 templates.env.globals["nav_links"] = nav_links
 
 
+def kept_fragment(template: str, *, maxsize: int = 4096) -> Callable[..., Markup]:
+    """A template global for a row that lists repeat for many people (a standard's card):
+    `template` rendered with the keyword arguments given, once per locale and arguments
+    (hashable, or lists), then remembered, so a list of 25 cards pays Jinja's attribute lookups,
+    escaping and translations once, not on every request. The template sees its arguments
+    and `locale`, nothing of the request: it must not show anything of the viewer's, such
+    as a CSRF token, that the arguments do not carry. Times go in as text, already local."""
+
+    @lru_cache(maxsize=maxsize)
+    def made(locale: str, values: tuple[tuple[str, Hashable], ...]) -> Markup:
+        html = templates.env.get_template(template).render(dict(values), locale=locale)
+        return Markup(html)  # noqa: S704 - our autoescaped template's output
+
+    def fragment(**values: Any) -> Markup:
+        if templates.env.auto_reload:
+            made.cache_clear()  # a developer editing the template sees it at once
+        # A list (a JSON column's) is kept as the tuple of its items.
+        items = tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in values.items())
+        return made(_rendering_locale.get(), items)
+
+    return fragment
+
+
 @contextmanager
 def _rendering(request: Request) -> Iterator[None]:
     """Templates rendered inside translate and show times for this request."""

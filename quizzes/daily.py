@@ -26,7 +26,7 @@ from quizzes.models import (
     Status,
 )
 from staff.models import Person
-from standards import service as standards_service
+from standards import search as library_search
 
 QUESTIONS_A_DAY = 5
 FROM_THE_BOOK = 2  # at most this many of them from the wrong-answer book
@@ -42,8 +42,8 @@ def position_standard_codes(session: Session, *, person: Person) -> dict[str, da
     """Codes of the standards in force for the person's position, with their effective dates."""
     if person.position is None:
         return {}
-    filters = standards_service.LibraryFilters(position=person.position.value)
-    found, _ = standards_service.search(session, filters=filters, limit=2000)
+    filters = library_search.LibraryFilters(position=person.position.value)
+    found, _ = library_search.search(session, filters=filters, limit=2000)
     return {standard.code: version.effective_date for standard, version in found}
 
 

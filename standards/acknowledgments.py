@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, bindparam, case, func, text
+from sqlalchemy import and_, bindparam, case, func, text
 from sqlmodel import Session, col, select
 
 from frontline import audit_trail
@@ -84,18 +84,49 @@ _SEVERITY_RANK = case(
 )
 
 
-def _applicable(position: str) -> list[ColumnElement[bool]]:
-    return [
-        col(StandardVersion.status) == VersionStatus.published,
-        col(VersionPosition.position) == position,
-    ]
-
-
-def _not_acknowledged_by(person_id: int) -> ColumnElement[bool]:
-    return and_(
-        col(Acknowledgment.version_id) == StandardVersion.id,
-        col(Acknowledgment.person_id) == person_id,
+# The statements below run on every list a person opens, so each is built once with
+# parameters (:person_id, :position): building and cache-keying a select of a few joins cost
+# several times what SQLite takes to answer it.
+_PUBLISHED_FOR_POSITION = (
+    col(StandardVersion.status) == VersionStatus.published,
+    col(VersionPosition.position) == bindparam("position"),
+)
+_ACKNOWLEDGED_BY_PERSON = and_(
+    col(Acknowledgment.version_id) == StandardVersion.id,
+    col(Acknowledgment.person_id) == bindparam("person_id"),
+)
+_OUTSTANDING_ORDER = (
+    _SEVERITY_RANK,
+    col(StandardVersion.effective_date).is_(None),
+    col(StandardVersion.effective_date),
+    col(Standard.code),
+)
+_REMINDED = (
+    select(
+        AcknowledgmentReminder.version_id,
+        func.max(AcknowledgmentReminder.reminded_at).label("last"),
     )
+    .where(col(AcknowledgmentReminder.person_id) == bindparam("person_id"))
+    .group_by(col(AcknowledgmentReminder.version_id))
+    .subquery()
+)
+_OUTSTANDING = (
+    select(CARD_STANDARD, CARD_VERSION, _REMINDED.c.last)
+    .select_from(Standard)
+    .join(StandardVersion, col(StandardVersion.standard_id) == Standard.id)
+    .join(VersionPosition, col(VersionPosition.version_id) == StandardVersion.id)
+    .outerjoin(Acknowledgment, _ACKNOWLEDGED_BY_PERSON)
+    .outerjoin(_REMINDED, _REMINDED.c.version_id == StandardVersion.id)
+    .where(*_PUBLISHED_FOR_POSITION, col(Acknowledgment.id).is_(None))
+    .order_by(*_OUTSTANDING_ORDER)
+)
+_OUTSTANDING_FIRST = _OUTSTANDING.limit(bindparam("limit"))
+
+
+def _person_params(person: Person) -> dict[str, object] | None:
+    if person.position is None:
+        return None
+    return {"person_id": id_of(person), "position": person.position.value}
 
 
 def outstanding_for(
@@ -103,33 +134,13 @@ def outstanding_for(
 ) -> list[Outstanding]:
     """Published versions for this person's position that they have not acknowledged,
     critical first, then the longest in force."""
-    if person.position is None:
+    params = _person_params(person)
+    if params is None:
         return []
-    reminded = (
-        select(
-            AcknowledgmentReminder.version_id,
-            func.max(AcknowledgmentReminder.reminded_at).label("last"),
-        )
-        .where(AcknowledgmentReminder.person_id == person.id)
-        .group_by(col(AcknowledgmentReminder.version_id))
-        .subquery()
-    )
-    rows = session.execute(
-        select(CARD_STANDARD, CARD_VERSION, reminded.c.last)
-        .select_from(Standard)
-        .join(StandardVersion, col(StandardVersion.standard_id) == Standard.id)
-        .join(VersionPosition, col(VersionPosition.version_id) == StandardVersion.id)
-        .outerjoin(Acknowledgment, _not_acknowledged_by(id_of(person)))
-        .outerjoin(reminded, reminded.c.version_id == StandardVersion.id)
-        .where(*_applicable(person.position.value), col(Acknowledgment.id).is_(None))
-        .order_by(
-            _SEVERITY_RANK,
-            col(StandardVersion.effective_date).is_(None),
-            col(StandardVersion.effective_date),
-            col(Standard.code),
-        )
-        .limit(limit)
-    ).all()
+    if limit is None:
+        rows = session.execute(_OUTSTANDING, params).all()
+    else:
+        rows = session.execute(_OUTSTANDING_FIRST, {**params, "limit": limit}).all()
     return [Outstanding(s, v, last) for s, v, last in rows]
 
 
@@ -155,24 +166,9 @@ _FIRST_OUTSTANDING = (
     .select_from(Standard)
     .join(StandardVersion, col(StandardVersion.standard_id) == Standard.id)
     .join(VersionPosition, col(VersionPosition.version_id) == StandardVersion.id)
-    .outerjoin(
-        Acknowledgment,
-        and_(
-            col(Acknowledgment.version_id) == StandardVersion.id,
-            col(Acknowledgment.person_id) == bindparam("person_id"),
-        ),
-    )
-    .where(
-        col(StandardVersion.status) == VersionStatus.published,
-        col(VersionPosition.position) == bindparam("position"),
-        col(Acknowledgment.id).is_(None),
-    )
-    .order_by(
-        _SEVERITY_RANK,
-        col(StandardVersion.effective_date).is_(None),
-        col(StandardVersion.effective_date),
-        col(Standard.code),
-    )
+    .outerjoin(Acknowledgment, _ACKNOWLEDGED_BY_PERSON)
+    .where(*_PUBLISHED_FOR_POSITION, col(Acknowledgment.id).is_(None))
+    .order_by(*_OUTSTANDING_ORDER)
     .limit(bindparam("shown"))
 )
 
@@ -217,17 +213,21 @@ class Progress:
     total: int
 
 
+_PROGRESS = (
+    select(func.count(), func.count(col(Acknowledgment.id)))
+    .select_from(VersionPosition)
+    .join(StandardVersion, col(StandardVersion.id) == VersionPosition.version_id)
+    .outerjoin(Acknowledgment, _ACKNOWLEDGED_BY_PERSON)
+    .where(*_PUBLISHED_FOR_POSITION)
+)
+
+
 def progress_of(session: Session, *, person: Person) -> Progress:
     """Of the versions in force for this person's position, how many they have acknowledged."""
-    if person.position is None:
+    params = _person_params(person)
+    if params is None:
         return Progress(0, 0)
-    total, done = session.exec(
-        select(func.count(), func.count(col(Acknowledgment.id)))
-        .select_from(VersionPosition)
-        .join(StandardVersion, col(StandardVersion.id) == VersionPosition.version_id)
-        .outerjoin(Acknowledgment, _not_acknowledged_by(id_of(person)))
-        .where(*_applicable(person.position.value))
-    ).one()
+    total, done = session.execute(_PROGRESS, params).one()
     return Progress(done=done, total=total)
 
 
@@ -251,22 +251,26 @@ def standing_of(session: Session, *, person: Person) -> Standing:
     )
 
 
+_UNREAD_AMONG = (
+    select(col(VersionPosition.version_id))
+    .join(StandardVersion, col(StandardVersion.id) == VersionPosition.version_id)
+    .outerjoin(Acknowledgment, _ACKNOWLEDGED_BY_PERSON)
+    .where(
+        *_PUBLISHED_FOR_POSITION,
+        col(VersionPosition.version_id).in_(bindparam("version_ids", expanding=True)),
+        col(Acknowledgment.id).is_(None),
+    )
+)
+
+
 def unread_among(session: Session, *, person: Person, version_ids: Sequence[int]) -> set[int]:
     """Which of these versions apply to the person and are not yet acknowledged (the
     library marks them)."""
-    if person.position is None or not version_ids:
+    params = _person_params(person)
+    if params is None or not version_ids:
         return set()
-    rows = session.exec(
-        select(VersionPosition.version_id)
-        .join(StandardVersion, col(StandardVersion.id) == VersionPosition.version_id)
-        .outerjoin(Acknowledgment, _not_acknowledged_by(id_of(person)))
-        .where(
-            *_applicable(person.position.value),
-            col(VersionPosition.version_id).in_(list(version_ids)),
-            col(Acknowledgment.id).is_(None),
-        )
-    ).all()
-    return set(rows)
+    rows = session.execute(_UNREAD_AMONG, {**params, "version_ids": list(version_ids)})
+    return set(rows.scalars())
 
 
 def acknowledge(

@@ -8,6 +8,7 @@ from sqlmodel import Session
 
 from frontline.domains import Domain, NavEntry
 from frontline.i18n import N_
+from frontline.web import kept_fragment
 from staff.models import Role
 from standards import badges, demo, nav_badge, panels
 from standards.cli import standards as standards_group
@@ -76,6 +77,9 @@ domain = Domain(
         "severity_badge": badges.severity_badge,
         "status_badge": badges.status_badge,
         "card_meta": badges.card_meta,
+        "ack_card": kept_fragment("standards/_ack_card.html"),
+        "library_card": kept_fragment("standards/_library_card.html"),
+        "library_filters": kept_fragment("standards/_library_filters.html", maxsize=1024),
     },
     stylesheets=("/static/css/standards.css",),
 )

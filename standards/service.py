@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, bindparam, func, or_
+from sqlalchemy import bindparam, func
 from sqlmodel import Session, col, delete, select
 
 from frontline import audit_trail, events
@@ -13,15 +13,10 @@ from frontline.i18n import N_
 from frontline.models import id_of, utcnow
 from standards.events import StandardVersionPublished
 from standards.models import (
-    CARD_STANDARD,
-    CARD_VERSION,
     CONTENT_FIELDS,
     TEXT_FIELDS,
-    Card,
-    Category,
     Channel,
     Kind,
-    Severity,
     Standard,
     StandardVersion,
     VersionChannel,
@@ -132,78 +127,6 @@ def current_version(session: Session, *, standard: Standard) -> StandardVersion 
     if standard.current_version_id is None:
         return None
     return session.get(StandardVersion, standard.current_version_id)
-
-
-@dataclass
-class LibraryFilters:
-    text: str = ""
-    kind: Kind | None = None
-    category: Category | None = None
-    channel: Channel | None = None
-    position: str | None = None
-    severity: Severity | None = None
-    # in_force: published standards; retired; drafts: standards with a draft (authors only)
-    status: str = "in_force"
-
-
-def search(
-    session: Session, *, filters: LibraryFilters, limit: int = 50, offset: int = 0
-) -> tuple[list[tuple[Card, Card]], int]:
-    """Standards matching the filters, each with the version the filters were applied to
-    (card rows: models.CARD_STANDARD, models.CARD_VERSION).
-
-    Drafts are searched in their draft version; everything else in the version in force.
-    """
-    join_on: ColumnElement[bool]
-    if filters.status == "drafts":
-        join_on = and_(
-            col(StandardVersion.standard_id) == Standard.id,
-            col(StandardVersion.status) == VersionStatus.draft,
-        )
-    else:
-        join_on = col(StandardVersion.id) == Standard.current_version_id
-    query = select(Standard, StandardVersion).join(StandardVersion, join_on)
-    if filters.status == "in_force":
-        query = query.where(StandardVersion.status == VersionStatus.published)
-    elif filters.status == "retired":
-        query = query.where(StandardVersion.status == VersionStatus.retired)
-    if filters.kind:
-        query = query.where(Standard.kind == filters.kind)
-    if filters.category:
-        query = query.where(StandardVersion.category == filters.category)
-    if filters.severity:
-        query = query.where(StandardVersion.severity == filters.severity)
-    if filters.channel:
-        query = query.where(
-            col(StandardVersion.id).in_(
-                select(VersionChannel.version_id).where(VersionChannel.channel == filters.channel)
-            )
-        )
-    if filters.position:
-        query = query.where(
-            col(StandardVersion.id).in_(
-                select(VersionPosition.version_id).where(
-                    VersionPosition.position == filters.position
-                )
-            )
-        )
-    text = filters.text.strip().lower()
-    if text:
-        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        query = query.where(
-            or_(
-                col(Standard.code).ilike(pattern, escape="\\"),
-                col(StandardVersion.search_text).like(pattern, escape="\\"),
-            )
-        )
-    total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    page = (
-        query.with_only_columns(CARD_STANDARD, CARD_VERSION)
-        .order_by(col(Standard.code))
-        .limit(limit)
-        .offset(offset)
-    )
-    return [(row.standard, row.version) for row in session.execute(page)], total
 
 
 def count_by_status(session: Session) -> dict[str, int]:

@@ -23,7 +23,7 @@ from frontline.web import (
 )
 from staff.dependencies import CurrentUser
 from staff.models import POSITION_LABELS, Person, Position
-from standards import acknowledgments, diff, reading_evidence, service
+from standards import acknowledgments, diff, reading_evidence, search, service
 from standards.acknowledgment_views import router as acknowledgment_router
 from standards.dependencies import AuthorUser, DraftDep, StandardDep, VersionDep, can_author
 from standards.done_messages import DISCARDED, DRAFT_STARTED, PUBLISHED, RETIRED
@@ -81,7 +81,7 @@ def library(
         status = "in_force"
     kind, category, channel = query.kind, query.category, query.channel
     position, severity = query.position, query.severity
-    filters = service.LibraryFilters(
+    filters = search.LibraryFilters(
         text=q,
         kind=kind,
         category=category,
@@ -93,7 +93,7 @@ def library(
     listed = paged(
         page,
         PAGE_SIZE,
-        lambda number: service.search(
+        lambda number: search.search(
             session, filters=filters, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE
         ),
     )

@@ -7,7 +7,7 @@ import pytest
 
 from frontline.models import utcnow
 from staff.models import Position, Role
-from standards import acknowledgments, service
+from standards import acknowledgments, search, service
 from tests.client import OPENED_AT_RE
 from tests.factories import PASSWORD, make_person, make_standard
 
@@ -102,7 +102,7 @@ def test_a_superseded_version_cannot_be_acknowledged(db, client):
 def test_the_library_list_loads_only_what_its_cards_show(db):
     make_standard(db, code="LST-01", body_zh="很长的正文" * 1000)
     with db.session(write=False) as session:
-        rows, total = service.search(session, filters=service.LibraryFilters(text="LST-01"))
+        rows, total = search.search(session, filters=search.LibraryFilters(text="LST-01"))
         assert total == 1
         standard, version = rows[0]
         # Plain rows, not ORM objects: nothing more is loaded, and nothing can be lazily.

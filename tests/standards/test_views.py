@@ -233,6 +233,75 @@ def test_search_and_filters_in_both_languages(db, client):
     assert "身份核验" in chinese
 
 
+def test_library_pages_count_what_matches(db, client, monkeypatch):
+    """The count comes with the page's rows; past the last page, the last page is shown."""
+    from standards import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    _as(db, client, Role.employee, position=Position.teller)
+    for number in range(1, 6):
+        make_standard(db, code=f"PGE-0{number}", title_zh=f"分页{number}", channels=["counter"])
+    make_standard(db, code="OTH-01", title_zh="别的", channels=["phone"])
+
+    def listed(query):
+        page = client.get(f"/standards?{query}").text
+        count = re.search(r'class="result-count">([^<]*)<', page)
+        return count and count.group(1), re.findall(r'class="code">([A-Z]+-\d+)<', page)
+
+    assert listed("") == ("6 standards", ["OTH-01", "PGE-01"])
+    assert listed("q=分页&page=2") == ("5 standards", ["PGE-03", "PGE-04"])
+    assert listed("q=分页&page=9") == ("5 standards", ["PGE-05"])
+    assert listed("q=分页&channel=counter&page=3") == ("5 standards", ["PGE-05"])
+    assert listed("q=分页&channel=phone") == ("0 standards", [])
+    assert listed("q=分页&channel=phone&page=4") == ("0 standards", [])
+
+
+def test_cards_kept_rendered_still_say_what_is_true(db, client):
+    """Cards are rendered once per language and content (frontline.web.kept_fragment): each
+    language, a new title and the reader's own acknowledgment still show at once."""
+    from datetime import date
+
+    from standards import service
+    from standards.schemas import VersionContent
+    from tests.factories import standard_content
+
+    standard, _ = make_standard(
+        db, code="KPT-01", title_zh="旧标题", title_en="Old title", positions=["teller"]
+    )
+    _as(db, client, Role.employee, position=Position.teller)
+    english = {"Accept-Language": "en"}
+    chinese = {"Accept-Language": "zh-CN"}
+    for path in ("/standards", "/acknowledgments"):
+        assert "Old title" in client.get(path, headers=english).text
+        assert "旧标题" in client.get(path, headers=chinese).text
+    assert "unread-mark" in client.get("/standards", headers=english).text
+    client.acknowledge("/standards/KPT-01/v/1")
+    assert "unread-mark" not in client.get("/standards", headers=english).text
+    with db.session() as session:
+        draft = service.new_draft(
+            session,
+            standard=standard,
+            actor_id=None,
+            content=VersionContent.model_validate(
+                standard_content(title_zh="新标题", title_en="New title"),
+                context={"kind": "script"},
+            ),
+        )
+        service.publish(
+            session,
+            standard=standard,
+            version=draft,
+            effective_date=date(2026, 12, 1),
+            change_note="改版",
+            actor_id=None,
+        )
+    for path in ("/standards", "/acknowledgments"):
+        page = client.get(path, headers=english).text
+        assert "New title" in page and "Old title" not in page
+    assert "unread-mark" in client.get("/standards", headers=english).text
+    assert "effective 2026-12-01" in client.get("/acknowledgments", headers=english).text
+
+
 def test_bad_filter_values_get_a_clear_answer_not_a_500(db, client):
     _as(db, client, Role.employee)
     assert client.get("/standards?channel=fax").status_code == 400

@@ -1,0 +1,145 @@
+"""Searching the library: the filters a reader sets, and the cards that match them."""
+
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, NamedTuple
+
+from sqlalchemy import BindParameter, ColumnElement, Select, String, and_, bindparam, func, or_
+from sqlmodel import Session, col, select
+
+from standards.models import (
+    CARD_STANDARD,
+    CARD_VERSION,
+    Card,
+    Category,
+    Channel,
+    Kind,
+    Severity,
+    Standard,
+    StandardVersion,
+    VersionChannel,
+    VersionPosition,
+    VersionStatus,
+)
+
+
+@dataclass
+class LibraryFilters:
+    text: str = ""
+    kind: Kind | None = None
+    category: Category | None = None
+    channel: Channel | None = None
+    position: str | None = None
+    severity: Severity | None = None
+    # in_force: published standards; retired; drafts: standards with a draft (authors only)
+    status: str = "in_force"
+
+
+class _SearchShape(NamedTuple):
+    """Which filters a search has: each shape's statements are built once (building and
+    cache-keying them cost more than SQLite takes to answer), the values bound when it runs."""
+
+    status: str
+    kind: bool
+    category: bool
+    severity: bool
+    channel: bool
+    position: bool
+    text: bool
+
+
+@cache
+def _search_statements(shape: _SearchShape) -> tuple[Select[Any], Select[Any]]:
+    """(the count of matches, a page of them with that count) for searches of this shape: the
+    page counts its matches as it finds them, so a text search scans the texts once."""
+    join_on: ColumnElement[bool]
+    if shape.status == "drafts":
+        join_on = and_(
+            col(StandardVersion.standard_id) == Standard.id,
+            col(StandardVersion.status) == VersionStatus.draft,
+        )
+    else:
+        join_on = col(StandardVersion.id) == Standard.current_version_id
+    query = select(Standard, StandardVersion).join(StandardVersion, join_on)
+    if shape.status == "in_force":
+        query = query.where(col(StandardVersion.status) == VersionStatus.published)
+    elif shape.status == "retired":
+        query = query.where(col(StandardVersion.status) == VersionStatus.retired)
+    if shape.kind:
+        query = query.where(col(Standard.kind) == bindparam("kind"))
+    if shape.category:
+        query = query.where(col(StandardVersion.category) == bindparam("category"))
+    if shape.severity:
+        query = query.where(col(StandardVersion.severity) == bindparam("severity"))
+    if shape.channel:
+        query = query.where(
+            col(StandardVersion.id).in_(
+                select(VersionChannel.version_id).where(
+                    col(VersionChannel.channel) == bindparam("channel")
+                )
+            )
+        )
+    if shape.position:
+        query = query.where(
+            col(StandardVersion.id).in_(
+                select(VersionPosition.version_id).where(
+                    col(VersionPosition.position) == bindparam("position")
+                )
+            )
+        )
+    if shape.text:
+        pattern: BindParameter[str] = bindparam("pattern", type_=String())
+        query = query.where(
+            or_(
+                col(Standard.code).ilike(pattern, escape="\\"),
+                col(StandardVersion.search_text).like(pattern, escape="\\"),
+            )
+        )
+    total = select(func.count()).select_from(query.subquery())
+    page = (
+        query.with_only_columns(CARD_STANDARD, CARD_VERSION, func.count().over().label("total"))
+        .order_by(col(Standard.code))
+        .limit(bindparam("limit"))
+        .offset(bindparam("offset"))
+    )
+    return total, page
+
+
+def search(
+    session: Session, *, filters: LibraryFilters, limit: int = 50, offset: int = 0
+) -> tuple[list[tuple[Card, Card]], int]:
+    """Standards matching the filters, each with the version the filters were applied to
+    (card rows: models.CARD_STANDARD, models.CARD_VERSION).
+
+    Drafts are searched in their draft version; everything else in the version in force.
+    """
+    text = filters.text.strip().lower()
+    values: dict[str, Any] = {
+        "kind": filters.kind,
+        "category": filters.category,
+        "severity": filters.severity,
+        "channel": filters.channel,
+        "position": filters.position,
+    }
+    if text:
+        escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        values["pattern"] = f"%{escaped}%"
+    params = {name: value for name, value in values.items() if value}
+    shape = _SearchShape(
+        filters.status,
+        kind="kind" in params,
+        category="category" in params,
+        severity="severity" in params,
+        channel="channel" in params,
+        position="position" in params,
+        text="pattern" in params,
+    )
+    total_statement, page_statement = _search_statements(shape)
+    rows = session.execute(page_statement, {**params, "limit": limit, "offset": offset}).all()
+    if rows:
+        total = rows[0].total
+    elif offset:  # past the last page: the count alone says where that is
+        total = session.execute(total_statement, params).scalar_one()
+    else:
+        total = 0
+    return [(row.standard, row.version) for row in rows], total
