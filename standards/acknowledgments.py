@@ -37,18 +37,17 @@ class NotApplicable(AcknowledgmentRefused):
     """The version does not name this person's position."""
 
 
+_APPLIES = select(col(VersionPosition.version_id)).where(
+    col(VersionPosition.version_id) == bindparam("version_id"),
+    col(VersionPosition.position) == bindparam("position"),
+)
+
+
 def applies_to(session: Session, *, version: StandardVersion, person: Person) -> bool:
     if person.position is None:
         return False
-    return (
-        session.exec(
-            select(VersionPosition).where(
-                VersionPosition.version_id == version.id,
-                VersionPosition.position == person.position.value,
-            )
-        ).first()
-        is not None
-    )
+    params = {"version_id": version.id, "position": person.position.value}
+    return session.execute(_APPLIES, params).first() is not None
 
 
 def check_may_acknowledge(session: Session, *, version: StandardVersion, person: Person) -> None:
@@ -59,14 +58,17 @@ def check_may_acknowledge(session: Session, *, version: StandardVersion, person:
         raise NotApplicable(N_("This standard does not apply to your position."))
 
 
+_ACKNOWLEDGMENT = select(Acknowledgment).where(
+    col(Acknowledgment.version_id) == bindparam("version_id"),
+    col(Acknowledgment.person_id) == bindparam("person_id"),
+)
+
+
 def acknowledgment_of(
     session: Session, *, version_id: int, person_id: int
 ) -> Acknowledgment | None:
-    return session.exec(
-        select(Acknowledgment).where(
-            Acknowledgment.version_id == version_id, Acknowledgment.person_id == person_id
-        )
-    ).first()
+    params = {"version_id": version_id, "person_id": person_id}
+    return session.exec(_ACKNOWLEDGMENT, params=params).first()
 
 
 @dataclass

@@ -75,16 +75,31 @@ def _apply_content(
 # ---- reading ----------------------------------------------------------------------------------
 
 
+# Read on every page about a standard: built once with parameters, as building and
+# cache-keying a select cost more than SQLite takes to answer it.
+_BY_CODE = select(Standard).where(col(Standard.code) == bindparam("code"))
+_VERSION = select(StandardVersion).where(
+    col(StandardVersion.standard_id) == bindparam("standard_id"),
+    col(StandardVersion.number) == bindparam("number"),
+)
+_VERSIONS = (
+    select(StandardVersion)
+    .where(col(StandardVersion.standard_id) == bindparam("standard_id"))
+    .order_by(col(StandardVersion.number))
+)
+_DRAFT = select(StandardVersion).where(
+    col(StandardVersion.standard_id) == bindparam("standard_id"),
+    col(StandardVersion.status) == VersionStatus.draft,
+)
+
+
 def get_by_code(session: Session, *, code: str) -> Standard | None:
-    return session.exec(select(Standard).where(Standard.code == code)).first()
+    return session.exec(_BY_CODE, params={"code": code}).first()
 
 
 def get_version(session: Session, *, standard: Standard, number: int) -> StandardVersion | None:
-    return session.exec(
-        select(StandardVersion).where(
-            StandardVersion.standard_id == standard.id, StandardVersion.number == number
-        )
-    ).first()
+    params = {"standard_id": standard.id, "number": number}
+    return session.exec(_VERSION, params=params).first()
 
 
 def get_version_by_id(session: Session, *, version_id: int) -> StandardVersion | None:
@@ -105,22 +120,11 @@ def version_numbers(session: Session, *, ids: Collection[int]) -> dict[int, int]
 
 
 def versions(session: Session, *, standard: Standard) -> list[StandardVersion]:
-    return list(
-        session.exec(
-            select(StandardVersion)
-            .where(StandardVersion.standard_id == standard.id)
-            .order_by(col(StandardVersion.number))
-        )
-    )
+    return list(session.exec(_VERSIONS, params={"standard_id": standard.id}))
 
 
 def draft_of(session: Session, *, standard: Standard) -> StandardVersion | None:
-    return session.exec(
-        select(StandardVersion).where(
-            StandardVersion.standard_id == standard.id,
-            StandardVersion.status == VersionStatus.draft,
-        )
-    ).first()
+    return session.exec(_DRAFT, params={"standard_id": standard.id}).first()
 
 
 def current_version(session: Session, *, standard: Standard) -> StandardVersion | None:

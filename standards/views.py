@@ -1,6 +1,6 @@
 """The standards library: browse and search, author and publish, history and diff, print."""
 
-from datetime import date
+from datetime import datetime
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
@@ -337,11 +337,8 @@ def _version_page(
     lang: Lang | None = None,
     **extra: Any,
 ) -> Response:
-    history = [
-        v
-        for v in service.versions(session, standard=standard)
-        if v.status != VersionStatus.draft or can_author(user)
-    ]
+    every = service.versions(session, standard=standard)
+    history = [v for v in every if v.status != VersionStatus.draft or can_author(user)]
     ack = None
     must_acknowledge = False
     if version.status != VersionStatus.draft:
@@ -363,7 +360,7 @@ def _version_page(
         "version": version,
         "history": history,
         "current_id": standard.current_version_id,
-        "draft": service.draft_of(session, standard=standard),
+        "draft": next((v for v in every if v.status == VersionStatus.draft), None),
         "is_author": can_author(user),
         "ack": ack,
         "must_acknowledge": must_acknowledge,
@@ -373,7 +370,8 @@ def _version_page(
             version, lang=reading_language(locale=locale_of(request), requested=lang)
         ),
         "position_labels": POSITION_LABELS,
-        "today": date.today().isoformat(),
+        # The publish form's default: the bank's today, which the server's date may not be.
+        "today": datetime.now(request.app.state.settings.zone()).date().isoformat(),
         "publish_errors": {},
         "publish_values": {},
         "retire_errors": {},
@@ -423,11 +421,8 @@ def compare_versions(
     a: Annotated[int | None, Query(ge=1)] = None,
     b: Annotated[int | None, Query(ge=1)] = None,
 ) -> Response:
-    history = [
-        v
-        for v in service.versions(session, standard=standard)
-        if v.status != VersionStatus.draft or can_author(user)
-    ]
+    every = service.versions(session, standard=standard)
+    history = [v for v in every if v.status != VersionStatus.draft or can_author(user)]
     by_number = {v.number: v for v in history}
     if len(history) < 2:
         return redirect(request, f"/standards/{standard.code}")
