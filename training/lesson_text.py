@@ -9,10 +9,10 @@ from functools import lru_cache
 import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
-from sqlmodel import Session
+from sqlalchemy import bindparam
+from sqlmodel import Session, col, select
 
 from frontline.markdown import ALLOWED_TAGS
-from standards import service as standards_service
 from standards.models import Standard, StandardVersion, VersionStatus
 from standards.reading import Lang, VersionText, version_text
 
@@ -63,11 +63,30 @@ def embedded_codes(text: str) -> list[str]:
     return EMBED.findall(text or "")
 
 
-def _embed(session: Session, code: str, lang: Lang) -> EmbeddedStandard:
-    standard = standards_service.get_by_code(session, code=code)
-    version = standards_service.current_version(session, standard=standard) if standard else None
-    if standard is None or version is None or version.status != VersionStatus.published:
+# Every standard a lesson embeds, in its version in force, in one statement built once.
+_IN_FORCE = (
+    select(Standard, StandardVersion)
+    .join(StandardVersion, col(StandardVersion.id) == Standard.current_version_id)
+    .where(
+        col(Standard.code).in_(bindparam("codes", expanding=True)),
+        col(StandardVersion.status) == VersionStatus.published,
+    )
+)
+
+
+def _in_force(session: Session, codes: list[str]) -> dict[str, tuple[Standard, StandardVersion]]:
+    if not codes:
+        return {}
+    rows = session.execute(_IN_FORCE, {"codes": sorted(set(codes))}).tuples()
+    return {standard.code: (standard, version) for standard, version in rows}
+
+
+def _embed(
+    found: tuple[Standard, StandardVersion] | None, code: str, lang: Lang
+) -> EmbeddedStandard:
+    if found is None:
         return EmbeddedStandard(code=code, standard=None, version=None, reading=None)
+    standard, version = found
     return EmbeddedStandard(
         code=code, standard=standard, version=version, reading=version_text(version, lang=lang)
     )
@@ -77,11 +96,13 @@ def lesson_parts(session: Session, *, body: str, lang: Lang) -> list[Part]:
     """The body in reading order: Markdown pieces and the standards embedded between them."""
     parts: list[Part] = []
     position = 0
+    in_force = _in_force(session, embedded_codes(body))
     for match in EMBED.finditer(body or ""):
         before = body[position : match.start()]
         if before.strip():
             parts.append(Part(html=render_markdown(before)))
-        parts.append(Part(embedded=_embed(session, match.group(1), lang)))
+        code = match.group(1)
+        parts.append(Part(embedded=_embed(in_force.get(code), code, lang)))
         position = match.end()
     rest = (body or "")[position:]
     if rest.strip():
