@@ -24,6 +24,7 @@ from audits.taking_views import router as taking_router
 from audits.templates_views import router as templates_router
 from frontline.domains import Domain, NavEntry
 from frontline.i18n import N_
+from frontline.web import kept_fragment
 from staff.models import Role
 
 
@@ -76,6 +77,7 @@ domain = Domain(
         "pick": texts.pick,
         "item_points": texts.item_points,
         "score_text": texts.score_text,
+        "list_row": kept_fragment("audits/_list_row.html"),
     },
     stylesheets=("/static/css/audit_taking.css", "/static/css/audit_templates.css"),
 )

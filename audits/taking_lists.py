@@ -60,15 +60,24 @@ _BRANCHES: BindParameter[list[int]] = bindparam("branch_ids", expanding=True)
 _SUBMITTED = col(Audit.status) == AuditStatus.submitted
 
 
-def _viewer(session: Session, *, viewer: Person) -> tuple[Kind, dict[str, Any]]:
-    """Which statements serve the viewer, and their parameters."""
+@dataclass(frozen=True)
+class Scope:
+    """Which statements serve a viewer, and their parameters (read once per page)."""
+
+    kind: Kind
+    parameters: dict[str, Any]
+
+
+def scope_of(session: Session, *, viewer: Person) -> Scope:
     if viewer.role in (Role.hr, Role.admin):
-        return "all", {"person_id": viewer.id}  # their own drafts
+        return Scope("all", {"person_id": viewer.id})  # their own drafts
     if viewer.role != Role.supervisor:
-        return "employee", {"person_id": viewer.id}
+        return Scope("employee", {"person_id": viewer.id})
     team_ids = staff_service.supervised_team_ids(session, person_id=id_of(viewer))
     branch_ids = branch_ids_of_teams(session, team_ids=team_ids)
-    return "supervisor", {"person_id": viewer.id, "team_ids": team_ids, "branch_ids": branch_ids}
+    return Scope(
+        "supervisor", {"person_id": viewer.id, "team_ids": team_ids, "branch_ids": branch_ids}
+    )
 
 
 def _scope_parts(kind: Kind) -> list[ColumnElement[bool]] | None:
@@ -109,7 +118,8 @@ def _shelf_ids(kind: Kind, shelf: Shelf) -> Any:
 
 @cache
 def _statements(kind: Kind, shelf: Shelf) -> tuple[Any, Any]:
-    """How many audits a shelf holds, and one page of its rows (limit and offset bound)."""
+    """How many audits a shelf holds, and one page of its rows with that count (limit and
+    offset bound): the page counts the shelf as it reads it, not in a second pass."""
     ids = _shelf_ids(kind, shelf).subquery()
     count = sa_select(func.count()).select_from(ids)
     page = (
@@ -128,6 +138,7 @@ def _statements(kind: Kind, shelf: Shelf) -> tuple[Any, Any]:
             col(Audit.acknowledged_at),
             col(Dispute.status),
             col(Dispute.outcome),
+            func.count().over().label("total"),
         )
         .select_from(ids)
         .join(Audit, col(Audit.id) == ids.c.id)
@@ -144,20 +155,23 @@ def _statements(kind: Kind, shelf: Shelf) -> tuple[Any, Any]:
 
 
 def list_audits(
-    session: Session, *, viewer: Person, shelf: Shelf, limit: int = 50, offset: int = 0
+    session: Session, *, scope: Scope, shelf: Shelf, limit: int = 50, offset: int = 0
 ) -> tuple[list[AuditRow], int]:
     """A page of one shelf of audits, newest observed first, and how many it holds."""
-    kind, parameters = _viewer(session, viewer=viewer)
-    count, page = _statements(kind, shelf)
-    total = session.execute(count, parameters).scalar_one()
-    rows = session.execute(page, {**parameters, "limit": limit, "offset": offset}).all()
-    return [AuditRow(*row) for row in rows], total
+    count, page = _statements(scope.kind, shelf)
+    rows = session.execute(page, {**scope.parameters, "limit": limit, "offset": offset}).all()
+    if rows:
+        total = rows[0].total
+    elif offset:  # past the last page: the count alone says where that is
+        total = session.execute(count, scope.parameters).scalar_one()
+    else:
+        total = 0
+    return [AuditRow(*row[:-1]) for row in rows], total
 
 
-def shelf_counts(session: Session, *, viewer: Person) -> dict[str, int]:
+def shelf_counts(session: Session, *, scope: Scope) -> dict[str, int]:
     """How many audits each of the viewer's shelves holds (for tabs and home panels)."""
-    kind, parameters = _viewer(session, viewer=viewer)
     return {
-        shelf: session.execute(_statements(kind, shelf)[0], parameters).scalar_one()
+        shelf: session.execute(_statements(scope.kind, shelf)[0], scope.parameters).scalar_one()
         for shelf in ("drafts", "disputed")
     }

@@ -42,11 +42,12 @@ def audit_list(
 ) -> Response:
     shelves = _shelves_for(user.role)
     chosen = shelf if shelf in shelves else shelves[0]
+    scope = taking_lists.scope_of(session, viewer=user)
     listed = paged(
         page,
         PAGE_SIZE,
         lambda number: taking_lists.list_audits(
-            session, viewer=user, shelf=chosen, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE
+            session, scope=scope, shelf=chosen, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE
         ),
     )
     context = {
@@ -54,7 +55,7 @@ def audit_list(
         "shelf": chosen,
         "rows": listed.rows,
         "listed": listed,
-        "counts": taking_lists.shelf_counts(session, viewer=user)
+        "counts": taking_lists.shelf_counts(session, scope=scope)
         if user.role != Role.employee
         else {},
         "may_audit": user.role in (Role.supervisor, Role.admin),

@@ -227,7 +227,7 @@ def kept_fragment(template: str, *, maxsize: int = 4096) -> Callable[..., Markup
     as a CSRF token, that the arguments do not carry. Times go in as text, already local."""
 
     @lru_cache(maxsize=maxsize)
-    def made(locale: str, values: tuple[tuple[str, Hashable], ...]) -> Markup:
+    def made(locale: str, zone: tzinfo, values: tuple[tuple[str, Hashable], ...]) -> Markup:
         html = templates.env.get_template(template).render(dict(values), locale=locale)
         return Markup(html)  # noqa: S704 - our autoescaped template's output
 
@@ -236,7 +236,7 @@ def kept_fragment(template: str, *, maxsize: int = 4096) -> Callable[..., Markup
             made.cache_clear()  # a developer editing the template sees it at once
         # A list (a JSON column's) is kept as the tuple of its items.
         items = tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in values.items())
-        return made(_rendering_locale.get(), items)
+        return made(_rendering_locale.get(), _rendering_zone.get(), items)
 
     return fragment
 

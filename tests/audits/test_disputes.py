@@ -1,6 +1,7 @@
 """After submission: the employee acknowledges or disputes within the window, HR or a second
 supervisor resolves (uphold or amend), both sides see the outcome; amendments keep history."""
 
+import re
 from datetime import timedelta
 
 from sqlmodel import select
@@ -183,3 +184,26 @@ def test_the_disputes_list_pages_through_every_open_dispute(db, make_client, mon
     assert "第一条异议" in first and "第二条异议" not in first  # oldest first
     assert "第二条异议" in second and "2–2 of 2" in second
     assert 'href="/audits/disputes?page=2" rel="next"' in first
+
+
+def test_the_audit_list_counts_its_shelf_on_every_page(db, make_client, monkeypatch):
+    """The page's rows carry the shelf's count; past the last page, the last page shows."""
+    from audits import taking_views
+
+    monkeypatch.setattr(taking_views, "PAGE_SIZE", 2)
+    staff = make_branch_staff(db)
+    ids = [_submitted(db, make_client, staff, fail_first=False)[0] for _ in range(3)]
+    auditor = signed_in(make_client, staff.supervisor)
+
+    def shown(page):
+        text = auditor.get(f"/audits?shelf=submitted&page={page}").text
+        pager = re.search(r"(\d+)–(\d+) of (\d+)", text)
+        return pager and pager.groups(), sorted(
+            int(i) for i in re.findall(r'href="/audits/(\d+)"', text)
+        )
+
+    newest_first = sorted(ids)
+    assert shown(1) == (("1", "2", "3"), newest_first[1:])
+    assert shown(2) == (("3", "3", "3"), newest_first[:1])
+    assert shown(9) == shown(2)
+    assert "No drafts" in auditor.get("/audits?shelf=drafts&page=3").text

@@ -37,7 +37,9 @@ def _expected(session, viewer):  # type: ignore[no-untyped-def]
     in_scope = actions.actions_in_scope(session, viewer=viewer, today=date.today())
     assert in_scope.pages == 1  # every row is on the one page: overdue counted from them
     return home_figures.SupervisorFigures(
-        drafts=taking_lists.shelf_counts(session, viewer=viewer)["drafts"],
+        drafts=taking_lists.shelf_counts(
+            session, scope=taking_lists.scope_of(session, viewer=viewer)
+        )["drafts"],
         to_resolve=disputes.open_disputes_for(session, viewer=viewer).total,
         open_actions=in_scope.total,
         overdue_actions=sum(1 for row in in_scope.rows if row.overdue),
