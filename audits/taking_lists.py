@@ -25,6 +25,7 @@ from audits.models import (
 )
 from audits.taking import branch_ids_of_teams
 from frontline.models import id_of
+from frontline.paging import counted_rows, with_total
 from staff import service as staff_service
 from staff.models import Branch, Person, Role
 
@@ -119,7 +120,7 @@ def _shelf_ids(kind: Kind, shelf: Shelf) -> Any:
 @cache
 def _statements(kind: Kind, shelf: Shelf) -> tuple[Any, Any]:
     """How many audits a shelf holds, and one page of its rows with that count (limit and
-    offset bound): the page counts the shelf as it reads it, not in a second pass."""
+    offset bound; frontline.paging.with_total)."""
     ids = _shelf_ids(kind, shelf).subquery()
     count = sa_select(func.count()).select_from(ids)
     page = (
@@ -138,7 +139,6 @@ def _statements(kind: Kind, shelf: Shelf) -> tuple[Any, Any]:
             col(Audit.acknowledged_at),
             col(Dispute.status),
             col(Dispute.outcome),
-            func.count().over().label("total"),
         )
         .select_from(ids)
         .join(Audit, col(Audit.id) == ids.c.id)
@@ -151,7 +151,7 @@ def _statements(kind: Kind, shelf: Shelf) -> tuple[Any, Any]:
         .limit(bindparam("limit", type_=Integer))
         .offset(bindparam("offset", type_=Integer))
     )
-    return count, page
+    return count, with_total(page)
 
 
 def list_audits(
@@ -159,14 +159,8 @@ def list_audits(
 ) -> tuple[list[AuditRow], int]:
     """A page of one shelf of audits, newest observed first, and how many it holds."""
     count, page = _statements(scope.kind, shelf)
-    rows = session.execute(page, {**scope.parameters, "limit": limit, "offset": offset}).all()
-    if rows:
-        total = rows[0].total
-    elif offset:  # past the last page: the count alone says where that is
-        total = session.execute(count, scope.parameters).scalar_one()
-    else:
-        total = 0
-    return [AuditRow(*row[:-1]) for row in rows], total
+    rows, total = counted_rows(session, page, count, scope.parameters, limit=limit, offset=offset)
+    return [AuditRow(*row) for row in rows], total
 
 
 def shelf_counts(session: Session, *, scope: Scope) -> dict[str, int]:

@@ -2,14 +2,15 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar, TypeVarTuple
 
 from fastapi import Query
-from sqlalchemy import func
+from sqlalchemy import Select, func
 from sqlmodel import Session, select
 
 T = TypeVar("T")
 U = TypeVar("U")
+Columns = TypeVarTuple("Columns")
 
 # `?page=N` of a list page.
 PageNumber = Annotated[int, Query(ge=1, le=100_000)]
@@ -61,3 +62,27 @@ def paged(number: int, size: int, fetch: Callable[[int], tuple[list[T], int]]) -
         number = last
         rows, total = fetch(number)
     return Page(rows, number, size, total)
+
+
+def with_total(page: Select[*Columns]) -> Select[Any]:
+    """A page's statement whose every row also carries how many rows match in all
+    (`count(*) OVER ()`): counted in the scan that finds them, not by running the filter
+    again. Read it with `counted_rows`."""
+    return page.add_columns(func.count().over().label("matches"))
+
+
+def counted_rows(
+    session: Session,
+    page: Select[Any],
+    count: Select[Any],
+    parameters: dict[str, Any],
+    *,
+    limit: int,
+    offset: int,
+) -> tuple[list[tuple[Any, ...]], int]:
+    """The rows of a `with_total` statement (limit and offset bound), without that column,
+    and the total. Only a page past the end, whose rows carry no total, runs `count`."""
+    rows = session.execute(page, {**parameters, "limit": limit, "offset": offset}).all()
+    if rows:
+        return [tuple(row)[:-1] for row in rows], rows[0][-1]
+    return [], session.execute(count, parameters).scalar_one() if offset else 0

@@ -224,7 +224,8 @@ def kept_fragment(template: str, *, maxsize: int = 4096) -> Callable[..., Markup
     (hashable, or lists), then remembered, so a list of 25 cards pays Jinja's attribute lookups,
     escaping and translations once, not on every request. The template sees its arguments
     and `locale`, nothing of the request: it must not show anything of the viewer's, such
-    as a CSRF token, that the arguments do not carry. Times go in as text, already local."""
+    as a CSRF token, that the arguments do not carry. Its times show in the bank's time zone,
+    which is part of the key."""
 
     @lru_cache(maxsize=maxsize)
     def made(locale: str, zone: tzinfo, values: tuple[tuple[str, Hashable], ...]) -> Markup:

@@ -7,6 +7,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import BindParameter, ColumnElement, Select, String, and_, bindparam, func, or_
 from sqlmodel import Session, col, select
 
+from frontline.paging import counted_rows, with_total
 from standards.models import (
     CARD_STANDARD,
     CARD_VERSION,
@@ -97,19 +98,19 @@ def _search_statements(shape: _SearchShape) -> tuple[Select[Any], Select[Any]]:
         )
     total = select(func.count()).select_from(query.subquery())
     page = (
-        query.with_only_columns(CARD_STANDARD, CARD_VERSION, func.count().over().label("total"))
+        query.with_only_columns(CARD_STANDARD, CARD_VERSION)
         .order_by(col(Standard.code))
         .limit(bindparam("limit"))
         .offset(bindparam("offset"))
     )
-    return total, page
+    return total, with_total(page)
 
 
 def search(
     session: Session, *, filters: LibraryFilters, limit: int = 50, offset: int = 0
 ) -> tuple[list[tuple[Card, Card]], int]:
     """Standards matching the filters, each with the version the filters were applied to
-    (card rows: models.CARD_STANDARD, models.CARD_VERSION).
+    (card rows: models.CARD_STANDARD, models.CARD_VERSION) and how many match in all.
 
     Drafts are searched in their draft version; everything else in the version in force.
     """
@@ -135,11 +136,7 @@ def search(
         text="pattern" in params,
     )
     total_statement, page_statement = _search_statements(shape)
-    rows = session.execute(page_statement, {**params, "limit": limit, "offset": offset}).all()
-    if rows:
-        total = rows[0].total
-    elif offset:  # past the last page: the count alone says where that is
-        total = session.execute(total_statement, params).scalar_one()
-    else:
-        total = 0
-    return [(row.standard, row.version) for row in rows], total
+    rows, total = counted_rows(
+        session, page_statement, total_statement, params, limit=limit, offset=offset
+    )
+    return [(standard, version) for standard, version in rows], total
