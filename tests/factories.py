@@ -145,3 +145,39 @@ def make_standard(
                 actor_id=None,
             )
         return standard, version
+
+
+def publish_new_version(
+    db: Database,
+    code: str,
+    *,
+    effective: str = "2026-06-01",
+    change_note: str = "改版",
+    **overrides: object,
+):  # type: ignore[no-untyped-def]
+    """The next version of standard `code`, published: a copy of the one in force, or with
+    `overrides` the content `standard_content(**overrides)`. Returns the new version."""
+    from datetime import date
+
+    from standards import service as standards_service
+    from standards.schemas import VersionContent
+
+    with db.session() as session:
+        standard = standards_service.get_by_code(session, code=code)
+        assert standard is not None, code
+        content = None
+        if overrides:
+            context = {"kind": standard.kind.value}
+            content = VersionContent.model_validate(standard_content(**overrides), context=context)
+        draft = standards_service.new_draft(
+            session, standard=standard, actor_id=None, content=content
+        )
+        standards_service.publish(
+            session,
+            standard=standard,
+            version=draft,
+            effective_date=date.fromisoformat(effective),
+            change_note=change_note,
+            actor_id=None,
+        )
+        return draft

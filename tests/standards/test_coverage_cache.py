@@ -6,8 +6,7 @@ from datetime import UTC, datetime, timedelta
 from staff import service as staff_service
 from staff.models import Position, Role
 from standards import acknowledgments, coverage
-from standards import service as standards_service
-from tests.factories import PASSWORD, make_person, make_standard, make_team
+from tests.factories import PASSWORD, make_person, make_standard, make_team, publish_new_version
 
 
 def _figures(db) -> dict[str, tuple[int, int]]:  # type: ignore[no-untyped-def]
@@ -44,16 +43,9 @@ def test_report_follows_every_change_it_depends_on(db):
         )
     assert _figures(db)["CCH-01"] == (1, 2)
 
-    with db.session() as session:
-        draft = standards_service.new_draft(session, standard=standard, actor_id=None)
-        standards_service.publish(
-            session,
-            standard=standard,
-            version=draft,
-            effective_date=datetime.now(UTC).date(),
-            change_note="第二版",
-            actor_id=None,
-        )
+    publish_new_version(
+        db, standard.code, effective=datetime.now(UTC).date().isoformat(), change_note="第二版"
+    )
     assert _figures(db)["CCH-01"] == (0, 2)  # a new version: nobody has read it yet
 
 

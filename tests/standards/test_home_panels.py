@@ -1,14 +1,13 @@
 """The standards panels on the home page read a count, a few links and the reminders from
 prebuilt queries: they must say what outstanding_for and the reminders say."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from frontline.models import utcnow
 from staff.models import Position, Role
 from standards import acknowledgments, reminders
-from standards import service as standards_service
 from standards.models import Acknowledgment, AcknowledgmentReminder
-from tests.factories import make_person, make_standard
+from tests.factories import make_person, make_standard, publish_new_version
 
 
 def _acknowledge(db, person, version) -> None:  # type: ignore[no-untyped-def]
@@ -71,13 +70,7 @@ def test_reminders_show_the_latest_per_version_in_force_not_yet_acknowledged(db)
         ("RM-02", 1, "乙主管"),
         ("RM-01", 1, "甲主管"),
     ]
-    with db.session() as session:  # a new version supersedes the one reminded about
-        found = standards_service.get_by_code(session, code=standard.code)
-        draft = standards_service.new_draft(session, standard=found, actor_id=None)
-        standards_service.publish(
-            session, standard=found, version=draft, effective_date=date(2026, 6, 1),
-            change_note="改", actor_id=None,
-        )  # fmt: skip
+    publish_new_version(db, standard.code, change_note="改")  # supersedes the one reminded about
     with db.session() as session:
         notices = reminders.reminders_for(session, person=session.merge(teller))
     assert [n.code for n in notices] == ["RM-02"]

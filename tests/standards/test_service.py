@@ -1,15 +1,13 @@
 """The standards rules live in the services, so every entry point (page, CLI, import, a future
 API) obeys them: each rule once through the service and once through HTTP."""
 
-from datetime import date
-
 import pytest
 
 from frontline.models import utcnow
 from staff.models import Position, Role
 from standards import acknowledgments, search, service
 from tests.client import OPENED_AT_RE
-from tests.factories import PASSWORD, make_person, make_standard
+from tests.factories import PASSWORD, make_person, make_standard, publish_new_version
 
 
 def _author(db, client):
@@ -77,21 +75,12 @@ def test_service_acknowledges_only_the_version_in_force_for_the_persons_position
 
 
 def test_a_superseded_version_cannot_be_acknowledged(db, client):
-    standard, first = make_standard(db, code="ACK-13", positions=["teller"])
+    _, first = make_standard(db, code="ACK-13", positions=["teller"])
     teller = make_person(db, position=Position.teller)
     client.login(teller.employee_no, PASSWORD)
     page = "/standards/ACK-13/v/1"
     opened = OPENED_AT_RE.search(client.get(page).text).group(1)  # type: ignore[union-attr]
-    with db.session() as session:
-        draft = service.new_draft(session, standard=standard, actor_id=None)
-        service.publish(
-            session,
-            standard=standard,
-            version=draft,
-            effective_date=date(2026, 2, 1),
-            change_note="更正",
-            actor_id=None,
-        )
+    publish_new_version(db, "ACK-13", effective="2026-02-01", change_note="更正")
     with pytest.raises(acknowledgments.NotInForce):
         _acknowledge(db, teller, first)
     refused = client.submit(page + "/acknowledge", {"opened_at": opened}, token_page="/")

@@ -2,7 +2,6 @@
 search, printing, acknowledging and the coverage report, with each role's permissions."""
 
 import re
-from datetime import date
 
 import pytest
 from sqlalchemy import text
@@ -11,15 +10,13 @@ from sqlmodel import select
 
 from frontline.audit_trail import AuditTrailEvent
 from staff.models import Position, Role
-from standards import service
 from standards.models import Acknowledgment, Standard, StandardVersion, VersionStatus
-from standards.schemas import VersionContent
 from tests.factories import (
     PASSWORD,
     make_person,
     make_standard,
     make_team,
-    standard_content,
+    publish_new_version,
     supervise,
 )
 
@@ -28,27 +25,6 @@ def _as(db, client, role, **kwargs):
     person = make_person(db, role=role, **kwargs)
     client.login(person.employee_no, PASSWORD)
     return person
-
-
-def _publish_new_version(db, standard, **content):
-    """Version 2 of a script standard, published, with these content fields changed."""
-    with db.session() as session:
-        draft = service.new_draft(
-            session,
-            standard=standard,
-            actor_id=None,
-            content=VersionContent.model_validate(
-                standard_content(**content), context={"kind": "script"}
-            ),
-        )
-        service.publish(
-            session,
-            standard=standard,
-            version=draft,
-            effective_date=date(2026, 12, 1),
-            change_note="改版",
-            actor_id=None,
-        )
 
 
 NEW_SCRIPT = {
@@ -290,9 +266,7 @@ def test_library_pages_count_what_matches(db, client, monkeypatch):
 def test_cards_kept_rendered_still_say_what_is_true(db, client):
     """Cards are rendered once per language and content (frontline.web.kept_fragment): each
     language, a new title and the reader's own acknowledgment still show at once."""
-    standard, _ = make_standard(
-        db, code="KPT-01", title_zh="旧标题", title_en="Old title", positions=["teller"]
-    )
+    make_standard(db, code="KPT-01", title_zh="旧标题", title_en="Old title", positions=["teller"])
     _as(db, client, Role.employee, position=Position.teller)
     english = {"Accept-Language": "en"}
     chinese = {"Accept-Language": "zh-CN"}
@@ -302,7 +276,9 @@ def test_cards_kept_rendered_still_say_what_is_true(db, client):
     assert "unread-mark" in client.get("/standards", headers=english).text
     client.acknowledge("/standards/KPT-01/v/1")
     assert "unread-mark" not in client.get("/standards", headers=english).text
-    _publish_new_version(db, standard, title_zh="新标题", title_en="New title")
+    publish_new_version(
+        db, "KPT-01", effective="2026-12-01", title_zh="新标题", title_en="New title"
+    )
     for path in ("/standards", "/acknowledgments"):
         page = client.get(path, headers=english).text
         assert "New title" in page and "Old title" not in page
@@ -353,11 +329,11 @@ def test_acknowledge_only_applicable_positions(db, client, make_client):
 
 
 def test_a_new_version_must_be_acknowledged_again(db, client):
-    standard, _ = make_standard(db, code="ACK-03", positions=["teller"])
+    make_standard(db, code="ACK-03", positions=["teller"])
     _as(db, client, Role.employee, position=Position.teller)
     client.acknowledge("/standards/ACK-03/v/1")
     assert "ACK-03" not in client.get("/acknowledgments").text
-    _publish_new_version(db, standard, title_zh="新版")
+    publish_new_version(db, "ACK-03", effective="2026-12-01", title_zh="新版")
     assert "ACK-03" in client.get("/acknowledgments").text
     assert "You acknowledged this version" in client.get("/standards/ACK-03/v/1").text
 

@@ -2,14 +2,13 @@
 overdue and expired duties, open refreshers with their standard's version, and who reminded
 them this week. Its queries are built once with parameters: these tests pin what it shows."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from staff import service as staff_service
 from staff.models import Position, Role
-from standards import service as standards_service
-from tests.factories import PASSWORD, make_person, make_standard, make_team
+from tests.factories import PASSWORD, make_person, make_standard, make_team, publish_new_version
 from tests.training.duties import complete, make_module, refresher_modules
 from training import assignments, dashboard, dashboard_reminders
 from training.assignments import Due, Target
@@ -114,13 +113,7 @@ def test_an_open_refresher_shows_with_its_version_until_resolved(db, client):
     )
     for module in (confirm, retake):
         complete(db, person_id=person.id, module_id=module.id, at=datetime.now(UTC) - timedelta(3))
-    with db.session() as session:
-        found = standards_service.get_by_code(session, code=standard.code)
-        draft = standards_service.new_draft(session, standard=found, actor_id=None)
-        standards_service.publish(
-            session, standard=found, version=draft, effective_date=date(2026, 6, 1),
-            change_note="改", actor_id=None,
-        )  # fmt: skip
+    publish_new_version(db, standard.code, change_note="改")
     client.login("E7101", PASSWORD)
     panel = _panel(client.get("/").text)
     assert panel.count("Refresher: REF-01 Version 2") == 2

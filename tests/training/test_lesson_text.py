@@ -1,12 +1,10 @@
 """A lesson's text: sanitised Markdown, only this app's uploaded images, and embedded standards
 that always show the version in force in the reader's language."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from staff.models import Position
-from standards import service as standards_service
-from standards.schemas import VersionContent
-from tests.factories import PASSWORD, make_person, make_standard, standard_content
+from tests.factories import PASSWORD, make_person, make_standard, publish_new_version
 from tests.training.learner_helpers import enroll, make_learning_module
 from training.enrollment import bank_today
 from training.lesson_text import embedded_codes, render_markdown
@@ -49,24 +47,9 @@ def test_a_lesson_shows_the_standard_version_in_force_in_the_readers_language(db
     assert "柜面迎客" in zh and "Version 1, in force" in zh and "您好!" in zh
     en = client.get(lesson + "?lang=en").text
     assert "Greeting at the counter" in en and "Hello!" in en
-    with db.session() as session:
-        draft = standards_service.new_draft(
-            session,
-            standard=standards_service.get_by_code(session, code="GRT-01"),
-            actor_id=None,
-            content=VersionContent.model_validate(
-                standard_content(title_zh="柜面迎客（修订）", title_en="Greeting, revised"),
-                context={"kind": "script"},
-            ),
-        )
-        standards_service.publish(
-            session,
-            standard=standards_service.get_by_code(session, code="GRT-01"),
-            version=draft,
-            effective_date=date(2026, 6, 1),
-            change_note="修订",
-            actor_id=None,
-        )
+    publish_new_version(
+        db, "GRT-01", change_note="修订", title_zh="柜面迎客（修订）", title_en="Greeting, revised"
+    )
     revised = client.get(lesson + "?lang=zh").text
     assert "柜面迎客（修订）" in revised and "Version 2, in force" in revised
 

@@ -1,24 +1,17 @@
 """Refreshers: a new version of a covered standard flags earlier completers; they confirm or
 retake; HR and authors see who each change reached."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from staff.models import Position, Role
-from standards import service as standards_service
-from tests.factories import PASSWORD, make_person, make_standard, make_team
+from tests.factories import PASSWORD, make_person, make_standard, make_team, publish_new_version
 from tests.training.duties import complete, refresher_modules
 
 
 def _revise(db, standard):  # type: ignore[no-untyped-def]
-    with db.session() as session:
-        standard = standards_service.get_by_code(session, code=standard.code)
-        draft = standards_service.new_draft(session, standard=standard, actor_id=None)
-        standards_service.publish(
-            session, standard=standard, version=draft, effective_date=date(2026, 6, 1),
-            change_note="新增二次征询", actor_id=None,
-        )  # fmt: skip
+    publish_new_version(db, standard.code, change_note="新增二次征询")
 
 
 @pytest.fixture
