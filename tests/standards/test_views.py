@@ -229,6 +229,9 @@ def test_search_and_filters_in_both_languages(db, client):
     assert codes("severity=critical") == {"IDV-01"}
     assert codes("kind=rule") == {"ATT-01"}
     assert codes("category=phone&channel=counter") == set()
+    chosen = client.get("/standards?channel=phone&position=call_agent&severity=critical").text
+    for value in ("phone", "call_agent", "critical", "in_force"):  # the form keeps the filters
+        assert re.search(rf'<option value="{value}"\s*selected', chosen), value
     assert codes("status=drafts") == {"IDV-01", "PHN-01", "ATT-01"}  # employees never see drafts
     assert client.get("/standards/DRF-02").status_code == 404
     assert client.get("/standards?q=%25").status_code == 200
