@@ -208,7 +208,7 @@ def load(session: Session) -> list[str]:
     """Disputes and actions on the demo audits, unless there are some already."""
     if is_loaded(session) or session.exec(select(CorrectionAction.id).limit(1)).first():
         return []
-    today = utcnow().astimezone(get_settings().zone()).date()
+    today = get_settings().today()
     disputed = load_disputes(session)
     opened = load_actions(session, today=today)
     session.flush()

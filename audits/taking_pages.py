@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from audits import actions, disputes, saves, submission, taking
 from audits.models import Audit, AuditTemplate, Subject, TemplateVersion
-from frontline.models import id_of, utcnow
+from frontline.models import id_of
 from frontline.web import locale_of, render
 from staff import service as staff_service
 from staff.models import Person, Role
@@ -78,7 +78,7 @@ def audit_page(
 ) -> Response:
     """A submitted audit as the viewer may see and answer it."""
     settings = request.app.state.settings
-    today = utcnow().astimezone(settings.zone()).date()
+    today = settings.today()
     checklist = taking.checklist_of(session, version_id=audit.template_version_id)
     results = saves.stored_results(session, audit_id=id_of(audit))
     score = saves.running_score(checklist, results)

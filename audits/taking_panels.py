@@ -8,7 +8,7 @@ from sqlmodel import Session, col, select
 from audits import actions, home_figures
 from audits.models import Audit, AuditStatus, Dispute, DisputeStatus
 from frontline.home import Panel
-from frontline.models import id_of, utcnow
+from frontline.models import id_of
 from frontline.settings import get_settings
 from staff import service as staff_service
 from staff.models import Person, Role
@@ -17,7 +17,7 @@ RECENT = home_figures.RECENT
 
 
 def _today() -> Any:
-    return utcnow().astimezone(get_settings().zone()).date()
+    return get_settings().today()
 
 
 def audits_panel(session: Session, user: Any) -> Panel | None:

@@ -18,6 +18,7 @@ from frontline.deps import SessionDep, client_ip
 from frontline.i18n import N_
 from frontline.models import utcnow
 from frontline.paging import PageNumber, paged
+from frontline.settings import Settings
 from frontline.web import redirect, render
 from staff.dependencies import CurrentUser
 from staff.models import Role
@@ -29,7 +30,8 @@ DISCARDED = status.define("audit_discarded", N_("The draft was discarded."))
 
 
 def _today(request: Request) -> date:
-    return utcnow().astimezone(request.app.state.settings.zone()).date()
+    settings: Settings = request.app.state.settings
+    return settings.today()
 
 
 @router.get("/audits")

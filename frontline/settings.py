@@ -2,6 +2,7 @@
 
 import os
 import secrets
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -54,6 +55,11 @@ class Settings(BaseSettings):
 
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.time_zone)
+
+    def today(self, now: datetime | None = None) -> date:
+        """The bank's date (now, or at `now`): its days end at midnight in its time zone, so
+        from 16:00 UTC Shanghai is a day ahead of the server."""
+        return (now or datetime.now(UTC)).astimezone(self.zone()).date()
 
     # A whole standards library is far smaller; YAML costs more to parse than CSV.
     max_library_bytes: int = 1024 * 1024

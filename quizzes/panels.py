@@ -5,7 +5,6 @@ from typing import Any
 from sqlmodel import Session
 
 from frontline.home import Panel
-from frontline.models import utcnow
 from frontline.settings import get_settings
 from quizzes import daily, wrong_book
 
@@ -13,7 +12,7 @@ from quizzes import daily, wrong_book
 def practice_panel(session: Session, user: Any) -> Panel | None:
     if user.position is None:
         return None
-    today = utcnow().astimezone(get_settings().zone()).date()
+    today = get_settings().today()
     context = {
         "today": daily.todays(session, person_id=user.id, today=today),
         "book_size": wrong_book.book_size(session, person_id=user.id),

@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from frontline.deps import SessionDep
 from frontline.models import id_of
+from frontline.settings import Settings
 from frontline.web import redirect, render, translate
 from quizzes import attempts, daily, practice, wrong_book
 from quizzes.attempt_view import ShownItem, shown_item
@@ -28,7 +29,8 @@ Position = Annotated[int, Path(ge=1, le=50)]
 
 
 def bank_today(request: Request, now: datetime) -> date:
-    return now.astimezone(request.app.state.settings.zone()).date()
+    settings: Settings = request.app.state.settings
+    return settings.today(now)
 
 
 @router.get("/quizzes/practice")

@@ -1,6 +1,5 @@
 """The standards library: browse and search, author and publish, history and diff, print."""
 
-from datetime import datetime
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
@@ -370,8 +369,7 @@ def _version_page(
             version, lang=reading_language(locale=locale_of(request), requested=lang)
         ),
         "position_labels": POSITION_LABELS,
-        # The publish form's default: the bank's today, which the server's date may not be.
-        "today": datetime.now(request.app.state.settings.zone()).date().isoformat(),
+        "today": request.app.state.settings.today().isoformat(),  # the publish form's default
         "publish_errors": {},
         "publish_values": {},
         "retire_errors": {},

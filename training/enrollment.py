@@ -22,7 +22,7 @@ from training.models import Assignment, Enrollment, RefresherFlag
 
 def bank_today(now: datetime | None = None) -> date:
     """Today's date in the bank's time zone (FRONTLINE_TIME_ZONE)."""
-    return (now or utcnow()).astimezone(get_settings().zone()).date()
+    return get_settings().today(now)
 
 
 def bank_day_start(day: date) -> datetime:

@@ -121,3 +121,13 @@ def test_the_formats_templates_use_read_as_strftime_writes_them():
                 assert local_text(moment, format) == local.strftime(format), (moment, format)
     finally:
         web._rendering_zone.reset(token)
+
+
+def test_the_banks_today_turns_at_its_own_midnight(settings):
+    evening_utc = datetime(2026, 11, 30, 16, 30, tzinfo=UTC)  # 00:30 on 1 December in Shanghai
+    assert settings.model_copy(update={"time_zone": "Asia/Shanghai"}).today(evening_utc) == date(
+        2026, 12, 1
+    )
+    assert settings.model_copy(update={"time_zone": "Europe/London"}).today(evening_utc) == date(
+        2026, 11, 30
+    )
