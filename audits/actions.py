@@ -134,6 +134,13 @@ def proposed_modules(session: Session, *, standard_code: str | None) -> list[Any
     return list(training_service.modules_covering(session, standard_code=standard_code))
 
 
+def proposals(session: Session, *, items: list[ChecklistItem]) -> dict[int, list[Any]]:
+    """The modules proposed for each of these items, read in one statement."""
+    codes = {item.standard_code for item in items if item.standard_code}
+    covering = training_service.modules_covering_each(session, standard_codes=codes)
+    return {item.id: covering.get(item.standard_code or "", []) for item in items}
+
+
 def assign_module(
     session: Session,
     *,
@@ -227,9 +234,17 @@ def _rows(session: Session, actions: list[CorrectionAction], today: date) -> lis
     return rows
 
 
+# Built once: every audit's page asks it.
+_ACTIONS_OF_AUDIT = (
+    select(CorrectionAction)
+    .where(col(CorrectionAction.audit_id) == bindparam("audit_id"))
+    .order_by(col(CorrectionAction.id))
+)
+
+
 def actions_of_audit(session: Session, *, audit_id: int, today: date) -> list[ActionRow]:
-    query = select(CorrectionAction).where(CorrectionAction.audit_id == audit_id)
-    return _rows(session, list(session.exec(query.order_by(col(CorrectionAction.id)))), today)
+    found = list(session.scalars(_ACTIONS_OF_AUDIT, {"audit_id": audit_id}))
+    return _rows(session, found, today)
 
 
 # An employee's home page asks for their open actions each day: built once with a parameter.

@@ -5,6 +5,7 @@ upholding the audit or amending it, and both sides see the outcome."""
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from audits import taking
@@ -34,10 +35,17 @@ class DisputeRefused(Exception):
         self.values = values
 
 
+# Built once: every audit's page asks it.
+_LATEST_DISPUTE = (
+    select(Dispute)
+    .where(col(Dispute.audit_id) == bindparam("audit_id"))
+    .order_by(col(Dispute.id).desc())
+    .limit(1)
+)
+
+
 def dispute_of(session: Session, *, audit_id: int) -> Dispute | None:
-    return session.exec(
-        select(Dispute).where(Dispute.audit_id == audit_id).order_by(col(Dispute.id).desc())
-    ).first()
+    return session.scalars(_LATEST_DISPUTE, {"audit_id": audit_id}).first()
 
 
 def window_ends(audit: Audit, *, days: int) -> datetime | None:

@@ -78,6 +78,8 @@ domain = Domain(
         "item_points": texts.item_points,
         "score_text": texts.score_text,
         "list_row": kept_fragment("audits/_list_row.html"),
+        "result_cells": kept_fragment("audits/_result_cells.html"),
+        "item_body": kept_fragment("audits/_item_body.html"),
     },
     stylesheets=("/static/css/audit_taking.css", "/static/css/audit_templates.css"),
 )

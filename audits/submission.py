@@ -8,7 +8,7 @@ before and after, kept in the audit's history and the audit trail.
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlmodel import Session, col, select
 
 from audits import scoring
@@ -214,9 +214,16 @@ def amend_audit(
     return amendment
 
 
+# Built once: every audit's page asks it.
+_AMENDMENTS = (
+    select(Amendment)
+    .where(col(Amendment.audit_id) == bindparam("audit_id"))
+    .order_by(col(Amendment.id))
+)
+
+
 def amendments_of(session: Session, *, audit_id: int) -> list[Amendment]:
-    query = select(Amendment).where(Amendment.audit_id == audit_id).order_by(col(Amendment.id))
-    return list(session.exec(query))
+    return list(session.scalars(_AMENDMENTS, {"audit_id": audit_id}))
 
 
 OUTCOME_VALUES = {outcome.value: outcome for outcome in Outcome}

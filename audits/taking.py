@@ -170,6 +170,10 @@ class Checklist:
     version_id: int
     scoring: str
     sections: tuple[ChecklistSection, ...]
+    # What an audit's heading shows: fixed for a template's life (code) and a version's.
+    template_code: str
+    title_zh: str
+    title_en: str
 
     @property
     def items(self) -> list[ChecklistItem]:
@@ -188,9 +192,14 @@ def _load_checklist(session: Session, version: TemplateVersion) -> Checklist:
         .order_by(col(TemplateItem.position))
     ).all()
     fields = ChecklistItem.__dataclass_fields__
+    template = session.get(AuditTemplate, version.template_id)
+    assert template is not None, "a version's template exists"
     return Checklist(
         version_id=id_of(version),
         scoring=version.scoring.value,
+        template_code=template.code,
+        title_zh=version.title_zh,
+        title_en=version.title_en,
         sections=tuple(
             ChecklistSection(
                 id=id_of(section),

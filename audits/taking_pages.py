@@ -9,7 +9,7 @@ from fastapi.responses import Response
 from sqlmodel import Session
 
 from audits import actions, disputes, saves, submission, taking
-from audits.models import Audit, AuditTemplate, Subject, TemplateVersion
+from audits.models import Audit
 from frontline.models import id_of
 from frontline.web import locale_of, render
 from staff import service as staff_service
@@ -25,8 +25,7 @@ def reading_lang(request: Request, requested: Lang | None) -> Lang:
 
 
 def _header(session: Session, audit: Audit) -> dict[str, Any]:
-    template = session.get(AuditTemplate, audit.template_id)
-    version = session.get(TemplateVersion, audit.template_version_id)
+    """Who and what the audit is about (the checklist's own heading is kept with it)."""
     subject = (
         staff_service.get_person(session, person_id=audit.subject_person_id)
         if audit.subject_person_id
@@ -36,15 +35,7 @@ def _header(session: Session, audit: Audit) -> dict[str, Any]:
         staff_service.get_branch(session, branch_id=audit.branch_id) if audit.branch_id else None
     )
     auditor = staff_service.get_person(session, person_id=audit.auditor_id)
-    return {
-        "audit": audit,
-        "template": template,
-        "version": version,
-        "subject": subject,
-        "branch": branch,
-        "auditor": auditor,
-        "is_branch_audit": template is not None and template.subject == Subject.branch,
-    }
+    return {"audit": audit, "subject": subject, "branch": branch, "auditor": auditor}
 
 
 def checklist_context(
@@ -84,6 +75,7 @@ def audit_page(
     score = saves.running_score(checklist, results)
     dispute = disputes.dispute_of(session, audit_id=id_of(audit))
     manager = actions.may_manage(session, audit=audit, person=user)
+    failed = [i for i in checklist.items if i.id in results and results[i.id].outcome == "fail"]
     context = {
         **_header(session, audit),
         "checklist": checklist,
@@ -107,11 +99,7 @@ def audit_page(
         "amendments": submission.amendments_of(session, audit_id=id_of(audit)),
         "actions": actions.actions_of_audit(session, audit_id=id_of(audit), today=today),
         "may_manage_actions": manager,
-        "proposals": {
-            item.id: actions.proposed_modules(session, standard_code=item.standard_code)
-            for item in checklist.items
-            if manager and results.get(item.id) and results[item.id].outcome == "fail"
-        },
+        "proposals": actions.proposals(session, items=failed if manager else []),
         "today": today,
         "errors": {},
         "values": {},

@@ -47,8 +47,8 @@ def category_compliance(row: "CategoryResults") -> float | None:
 
 
 def audit_details(session: Session, *, people: Any, period: Period) -> AuditDetails:
-    """One grouped query for everyone selected, and one per most-failed standard for the
-    modules that cover it (at most MOST_FAILED, whatever the data). Empty without audits."""
+    """One grouped query for everyone selected, and one for the modules that cover the
+    most-failed standards (at most MOST_FAILED, whatever the data). Empty without audits."""
     if audits_reporting is None:
         return AuditDetails(categories=[], standards=[])
     breakdown = audits_reporting.result_breakdown(
@@ -56,10 +56,11 @@ def audit_details(session: Session, *, people: Any, period: Period) -> AuditDeta
     )
     failures = breakdown.standards
     failed_codes = [row.standard_code for row in failures if row.failed][:MOST_FAILED]
-    modules = {
-        code: training_service.modules_covering(session, standard_code=code)
-        for code in (failed_codes if training_service is not None else [])
-    }
+    modules = (
+        training_service.modules_covering_each(session, standard_codes=failed_codes)
+        if training_service is not None
+        else {}
+    )
     standards = [
         StandardResult(
             row.standard_code, row.checked, row.failed, modules.get(row.standard_code, [])

@@ -4,10 +4,12 @@ Authoring lives in training/authoring.py, learning in training/learning.py, cert
 training/certificates.py; assignments, dashboards and refreshers in their own modules.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
 
 from sqlalchemy import bindparam
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from frontline.models import utcnow
@@ -110,19 +112,43 @@ def is_exam(session: Session, *, version: ModuleVersion) -> bool:
     return not lessons_of(session, version_id=version.id or 0)
 
 
+# Built once: an audit's page asks it for every failed item, a scorecard for its most-failed
+# standards, in one statement each.
+_COVERING = (
+    sa_select(
+        col(VersionStandard.standard_code),
+        col(Module.id),
+        col(Module.code),
+        col(ModuleVersion.title_zh),
+        col(ModuleVersion.title_en),
+    )
+    .select_from(Module)
+    .join(ModuleVersion, col(ModuleVersion.id) == Module.current_version_id)
+    .join(VersionStandard, col(VersionStandard.version_id) == ModuleVersion.id)
+    .where(
+        col(VersionStandard.standard_code).in_(bindparam("codes", expanding=True)),
+        col(ModuleVersion.status) == VersionStatus.published,
+    )
+    .order_by(col(Module.code))
+)
+
+
+def modules_covering_each(
+    session: Session, *, standard_codes: Iterable[str]
+) -> dict[str, list[ModuleSummary]]:
+    """For each standard, the published modules whose version in force covers it, by code."""
+    found: dict[str, list[ModuleSummary]] = {code: [] for code in standard_codes}
+    if found:
+        for code, module_id, module_code, title_zh, title_en in session.execute(
+            _COVERING, {"codes": sorted(found)}
+        ):
+            found[code].append(ModuleSummary(module_id, module_code, title_zh, title_en))
+    return found
+
+
 def modules_covering(session: Session, *, standard_code: str) -> list[ModuleSummary]:
     """Published modules whose version in force covers this standard (audits propose them)."""
-    rows = session.exec(
-        select(Module.id, Module.code, ModuleVersion.title_zh, ModuleVersion.title_en)
-        .join(ModuleVersion, col(ModuleVersion.id) == Module.current_version_id)
-        .join(VersionStandard, col(VersionStandard.version_id) == ModuleVersion.id)
-        .where(
-            VersionStandard.standard_code == standard_code,
-            ModuleVersion.status == VersionStatus.published,
-        )
-        .order_by(col(Module.code))
-    ).all()
-    return [ModuleSummary(id=i, code=c, title_zh=z, title_en=e) for i, c, z, e in rows if i]
+    return modules_covering_each(session, standard_codes=[standard_code])[standard_code]
 
 
 def published_modules(session: Session) -> list[tuple[Module, ModuleVersion]]:

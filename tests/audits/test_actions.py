@@ -46,13 +46,14 @@ def fake_training(monkeypatch):
     """training.service as contracts.md describes it, until the training branch lands."""
     assigned: list[dict] = []
     module = types.ModuleType("training.service")
-    module.modules_covering = lambda session, *, standard_code: (  # type: ignore[attr-defined]
-        [Module(7, "TRN-GRT", "迎客礼仪", "Greeting")] if standard_code == "GRT-01" else []
-    )
+    module.modules_covering_each = lambda session, *, standard_codes: {  # type: ignore[attr-defined]
+        code: [Module(7, "TRN-GRT", "迎客礼仪", "Greeting")] if code == "GRT-01" else []
+        for code in standard_codes
+    }
     module.assign_module_to_person = lambda session, **kwargs: assigned.append(kwargs)  # type: ignore[attr-defined]
     from training import service as training_service
 
-    monkeypatch.setattr(training_service, "modules_covering", module.modules_covering)  # type: ignore[attr-defined]
+    monkeypatch.setattr(training_service, "modules_covering_each", module.modules_covering_each)  # type: ignore[attr-defined]
     monkeypatch.setattr(
         training_service,
         "assign_module_to_person",

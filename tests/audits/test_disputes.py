@@ -129,6 +129,7 @@ def test_a_second_supervisor_amends_and_the_history_keeps_it(db, make_client):
     audit_id, items, _auditor = _submitted(db, make_client, staff)
     before = _audit(db, audit_id).score
     employee = signed_in(make_client, staff.employee)
+    assert ">Fail<" in _result_row(employee.get(f"/audits/{audit_id}").text, items[0].id)
     _post(employee, f"/audits/{audit_id}/dispute", {"reason": "我举手了"})
     second = make_person(db, role=Role.supervisor)
     supervise(db, supervisor=second, team=staff.team)
@@ -150,6 +151,15 @@ def test_a_second_supervisor_amends_and_the_history_keeps_it(db, make_client):
     assert amendment.score_before == before and amendment.score_after == 100.0
     page = employee.get(f"/audits/{audit_id}").text
     assert "Amended" in page and "录像显示已举手" in page and "Amendment 1" in page
+    # The row's cells are kept rendered by their values: the amended result shows.
+    row = _result_row(page, items[0].id)
+    assert ">Pass<" in row and ">Fail<" not in row and "3 / 3" in row
+
+
+def _result_row(page: str, item_id: int) -> str:
+    found = re.search(rf'<tr id="result-{item_id}".*?</tr>', page, re.S)
+    assert found, page
+    return found.group(0)
 
 
 def test_amendments_need_a_reason_and_the_right_person(db, make_client):

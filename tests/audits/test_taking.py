@@ -161,6 +161,36 @@ def test_reload_and_another_tablet_resume_the_draft(db, make_client):
     assert f'href="/audits/{audit_id}"' in drafts
 
 
+def test_the_tablet_page_shows_each_tap_on_its_item(db, make_client):
+    """An item's controls are kept rendered by their values; each tap's state still shows."""
+    staff = make_branch_staff(db)
+    template, _v, items = make_checklist(db)
+    tablet = signed_in(make_client, staff.supervisor)
+    audit_id = start(tablet, template, person_id=staff.employee.id)
+    per_occurrence = items[1]
+
+    def row() -> str:
+        page = tablet.get(f"/audits/{audit_id}").text
+        found = re.search(
+            rf'<form class="audit-item[^"]*" id="item-{per_occurrence.id}".*?</form>', page, re.S
+        )
+        assert found, page
+        return found.group(0)
+
+    def pressed(html: str) -> list[str]:
+        return re.findall(r'value="(\w+)" class="outcome[^"]*" aria-pressed="true"', html)
+
+    fresh = row()
+    assert pressed(fresh) == [] and "<output data-occurrences" in fresh and ">0</output>" in fresh
+    assert 'value="-1" class="step" aria-label="One occurrence fewer" disabled' in fresh
+    tap(tablet, audit_id, per_occurrence.id, seq=1, outcome="fail", occurrences=2, note="两次")
+    failed = row()
+    assert pressed(failed) == ["fail"] and ">2</output>" in failed and "disabled" not in failed
+    assert 'data-state="saved"' in failed
+    tap(tablet, audit_id, per_occurrence.id, seq=2, outcome="pass")
+    assert pressed(row()) == ["pass"]
+
+
 def test_submit_says_what_is_missing_then_submits_once_and_is_immutable(db, make_client):
     staff = make_branch_staff(db)
     template, _v, items = make_checklist(db)

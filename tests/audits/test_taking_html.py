@@ -24,13 +24,13 @@ class Module:
 @pytest.fixture
 def fake_training(monkeypatch):
     module = types.ModuleType("training.service")
-    module.modules_covering = lambda session, *, standard_code: [
-        Module(3, "TRN-1", "迎客", "Greet")
-    ]  # type: ignore[attr-defined]
+    module.modules_covering_each = lambda session, *, standard_codes: {  # type: ignore[attr-defined]
+        code: [Module(3, "TRN-1", "迎客", "Greet")] for code in standard_codes
+    }
     module.assign_module_to_person = lambda session, **kwargs: None  # type: ignore[attr-defined]
     from training import service as training_service
 
-    monkeypatch.setattr(training_service, "modules_covering", module.modules_covering)  # type: ignore[attr-defined]
+    monkeypatch.setattr(training_service, "modules_covering_each", module.modules_covering_each)  # type: ignore[attr-defined]
     monkeypatch.setattr(
         training_service,
         "assign_module_to_person",

@@ -180,6 +180,23 @@ def test_changing_the_due_date_moves_unfinished_duties(db, org):
     assert duties(db, person_id=finished.id)[module.id].due_on != new_due
 
 
+def test_modules_covering_each_standard_in_one_read(db):
+    from training import service
+
+    make_module(db, code="M-B", standards=("GRT-01", "CTR-02"))
+    make_module(db, code="M-A", standards=("GRT-01",))
+    make_module(db, code="M-DRAFT", standards=("GRT-01",), status=VersionStatus.draft)
+    with db.session() as session:
+        found = service.modules_covering_each(
+            session, standard_codes={"GRT-01", "CTR-02", "NONE-9"}
+        )
+    assert {code: [m.code for m in modules] for code, modules in found.items()} == {
+        "GRT-01": ["M-A", "M-B"],
+        "CTR-02": ["M-B"],
+        "NONE-9": [],
+    }
+
+
 def test_assign_module_to_person_as_audits_use_it(db, org):
     from training import service
 
