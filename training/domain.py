@@ -4,6 +4,7 @@ templates read as `training.*`, and the staff and standards events it follows.""
 from frontline.domains import Domain, NavEntry
 from frontline.events import subscription
 from frontline.i18n import N_
+from frontline.web import kept_fragment
 from staff.events import PersonJoined, PersonMoved
 from staff.models import Role
 from standards.events import StandardVersionPublished
@@ -47,6 +48,7 @@ domain = Domain(
         "enrollment_status_labels": ENROLLMENT_STATUS_LABELS,
         "refresher_policy_labels": REFRESHER_POLICY_LABELS,
         "validity_labels": VALIDITY_LABELS,
+        "my_card": kept_fragment("training/_my_card.html"),
     },
     stylesheets=("/static/css/training.css", "/static/css/training_dashboard.css"),
     subscriptions=(

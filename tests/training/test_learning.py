@@ -86,6 +86,7 @@ def test_lessons_open_only_after_starting(db, client):
 def test_progress_is_saved_and_picked_up_on_another_device(db, app, client):
     person, _ = _enrolled(db, client)
     _start(client)
+    assert "0 of 3 lessons read" in client.get("/training").text
     assert _read(client, 1).headers["location"].endswith("/lessons/2")
     with FrontlineClient(app) as tablet:
         tablet.login(person.employee_no, PASSWORD)
@@ -93,6 +94,10 @@ def test_progress_is_saved_and_picked_up_on_another_device(db, app, client):
         assert "Continue with lesson 2" in page.text
         assert "1 of 3 lessons read" in page.text
         assert "1 of 3 lessons read" in tablet.get("/training").text
+    # My training's cards are kept rendered by their values: the next lesson read shows.
+    _read(client, 2)
+    mine = client.get("/training").text
+    assert "2 of 3 lessons read" in mine and 'value="2" max="3"' in mine and ">67%<" in mine
 
 
 def test_a_module_without_quiz_completes_when_every_lesson_is_read(db, client):
