@@ -23,6 +23,7 @@ from audits.models import (
     Dispute,
     DisputeStatus,
 )
+from frontline.db import read_columns
 from frontline.models import id_of
 from staff import service as staff_service
 from staff.models import Person, Role
@@ -64,13 +65,13 @@ _RECENT_OUTCOMES = (
 def to_answer(session: Session, *, person_id: int) -> list[Row[Any]]:
     """Submitted audits of this employee they have neither acknowledged nor disputed, newest
     first: rows of id, observed_at, score, veto_breached."""
-    return list(session.execute(_TO_ANSWER, {"person_id": person_id}).all())
+    return list(read_columns(session, _TO_ANSWER, {"person_id": person_id}).all())
 
 
 def recent_outcomes(session: Session, *, person_id: int) -> list[Row[Any]]:
     """The employee's disputes, newest first (open ones, and how resolved ones ended): rows
     of audit_id, observed_at, status, outcome."""
-    return list(session.execute(_RECENT_OUTCOMES, {"person_id": person_id}).all())
+    return list(read_columns(session, _RECENT_OUTCOMES, {"person_id": person_id}).all())
 
 
 @dataclass(frozen=True)
@@ -128,18 +129,18 @@ def supervisor_figures(session: Session, *, viewer: Person, today: date) -> Supe
     disputes they may resolve (disputes.open_disputes_for), the open correction actions in
     their scope and how many are overdue (actions.actions_in_scope)."""
     params: dict[str, Any] = {"person_id": id_of(viewer), "today": today}
-    drafts = session.execute(_DRAFTS, params).scalar_one()
+    drafts = read_columns(session, _DRAFTS, params).scalar_one()
     team_ids = staff_service.visible_team_ids(session, person=viewer)
     if team_ids is None:
-        to_resolve = session.execute(_TO_RESOLVE_ALL).scalar_one()
-        actions = session.execute(_OPEN_ACTIONS_ALL, params).one()
+        to_resolve = read_columns(session, _TO_RESOLVE_ALL).scalar_one()
+        actions = read_columns(session, _OPEN_ACTIONS_ALL, params).one()
     else:
         params["team_ids"] = team_ids
         params["branch_ids"] = list(taking.branch_ids_of_teams(session, team_ids=team_ids))
         to_resolve = (
-            session.execute(_TO_RESOLVE_TEAMS, params).scalar_one()
+            read_columns(session, _TO_RESOLVE_TEAMS, params).scalar_one()
             if viewer.role == Role.supervisor
             else 0
         )
-        actions = session.execute(_OPEN_ACTIONS_TEAMS, params).one()
+        actions = read_columns(session, _OPEN_ACTIONS_TEAMS, params).one()
     return SupervisorFigures(drafts, to_resolve, actions[0], int(actions[1]))

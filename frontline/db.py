@@ -16,11 +16,11 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, event, make_url
+from sqlalchemy import Engine, Executable, Result, event, make_url
 from sqlalchemy.engine import Connection
 from sqlmodel import Session, create_engine
 
@@ -210,3 +210,15 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def read_columns(
+    session: Session, statement: Executable, params: Mapping[str, Any] | None = None
+) -> Result[*tuple[Any, ...]]:
+    """Run a statement that selects columns, not ORM objects, below the ORM. The ORM's own
+    work for each statement (its compile state, wrapping the result) cost ~55 µs, about what
+    SQLite takes to answer the small statements of a page, and a home page runs a dozen.
+    Pending changes are flushed first, as the ORM's autoflush would."""
+    if session.autoflush:
+        session.flush()
+    return session.connection().execute(statement, params)

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import bindparam
 from sqlmodel import Session, col, func, select
 
+from frontline.db import read_columns
 from frontline.models import id_of
 from quizzes.models import Question, QuestionVersion, WrongAnswer
 
@@ -77,7 +78,7 @@ _BOOK_SIZE = (
 
 
 def book_size(session: Session, *, person_id: int) -> int:
-    return int(session.exec(_BOOK_SIZE, params={"person_id": person_id}).one())
+    return int(read_columns(session, _BOOK_SIZE, {"person_id": person_id}).scalar_one())
 
 
 @dataclass(frozen=True)

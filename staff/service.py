@@ -8,6 +8,7 @@ from sqlalchemy import bindparam, func, or_
 from sqlmodel import Session, col, delete, select
 
 from frontline import audit_trail, events
+from frontline.db import read_columns
 from frontline.figure_cache import Marker
 from frontline.i18n import N_
 from frontline.models import id_of, utcnow
@@ -434,7 +435,7 @@ _TEAM_LABELS = (
 def team_labels(session: Session, *, team_ids: Sequence[int] | None = None) -> dict[int, str]:
     """Branch · team names by id (plain names: a region shows 200); only `team_ids` if given."""
     wanted = None if team_ids is None else set(team_ids)
-    rows = session.execute(_TEAM_LABELS)
+    rows = read_columns(session, _TEAM_LABELS)
     return {t: f"{b} · {n}" for t, b, n in rows if wanted is None or t in wanted}
 
 

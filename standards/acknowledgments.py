@@ -8,6 +8,7 @@ from sqlalchemy import and_, bindparam, case, func, text
 from sqlmodel import Session, col, select
 
 from frontline import audit_trail
+from frontline.db import read_columns
 from frontline.i18n import N_
 from frontline.models import id_of, utcnow
 from staff.models import Person
@@ -47,7 +48,7 @@ def applies_to(session: Session, *, version: StandardVersion, person: Person) ->
     if person.position is None:
         return False
     params = {"version_id": version.id, "position": person.position.value}
-    return session.execute(_APPLIES, params).first() is not None
+    return read_columns(session, _APPLIES, params).first() is not None
 
 
 def check_may_acknowledge(session: Session, *, version: StandardVersion, person: Person) -> None:
@@ -186,7 +187,7 @@ def first_outstanding(
     if not total:
         return 0, []
     params = {"person_id": person_id, "position": position, "shown": shown}
-    rows = session.execute(_FIRST_OUTSTANDING, params).all()
+    rows = read_columns(session, _FIRST_OUTSTANDING, params).all()
     return total, [OutstandingLink(*row) for row in rows]
 
 
@@ -229,7 +230,7 @@ def progress_of(session: Session, *, person: Person) -> Progress:
     params = _person_params(person)
     if params is None:
         return Progress(0, 0)
-    total, done = session.execute(_PROGRESS, params).one()
+    total, done = read_columns(session, _PROGRESS, params).one()
     return Progress(done=done, total=total)
 
 
@@ -271,7 +272,7 @@ def unread_among(session: Session, *, person: Person, version_ids: Sequence[int]
     params = _person_params(person)
     if params is None or not version_ids:
         return set()
-    rows = session.execute(_UNREAD_AMONG, {**params, "version_ids": list(version_ids)})
+    rows = read_columns(session, _UNREAD_AMONG, {**params, "version_ids": list(version_ids)})
     return set(rows.scalars())
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import bindparam, func
 from sqlmodel import Session, col, delete, select
 
 from frontline import audit_trail, events
+from frontline.db import read_columns
 from frontline.i18n import N_
 from frontline.models import id_of, utcnow
 from standards.events import StandardVersionPublished
@@ -115,7 +116,7 @@ def version_numbers(session: Session, *, ids: Collection[int]) -> dict[int, int]
     """The number of each of these versions, by id, in one query (no versions loaded)."""
     if not ids:
         return {}
-    rows = session.execute(_VERSION_NUMBERS, {"ids": list(ids)}).all()
+    rows = read_columns(session, _VERSION_NUMBERS, {"ids": list(ids)}).all()
     return {version_id: number for version_id, number in rows}
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import ColumnElement, Date, bindparam, func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
+from frontline.db import read_columns
 from frontline.figure_cache import FigureCache, fingerprint, markers_statement
 from frontline.i18n import N_
 from staff import service as staff_service
@@ -294,10 +295,10 @@ _MODULE_CHOICES_OF = _MODULE_CHOICES.where(col(Module.id).in_(bindparam("ids", e
 def module_choices(session: Session, *, ids: set[Any] | None = None) -> list[ModuleChoice]:
     """Modules with their version in force (published or archived), by code."""
     if ids is None:
-        rows = session.execute(_MODULE_CHOICES).all()
+        rows = read_columns(session, _MODULE_CHOICES).all()
     else:
         wanted = [i for i in ids if i is not None]
-        rows = session.execute(_MODULE_CHOICES_OF, {"ids": wanted}).all()
+        rows = read_columns(session, _MODULE_CHOICES_OF, {"ids": wanted}).all()
     return [ModuleChoice(*row) for row in rows]
 
 
@@ -459,5 +460,5 @@ _PERSON_DUTIES = (
 
 def person_duties(session: Session, *, person_id: int, today: date) -> list[PersonRow]:
     """One person's duties (their home page, a supervisor's page about them)."""
-    rows = session.execute(_PERSON_DUTIES, {"person_id": person_id, "today": today}).all()
+    rows = read_columns(session, _PERSON_DUTIES, {"person_id": person_id, "today": today}).all()
     return [_person_row(r) for r in rows]

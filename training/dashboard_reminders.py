@@ -14,6 +14,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
 from frontline import audit_trail
+from frontline.db import read_columns
 from frontline.models import UTCDateTime, id_of, utcnow
 from staff.models import Person
 from training import enrollment
@@ -106,5 +107,5 @@ _REMINDERS_FOR = (
 def reminders_for(session: Session, *, person_id: int) -> dict[int, Notice]:
     """The latest reminder per module within the last week, for the person's own pages."""
     since = utcnow() - timedelta(days=7)
-    rows = session.execute(_REMINDERS_FOR, {"person_id": person_id, "since": since}).all()
+    rows = read_columns(session, _REMINDERS_FOR, {"person_id": person_id, "since": since}).all()
     return {module_id: Notice(module_id, name, at) for module_id, name, at in rows}

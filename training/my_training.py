@@ -10,6 +10,7 @@ from sqlalchemy import BindParameter, Date, and_, bindparam, func, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
+from frontline.db import read_columns
 from standards.reading import Lang, Text
 from training.enrollment import Status, status_expression
 from training.models import Enrollment, Lesson, LessonProgress, Module, ModuleVersion
@@ -114,7 +115,7 @@ _MINE = (
 
 
 def _read_counts(session: Session, *, person_id: int) -> dict[int, int]:
-    rows = session.execute(_READ_COUNTS, {"person_id": person_id}).all()
+    rows = read_columns(session, _READ_COUNTS, {"person_id": person_id}).all()
     return {enrollment_id: n for enrollment_id, n in rows if enrollment_id is not None}
 
 
@@ -139,7 +140,7 @@ def _bucket(mine: MyTraining, item: Item, today: date) -> None:
 
 
 def my_training(session: Session, *, person_id: int, today: date, lang: Lang) -> MyTraining:
-    rows = session.execute(_MINE, {"person_id": person_id, "today": today}).all()
+    rows = read_columns(session, _MINE, {"person_id": person_id, "today": today}).all()
     reads = _read_counts(session, person_id=person_id)
     mine = MyTraining()
     for row in rows:
