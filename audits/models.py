@@ -250,6 +250,9 @@ class Audit(SQLModel, table=True):
         Index("ix_audit_subject_status_observed", "subject_person_id", "status", "observed_at"),
         Index("ix_audit_team_status_observed", "team_id", "status", "observed_at"),
         Index("ix_audit_branch_observed", "branch_id", "observed_at"),
+        # A branch's own audits (environment, facilities: no subject person) among all of the
+        # branch's: a supervisor's list reads them on every page.
+        Index("ix_audit_branch_subject_status", "branch_id", "subject_person_id", "status"),
         Index("ix_audit_auditor_status", "auditor_id", "status"),
         Index("ix_audit_status_observed", "status", "observed_at"),
         Index("ix_audit_template_observed", "template_id", "observed_at"),

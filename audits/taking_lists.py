@@ -9,7 +9,17 @@ from datetime import datetime
 from functools import cache
 from typing import Any, Literal
 
-from sqlalchemy import BindParameter, ColumnElement, Integer, and_, bindparam, func, or_, union
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    CompoundSelect,
+    Integer,
+    and_,
+    bindparam,
+    func,
+    or_,
+    union,
+)
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
@@ -24,8 +34,9 @@ from audits.models import (
     TemplateVersion,
 )
 from audits.taking import branch_ids_of_teams
+from frontline.db import read_columns
 from frontline.models import id_of
-from frontline.paging import counted_rows, with_total
+from frontline.paging import counted_rows
 from staff import service as staff_service
 from staff.models import Branch, Person, Role
 
@@ -106,23 +117,49 @@ def _shelf_ids(kind: Kind, shelf: Shelf) -> Any:
     parts = _scope_parts(kind)
     if shelf == "disputed":
         # Open disputes are few: they drive, and the scope is checked on each.
-        in_scope = sa_select(col(Audit.id)).where(col(Audit.id) == Dispute.audit_id, _SUBMITTED)
-        if parts is not None:
-            in_scope = in_scope.where(or_(*parts))
-        return sa_select(col(Dispute.audit_id).label("id")).where(
-            col(Dispute.status) == DisputeStatus.open, in_scope.exists()
-        )
+        disputed = sa_select(col(Dispute.audit_id)).where(col(Dispute.status) == DisputeStatus.open)
+        in_scope = ids.where(col(Audit.id).in_(disputed), _SUBMITTED)
+        return in_scope if parts is None else in_scope.where(or_(*parts))
     if parts is None:
         return ids.where(_SUBMITTED)
     return union(*(sa_select(col(Audit.id)).where(part, _SUBMITTED) for part in parts))
 
 
+@dataclass(frozen=True)
+class _Statements:
+    count: Any  # how many audits the shelf holds
+    page: Any  # one page of rows (limit and offset bound)
+    # The page's rows also carry the count (`count(*) OVER ()`): for a union of a viewer's
+    # audits, counted in the scan that finds them. A shelf of every audit (HR's) is paged
+    # through its index instead, newest first, reading only the page's rows, and counted on
+    # its own: a count over the window sorted all 58,000 of a region's audits for each page.
+    counted: bool
+
+
 @cache
-def _statements(kind: Kind, shelf: Shelf) -> tuple[Any, Any]:
-    """How many audits a shelf holds, and one page of its rows with that count (limit and
-    offset bound; frontline.paging.with_total)."""
-    ids = _shelf_ids(kind, shelf).subquery()
+def _statements(kind: Kind, shelf: Shelf) -> _Statements:
+    """One shelf's statements. The page is chosen on the audits' ids and times alone; only its
+    rows are joined to what they show (joining every audit of the shelf before the limit cost
+    a supervisor's list 1.6 ms of its 4)."""
+    shelf_ids = _shelf_ids(kind, shelf)
+    counted = isinstance(shelf_ids, CompoundSelect)
+    ids = shelf_ids.subquery()
     count = sa_select(func.count()).select_from(ids)
+    newest_first = (col(Audit.observed_at).desc(), col(Audit.id).desc())
+    if counted:
+        chosen = (
+            sa_select(col(Audit.id), func.count().over().label("total"))
+            .select_from(ids)
+            .join(Audit, col(Audit.id) == ids.c.id)
+        )
+    else:
+        chosen = shelf_ids  # a SELECT of audits' ids: ordered by its index where there is one
+    chosen_page = (
+        chosen.order_by(*newest_first)
+        .limit(bindparam("limit", type_=Integer))
+        .offset(bindparam("offset", type_=Integer))
+        .subquery()
+    )
     page = (
         sa_select(
             col(Audit.id),
@@ -140,32 +177,42 @@ def _statements(kind: Kind, shelf: Shelf) -> tuple[Any, Any]:
             col(Dispute.status),
             col(Dispute.outcome),
         )
-        .select_from(ids)
-        .join(Audit, col(Audit.id) == ids.c.id)
+        .select_from(chosen_page)
+        .join(Audit, col(Audit.id) == chosen_page.c.id)
         .join(AuditTemplate, col(AuditTemplate.id) == Audit.template_id)
         .join(TemplateVersion, col(TemplateVersion.id) == Audit.template_version_id)
         .outerjoin(Person, col(Person.id) == Audit.subject_person_id)
         .outerjoin(Branch, col(Branch.id) == Audit.branch_id)
         .outerjoin(Dispute, col(Dispute.audit_id) == Audit.id)  # one dispute per audit
-        .order_by(col(Audit.observed_at).desc(), col(Audit.id).desc())
-        .limit(bindparam("limit", type_=Integer))
-        .offset(bindparam("offset", type_=Integer))
+        .order_by(*newest_first)
     )
-    return count, with_total(page)
+    if counted:
+        page = page.add_columns(chosen_page.c.total)
+    return _Statements(count, page, counted)
 
 
 def list_audits(
     session: Session, *, scope: Scope, shelf: Shelf, limit: int = 50, offset: int = 0
 ) -> tuple[list[AuditRow], int]:
     """A page of one shelf of audits, newest observed first, and how many it holds."""
-    count, page = _statements(scope.kind, shelf)
-    rows, total = counted_rows(session, page, count, scope.parameters, limit=limit, offset=offset)
+    found = _statements(scope.kind, shelf)
+    parameters = scope.parameters
+    if found.counted:
+        rows, total = counted_rows(
+            session, found.page, found.count, parameters, limit=limit, offset=offset
+        )
+    else:
+        window = {**parameters, "limit": limit, "offset": offset}
+        rows = [tuple(row) for row in read_columns(session, found.page, window)]
+        total = read_columns(session, found.count, parameters).scalar_one()
     return [AuditRow(*row) for row in rows], total
 
 
 def shelf_counts(session: Session, *, scope: Scope) -> dict[str, int]:
     """How many audits each of the viewer's shelves holds (for tabs and home panels)."""
     return {
-        shelf: session.execute(_statements(scope.kind, shelf)[0], scope.parameters).scalar_one()
+        shelf: read_columns(
+            session, _statements(scope.kind, shelf).count, scope.parameters
+        ).scalar_one()
         for shelf in ("drafts", "disputed")
     }

@@ -204,16 +204,49 @@ def test_the_audit_list_counts_its_shelf_on_every_page(db, make_client, monkeypa
     staff = make_branch_staff(db)
     ids = [_submitted(db, make_client, staff, fail_first=False)[0] for _ in range(3)]
     auditor = signed_in(make_client, staff.supervisor)
+    # HR's shelf is every audit, paged through its index and counted on its own.
+    hr = signed_in(make_client, make_person(db, role=Role.hr))
 
-    def shown(page):
-        text = auditor.get(f"/audits?shelf=submitted&page={page}").text
-        pager = re.search(r"(\d+)–(\d+) of (\d+)", text)
-        return pager and pager.groups(), sorted(
-            int(i) for i in re.findall(r'href="/audits/(\d+)"', text)
-        )
+    for viewer in (auditor, hr):
 
-    newest_first = sorted(ids)
-    assert shown(1) == (("1", "2", "3"), newest_first[1:])
-    assert shown(2) == (("3", "3", "3"), newest_first[:1])
-    assert shown(9) == shown(2)
+        def shown(page, viewer=viewer):
+            text = viewer.get(f"/audits?shelf=submitted&page={page}").text
+            pager = re.search(r"(\d+)–(\d+) of (\d+)", text)
+            return pager and pager.groups(), sorted(
+                int(i) for i in re.findall(r'href="/audits/(\d+)"', text)
+            )
+
+        newest_first = sorted(ids)
+        assert shown(1) == (("1", "2", "3"), newest_first[1:])
+        assert shown(2) == (("3", "3", "3"), newest_first[:1])
+        assert shown(9) == shown(2)
     assert "No drafts" in auditor.get("/audits?shelf=drafts&page=3").text
+
+
+def test_the_disputed_shelf_holds_open_disputes_in_the_viewers_scope(db, make_client):
+    here, there = make_branch_staff(db), make_branch_staff(db)
+    disputed = {}
+    for staff in (here, there):
+        audit_id = _submitted(db, make_client, staff)[0]
+        employee = signed_in(make_client, staff.employee)
+        assert (
+            _post(employee, f"/audits/{audit_id}/dispute", {"reason": "不是我"}).status_code == 303
+        )
+        disputed[staff.supervisor.id] = audit_id
+    _submitted(db, make_client, here)  # not disputed
+
+    def listed(client):
+        text = client.get("/audits?shelf=disputed").text
+        return sorted(int(i) for i in re.findall(r'href="/audits/(\d+)"', text))
+
+    assert listed(signed_in(make_client, here.supervisor)) == [disputed[here.supervisor.id]]
+    assert listed(signed_in(make_client, there.supervisor)) == [disputed[there.supervisor.id]]
+    hr = signed_in(make_client, make_person(db, role=Role.hr))
+    assert listed(hr) == sorted(disputed.values())
+    resolved = _post(
+        hr,
+        f"/audits/{disputed[here.supervisor.id]}/dispute/resolve",
+        {"outcome": "upheld", "note": "录像为证"},
+    )
+    assert resolved.status_code == 303
+    assert listed(hr) == [disputed[there.supervisor.id]]
