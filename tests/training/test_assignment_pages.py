@@ -1,13 +1,13 @@
 """Assignment pages: HR and supervisors assign, change the due date and withdraw through the
 forms; bad input is answered at the field; nobody reaches what is not theirs."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from staff.models import Position, Role
 from tests.factories import PASSWORD, make_person, make_team, supervise
-from tests.training.duties import duties, make_module
+from tests.training.duties import complete, duties, make_module
 from training import assignments
 from training.enrollment import bank_today
 
@@ -48,6 +48,19 @@ def test_hr_assigns_a_position_and_withdraws_it(client, db, bank):
     assert response.status_code == 303
     assert duties(db, person_id=bank["agent"].id)[bank["module"].id].withdrawn_at is not None
     assert "No assignment yet" in client.get("/training/assignments").text  # withdrawn: gone
+
+
+def test_the_list_counts_duties_done_as_they_are_completed(client, db, bank):
+    client.login("H6001", PASSWORD)
+    page = "/training/assignments/new"
+    response = client.submit(
+        page, _form(bank["module"], target_kind="position", position="call_agent"), token_page=page
+    )
+    assert response.status_code == 303
+    assert "0 of 1 done" in client.get("/training/assignments").text
+    complete(db, person_id=bank["agent"].id, module_id=bank["module"].id, at=datetime.now(UTC))
+    # Kept per worker until an enrollment changes: the completion shows at once.
+    assert "1 of 1 done" in client.get("/training/assignments").text
 
 
 def test_bad_input_is_answered_at_the_field(client, bank):

@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from staff import service as staff_service
 from staff.models import Position, Role
 from tests.factories import PASSWORD, make_person, make_standard, make_team, publish_new_version
 from tests.training.duties import complete, refresher_modules
@@ -43,6 +44,22 @@ def test_completers_before_the_new_version_are_refresher_due(db, setup):
         rows = refreshers.changes(session, team_ids=None)
     assert sorted((r.module_code, r.affected, r.outstanding) for r in rows) == [
         ("GRT-COURSE", 1, 1),
+        ("GRT-RETAKE", 1, 1),
+    ]
+    # The counts are kept per worker until a flag is confirmed (or anything they count moves).
+    with db.session() as session:
+        flag = next(
+            r.flag
+            for r in refreshers.open_for(session, person_id=setup["done"].id)
+            if r.module_code == "GRT-COURSE"
+        )
+        person = staff_service.get_person(session, person_id=setup["done"].id)
+        assert person is not None
+        refreshers.confirm(session, flag=flag, person=person)
+    with db.session() as session:
+        rows = refreshers.changes(session, team_ids=None)
+    assert sorted((r.module_code, r.affected, r.outstanding) for r in rows) == [
+        ("GRT-COURSE", 1, 0),
         ("GRT-RETAKE", 1, 1),
     ]
 
