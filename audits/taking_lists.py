@@ -117,9 +117,12 @@ def _shelf_ids(kind: Kind, shelf: Shelf) -> Any:
     parts = _scope_parts(kind)
     if shelf == "disputed":
         # Open disputes are few: they drive, and the scope is checked on each.
-        disputed = sa_select(col(Dispute.audit_id)).where(col(Dispute.status) == DisputeStatus.open)
-        in_scope = ids.where(col(Audit.id).in_(disputed), _SUBMITTED)
-        return in_scope if parts is None else in_scope.where(or_(*parts))
+        in_scope = sa_select(col(Audit.id)).where(col(Audit.id) == Dispute.audit_id, _SUBMITTED)
+        if parts is not None:
+            in_scope = in_scope.where(or_(*parts))
+        return sa_select(col(Dispute.audit_id).label("id")).where(
+            col(Dispute.status) == DisputeStatus.open, in_scope.exists()
+        )
     if parts is None:
         return ids.where(_SUBMITTED)
     return union(*(sa_select(col(Audit.id)).where(part, _SUBMITTED) for part in parts))
@@ -130,9 +133,10 @@ class _Statements:
     count: Any  # how many audits the shelf holds
     page: Any  # one page of rows (limit and offset bound)
     # The page's rows also carry the count (`count(*) OVER ()`): for a union of a viewer's
-    # audits, counted in the scan that finds them. A shelf of every audit (HR's) is paged
-    # through its index instead, newest first, reading only the page's rows, and counted on
-    # its own: a count over the window sorted all 58,000 of a region's audits for each page.
+    # audits or the open disputes, counted in the scan that finds them. A shelf that is one
+    # SELECT of audits (HR's every audit, drafts, an employee's own) is paged through its
+    # index instead, newest first, reading only the page's rows, and counted on its own: a
+    # count over the window sorted all 58,000 of a region's audits for each page.
     counted: bool
 
 
@@ -142,7 +146,8 @@ def _statements(kind: Kind, shelf: Shelf) -> _Statements:
     rows are joined to what they show (joining every audit of the shelf before the limit cost
     a supervisor's list 1.6 ms of its 4)."""
     shelf_ids = _shelf_ids(kind, shelf)
-    counted = isinstance(shelf_ids, CompoundSelect)
+    # Read through a union, or driven by the open disputes: few rows, counted in the window.
+    counted = isinstance(shelf_ids, CompoundSelect) or shelf == "disputed"
     ids = shelf_ids.subquery()
     count = sa_select(func.count()).select_from(ids)
     newest_first = (col(Audit.observed_at).desc(), col(Audit.id).desc())
