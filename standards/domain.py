@@ -80,6 +80,7 @@ domain = Domain(
         "ack_card": kept_fragment("standards/_ack_card.html"),
         "library_card": kept_fragment("standards/_library_card.html"),
         "library_filters": kept_fragment("standards/_library_filters.html", maxsize=1024),
+        "team_coverage": kept_fragment("standards/_team_coverage.html", maxsize=256),
     },
     stylesheets=("/static/css/standards.css",),
 )

@@ -94,7 +94,10 @@ def coverage_detail(
         "people": shown,
         "outstanding_total": found.outstanding,
         "listed": Page(shown, page, PEOPLE_PAGE_SIZE, found.applicable),
-        "teams": found.teams,
+        "team_rows": tuple(
+            (team_labels[team_id] if team_id else None, c.acknowledged, c.applicable)
+            for team_id, c in found.teams
+        ),
         "team_labels": team_labels,
         "may_remind": {s.id for s in shown if reminders.may_remind(s.last_reminded_at, now=now)},
         "reminded": _count(request, "reminded"),

@@ -1,7 +1,14 @@
 """A standard's coverage detail pages its people (a region has thousands), outstanding
 first, while the per-team figures above the list count everyone."""
 
-from staff.models import Position, Role
+from datetime import timedelta
+
+from sqlmodel import select
+
+from frontline.models import utcnow
+from staff.models import Person, Position, Role
+from standards import acknowledgments
+from standards.models import StandardVersion
 from tests.factories import PASSWORD, make_branch, make_person, make_standard, make_team
 
 
@@ -24,6 +31,21 @@ def test_people_are_paged_and_figures_count_everyone(db, client):
     assert "page=1" in second.text and "page=3" not in second.text
 
     assert client.get(f"/acknowledgments/report/{version.id}?page=0").status_code == 400
+
+    # Figures and pages are kept until an input changes: an acknowledgment shows at once.
+    with db.session() as session:
+        teller = session.exec(select(Person).where(Person.position == Position.teller)).first()
+        acknowledgments.acknowledge(
+            session,
+            person=teller,
+            version=session.get(StandardVersion, version.id),
+            opened_at=utcnow() - timedelta(minutes=5),
+            reached_at=utcnow(),
+        )
+    first = client.get(f"/acknowledgments/report/{version.id}").text
+    assert "1 of 103 done" in first and f"/people/{teller.id}/overview" not in first
+    last = client.get(f"/acknowledgments/report/{version.id}?page=2").text
+    assert f"/people/{teller.id}/overview" in last  # done: after everyone outstanding
 
 
 def test_teams_of_the_same_name_are_told_apart_by_their_branch(db, client):
