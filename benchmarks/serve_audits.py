@@ -28,6 +28,7 @@ from sqlmodel import col, select
 
 from audits import taking
 from audits.models import Audit, AuditStatus, ItemResult, Method
+from benchmarks import bench_pages
 from benchmarks.serve_pages import CSRF_RE, _free_port, _login, _server, _wrk
 from frontline.app import create_app
 from frontline.models import utcnow
@@ -51,10 +52,11 @@ class Tablet:
     last: dict[int, tuple[int, str, str]] = field(default_factory=dict)  # seq, op, outcome
 
 
-def _prepare(url: str, supervisors: int) -> tuple[list[Tablet], int]:
-    """Drafts for `supervisors` supervisors (password set), and a submitted audit one of them
-    may see, for the audit page."""
+def _prepare(url: str, supervisors: int) -> tuple[list[Tablet], int, str]:
+    """Drafts for `supervisors` supervisors (password set), a submitted audit one of them
+    may see, for the audit page, and HR's employee number (password set)."""
     app = create_app(Settings(database_url=url, secret_key="bench"))
+    hr = bench_pages._prepare(app)["hr"]
     tablets: list[Tablet] = []
     with app.state.database.session() as session:
         found = taking.template_in_force(session, code=TEMPLATE)
@@ -100,7 +102,7 @@ def _prepare(url: str, supervisors: int) -> tuple[list[Tablet], int]:
         ).first()
         assert submitted, "the generated data has no submitted audit for the first supervisor"
     app.state.database.dispose()
-    return tablets, submitted
+    return tablets, submitted, hr
 
 
 async def _tap(
@@ -217,7 +219,7 @@ def main() -> None:
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: apt-get install wrk")
     url = f"sqlite:///{os.path.abspath(args.db)}"
-    tablets, submitted_id = _prepare(url, args.supervisors)
+    tablets, submitted_id, hr = _prepare(url, args.supervisors)
     app_port, bare_port = _free_port(), _free_port()
     app_env = {"FRONTLINE_DATABASE_URL": url, "FRONTLINE_SECRET_KEY": "bench-secret"}
     frontline_cmd = [sys.executable, "-c", "from frontline.cli import main; main()", "serve"]
@@ -240,12 +242,12 @@ def main() -> None:
         burst = _storm(app, tablets, args.seconds, burst=True)
         lost = _lost(url, tablets)
         print(f"  {alone}\n  {paced}\n  {burst}\n  lost: {lost}", file=sys.stderr)
-        pages = _pages(app, bare, tablets[0], submitted_id, args)
+        pages = _pages(app, bare, tablets[0], submitted_id, _login(app, hr), args)
     _report(args, alone, paced, burst, lost, pages)
 
 
 def _pages(
-    app: str, bare: str, tablet: Tablet, submitted_id: int, args: argparse.Namespace
+    app: str, bare: str, tablet: Tablet, submitted_id: int, hr: str, args: argparse.Namespace
 ) -> list:
     cookie = tablet.cookie
     pages = [
@@ -255,6 +257,7 @@ def _pages(
         ("a submitted audit's page", app + f"/audits/{submitted_id}", cookie),
         ("the tablet page of a draft", app + f"/audits/{tablet.audit_id}", cookie),
         ("this month's coverage", app + "/audits/coverage", cookie),
+        ("HR's audit list (every audit)", app + "/audits?shelf=submitted", hr),
     ]
     results = []
     for label, page_url, page_cookie in pages:
