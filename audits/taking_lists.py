@@ -207,8 +207,8 @@ def list_audits(
             session, found.page, found.count, parameters, limit=limit, offset=offset
         )
     else:
-        window = {**parameters, "limit": limit, "offset": offset}
-        rows = [tuple(row) for row in read_columns(session, found.page, window)]
+        paged = {**parameters, "limit": limit, "offset": offset}
+        rows = [tuple(row) for row in read_columns(session, found.page, paged)]
         total = read_columns(session, found.count, parameters).scalar_one()
     return [AuditRow(*row) for row in rows], total
 
