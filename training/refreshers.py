@@ -232,9 +232,10 @@ class ChangeRow:
 _change_counts: FigureCache[dict[tuple[int, int], tuple[int, int]]] = FigureCache(size=64)
 
 
-def changes(session: Session, *, team_ids: list[int] | None) -> list[ChangeRow]:
-    """Each standard change that reached a module, with who is affected and how many are done
-    (in the viewer's teams): one grouped query over the flags."""
+def _progress(
+    session: Session, *, team_ids: list[int] | None
+) -> dict[tuple[int, int], tuple[int, int]]:
+    """(module, standard version) → (people affected, done), in the viewer's teams."""
     resolved = case(
         (col(RefresherFlag.confirmed_at).is_not(None), 1),
         (
@@ -265,7 +266,13 @@ def changes(session: Session, *, team_ids: list[int] | None) -> list[ChangeRow]:
     def count() -> dict[tuple[int, int], tuple[int, int]]:
         return {(m, v): (n, int(done or 0)) for m, v, n, done in session.exec(query).all()}
 
-    counts = _change_counts.get(session, ("changes", scope, dashboard.inputs(session)), count)
+    return _change_counts.get(session, ("changes", scope, dashboard.inputs(session)), count)
+
+
+def changes(session: Session, *, team_ids: list[int] | None) -> list[ChangeRow]:
+    """Each standard change that reached a module, with who is affected and how many are done
+    (in the viewer's teams): one grouped query over the flags."""
+    counts = _progress(session, team_ids=team_ids)
     rows = session.exec(
         select(StandardChange, Module.code, ModuleVersion.title_zh, ModuleVersion.title_en)
         .join(Module, col(Module.id) == StandardChange.module_id)
