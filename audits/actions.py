@@ -127,15 +127,9 @@ def close_action(
 # ---- the training link -------------------------------------------------------------------------
 
 
-def proposed_modules(session: Session, *, standard_code: str | None) -> list[Any]:
-    """Published training modules covering the item's standard (id, code, title_zh/en)."""
-    if not standard_code:
-        return []
-    return list(training_service.modules_covering(session, standard_code=standard_code))
-
-
 def proposals(session: Session, *, items: list[ChecklistItem]) -> dict[int, list[Any]]:
-    """The modules proposed for each of these items, read in one statement."""
+    """The published training modules covering each item's standard (id, code, title_zh/en),
+    read in one statement."""
     codes = {item.standard_code for item in items if item.standard_code}
     covering = training_service.modules_covering_each(session, standard_codes=codes)
     return {item.id: covering.get(item.standard_code or "", []) for item in items}
@@ -158,7 +152,7 @@ def assign_module(
         raise ActionRefused(N_("This action is closed already."))
     if not may_manage(session, audit=audit, person=actor):
         raise ActionRefused(N_("You may not change this action."))
-    offered = {m.id for m in proposed_modules(session, standard_code=item.standard_code)}
+    offered = {m.id for m in proposals(session, items=[item])[item.id]}
     if module_id not in offered:
         raise ActionRefused(N_("This module does not cover the item's standard."))
     try:

@@ -146,11 +146,6 @@ def modules_covering_each(
     return found
 
 
-def modules_covering(session: Session, *, standard_code: str) -> list[ModuleSummary]:
-    """Published modules whose version in force covers this standard (audits propose them)."""
-    return modules_covering_each(session, standard_codes=[standard_code])[standard_code]
-
-
 def published_modules(session: Session) -> list[tuple[Module, ModuleVersion]]:
     """Every module in force with its version, by code (pickers, the catalogue)."""
     rows = session.exec(

@@ -211,9 +211,8 @@ def test_assign_module_to_person_as_audits_use_it(db, org):
             actor=boss,
             reason="audit 12: greeting failed",
         )
-        assert [m.code for m in service.modules_covering(session, standard_code="GRT-01")] == [
-            "AUD-1"
-        ]
+        covering = service.modules_covering_each(session, standard_codes=["GRT-01"])
+        assert [m.code for m in covering["GRT-01"]] == ["AUD-1"]
         with pytest.raises(AssignmentRefused):
             service.assign_module_to_person(
                 session,
