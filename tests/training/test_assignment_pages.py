@@ -28,13 +28,19 @@ def _form(module, **values):  # type: ignore[no-untyped-def]
     return {"module_id": module.id, "reason": "季度培训", "due_days": "14", **values}
 
 
-def test_hr_assigns_a_position_and_withdraws_it(client, db, bank):
+def _hr_assigns_call_agents(client, bank):  # type: ignore[no-untyped-def]
+    """HR assigns the bank's module to the call agents' position through the form."""
     client.login("H6001", PASSWORD)
     page = "/training/assignments/new"
     response = client.submit(
         page, _form(bank["module"], target_kind="position", position="call_agent"), token_page=page
     )
     assert response.status_code == 303
+    return response
+
+
+def test_hr_assigns_a_position_and_withdraws_it(client, db, bank):
+    response = _hr_assigns_call_agents(client, bank)
     detail = response.headers["location"].split("?")[0]
     assert "1 people newly enrolled" in client.get(response.headers["location"]).text
     assert bank["module"].id in duties(db, person_id=bank["agent"].id)
@@ -51,12 +57,7 @@ def test_hr_assigns_a_position_and_withdraws_it(client, db, bank):
 
 
 def test_the_list_counts_duties_done_as_they_are_completed(client, db, bank):
-    client.login("H6001", PASSWORD)
-    page = "/training/assignments/new"
-    response = client.submit(
-        page, _form(bank["module"], target_kind="position", position="call_agent"), token_page=page
-    )
-    assert response.status_code == 303
+    _hr_assigns_call_agents(client, bank)
     assert "0 of 1 done" in client.get("/training/assignments").text
     complete(db, person_id=bank["agent"].id, module_id=bank["module"].id, at=datetime.now(UTC))
     # Kept per worker until an enrollment changes: the completion shows at once.
