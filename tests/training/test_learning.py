@@ -228,7 +228,11 @@ def test_a_recertification_starts_a_new_cycle_due_on_the_expiry(db, client):
         enrollment.started_at = enrollment.started_at - timedelta(days=400)
         enrollment.completed_at = enrollment.completed_at - timedelta(days=366)
         session.add(enrollment)
-    assert "Expired: due again" in client.get("/training").text
+    mine = client.get("/training").text
+    assert "Expired: due again" in mine
+    # Due again from the day it expired; last cycle's reading is not shown as progress.
+    assert f"Due again since {bank_today() - timedelta(days=1)}" in mine
+    assert "lessons read" not in mine and "<progress" not in mine
     page = client.get("/training/learn/TRN-COUNTER-01")
     assert "Start again" in page.text
     assert _start(client).status_code == 303
