@@ -10,10 +10,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import bindparam, insert, update
+from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
 from frontline import audit_trail
+from frontline.db import read_columns
 from frontline.i18n import N_
 from frontline.models import id_of, utcnow
 from frontline.web import safe_next
@@ -31,6 +34,7 @@ from quizzes.models import (
 from staff.models import Person
 
 MAX_TEXT = 2000  # characters of a typed script response
+_ITEMS = AttemptItem.__table__  # type: ignore[attr-defined]
 
 
 class QuizRefused(Exception):
@@ -178,17 +182,19 @@ def _new_attempt(
         if existing is None:
             raise
         return existing
-    for position, drawn in enumerate(drawing.draw(session, quiz=quiz, seed=seed), start=1):
-        session.add(
-            AttemptItem(
-                attempt_id=id_of(attempt),
-                position=position,
-                question_version_id=id_of(drawn.version),
-                points=drawn.points,
-                option_order=drawn.option_order,
-            )
-        )
-    session.flush()
+    drawn = drawing.draw(session, quiz=quiz, seed=seed)
+    if drawn:
+        rows = [
+            {
+                "attempt_id": id_of(attempt),
+                "position": position,
+                "question_version_id": each.version_id,
+                "points": each.points,
+                "option_order": each.option_order,
+            }
+            for position, each in enumerate(drawn, start=1)
+        ]
+        session.connection().execute(insert(_ITEMS), rows)
     audit_trail.record(
         session,
         action="attempt.start",
@@ -257,11 +263,55 @@ def _place(raw: str, limit: int) -> int:
     return int(raw)
 
 
+# An answer kept and an attempt graded are what a branch does all at once at an exam's
+# closing time: their statements are built once, with parameters, and run below the ORM (as
+# an audit's tap), which added more than SQLite's own work to each of these small statements.
+_SLOT = (
+    select(AttemptItem.id, AttemptItem.option_order, QuestionVersion.type)
+    .join(QuestionVersion, col(QuestionVersion.id) == AttemptItem.question_version_id)
+    .where(
+        AttemptItem.attempt_id == bindparam("attempt_id"),
+        AttemptItem.position == bindparam("position"),
+    )
+)
+_ANSWERS = select(AttemptItem.answer).where(AttemptItem.attempt_id == bindparam("attempt_id"))
+_KEEP = (
+    update(_ITEMS)
+    .where(_ITEMS.c.id == bindparam("item_id_"))
+    .values(answer=bindparam("answer_"), chosen=bindparam("chosen_"), saved_at=bindparam("at_"))
+)
+
+
+@dataclass(frozen=True)
+class Kept:
+    """An answer kept, and where the attempt stands."""
+
+    count: int  # the attempt's items
+    open: int  # items still without an answer
+    answered: bool  # this item has an answer now (a cleared one has not)
+
+
+def keep_answer(
+    session: Session, *, attempt: Attempt, position: int, form: dict[str, list[str]], now: datetime
+) -> Kept:
+    """Keep the answer the form gives to the item at `position`. Raises LookupError for no
+    such item, AnswerRejected for an answer that does not fit it, AttemptClosed once the
+    attempt is closed or its time is up (an expired attempt is closed and graded then)."""
+    slot = read_columns(session, _SLOT, {"attempt_id": attempt.id, "position": position}).first()
+    if slot is None:
+        raise LookupError(position)
+    answer = parse_answer(slot.type, slot.option_order, form, f"q{position}-")
+    save_answer(session, attempt=attempt, item_id=slot.id, kind=slot.type, answer=answer, now=now)
+    answers = read_columns(session, _ANSWERS, {"attempt_id": attempt.id}).scalars().all()
+    return Kept(len(answers), sum(1 for a in answers if a is None), answer is not None)
+
+
 def save_answer(
     session: Session,
     *,
     attempt: Attempt,
-    item: AttemptItem,
+    item_id: int,
+    kind: QuestionType,
     answer: dict[str, Any] | None,
     now: datetime,
 ) -> None:
@@ -269,13 +319,8 @@ def save_answer(
     (an expired attempt is closed and graded then)."""
     if attempt.submitted_at is not None or close_if_expired(session, attempt=attempt, now=now):
         raise AttemptClosed(N_("This attempt is closed: the answer was not saved."))
-    version = session.get(QuestionVersion, item.question_version_id)
-    assert version is not None
-    item.answer = answer
-    item.chosen = grading.chosen_text(version.type, answer)
-    item.saved_at = now
-    session.add(item)
-    session.flush()
+    values = {"answer_": answer, "chosen_": grading.chosen_text(kind, answer), "at_": now}
+    session.connection().execute(_KEEP, {"item_id_": item_id, **values})
 
 
 # ---- closing ------------------------------------------------------------------------------
@@ -302,20 +347,64 @@ def submit(session: Session, *, attempt: Attempt, now: datetime) -> Attempt:
     return locked
 
 
+_GRADING = (
+    sa_select(
+        col(AttemptItem.id),
+        col(AttemptItem.points),
+        col(AttemptItem.answer),
+        col(AttemptItem.saved_at),
+        col(QuestionVersion.id).label("version_id"),
+        col(QuestionVersion.question_id),
+        col(QuestionVersion.type),
+        col(QuestionVersion.options),
+        col(QuestionVersion.correct),
+        col(QuestionVersion.required_phrases),
+        col(QuestionVersion.forbidden_phrases),
+    )
+    .join(QuestionVersion, col(QuestionVersion.id) == AttemptItem.question_version_id)
+    .where(col(AttemptItem.attempt_id) == bindparam("attempt_id"))
+)
+_GRADED = (
+    update(_ITEMS)
+    .where(_ITEMS.c.id == bindparam("item_id_"))
+    .values(credit=bindparam("credit_"), correct=bindparam("correct_"), detail=bindparam("detail_"))
+)
+
+
 def _grade(session: Session, *, attempt: Attempt, reason: ClosedReason, at: datetime) -> None:
-    items = items_of(session, attempt=attempt)
-    for item, version in items:
-        counted = item.answer if item.saved_at is None or item.saved_at <= at else None
-        graded = grading.grade(version, counted, attempt.scoring_rule)
-        item.credit, item.correct, item.detail = graded.credit, graded.correct, graded.detail
-        session.add(item)
+    """Grade each item on the answer saved by `at`, fill the wrong-answer book, score."""
+    items = read_columns(session, _GRADING, {"attempt_id": attempt.id}).all()
+    graded = [
+        grading.grade(
+            item,
+            item.answer if item.saved_at is None or item.saved_at <= at else None,
+            attempt.scoring_rule,
+        )
+        for item in items
+    ]
+    if items:
+        session.connection().execute(
+            _GRADED,
+            [
+                {
+                    "item_id_": item.id,
+                    "credit_": g.credit,
+                    "correct_": g.correct,
+                    "detail_": g.detail,
+                }
+                for item, g in zip(items, graded, strict=True)
+            ],
+        )
     wrong_book.record_answers(
         session,
         person_id=attempt.person_id,
-        answers=[(version, bool(item.correct)) for item, version in items],
+        answers=[
+            wrong_book.Answer(item.question_id, item.version_id, g.correct)
+            for item, g in zip(items, graded, strict=True)
+        ],
         now=at,
     )
-    result = grading.score((item.credit or 0.0, item.points) for item, _ in items)
+    result = grading.score((g.credit, item.points) for item, g in zip(items, graded, strict=True))
     attempt.points_earned, attempt.points_possible = result.earned, result.possible
     attempt.score, attempt.passed = result.percent, result.passes(attempt.pass_mark)
     attempt.submitted_at, attempt.closed_reason = at, reason

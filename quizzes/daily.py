@@ -77,7 +77,7 @@ def start(session: Session, *, person: Person, today: date, now: datetime) -> Da
                 position=position,
                 question_version_id=id_of(version),
                 from_wrong_book=from_book,
-                option_order=option_order(version, rng, shuffle=True),
+                option_order=option_order(version.type, version.options, rng, shuffle=True),
             )
         )
     session.flush()
@@ -155,9 +155,8 @@ def answer(
     item.answer, item.answered_at = given, now
     item.credit, item.correct, item.detail = graded.credit, graded.correct, graded.detail
     session.add(item)
-    wrong_book.record_answers(
-        session, person_id=practice.person_id, answers=[(version, graded.correct)], now=now
-    )
+    answer = wrong_book.Answer(version.question_id, id_of(version), graded.correct)
+    wrong_book.record_answers(session, person_id=practice.person_id, answers=[answer], now=now)
     session.flush()
     if all(d.item.answered_at is not None for d in items_of(session, practice=practice)):
         practice.completed_at = now

@@ -171,7 +171,14 @@ def _attempt(
             chance = 1 / (1 + math.exp(-1.7 * (ability - OFFSET[Difficulty(version.difficulty)])))
             right = rng.random() < chance
         answer = _answer(rng, version, right=right)
-        attempts.save_answer(session, attempt=attempt, item=item, answer=answer, now=clock)
+        attempts.save_answer(
+            session,
+            attempt=attempt,
+            item_id=id_of(item),
+            kind=version.type,
+            answer=answer,
+            now=clock,
+        )
     attempts.submit(session, attempt=attempt, now=clock + timedelta(seconds=30))
 
 

@@ -6,9 +6,12 @@ the attempt's items, so what a learner saw never depends on the bank's later sta
 
 import random
 from dataclasses import dataclass
+from typing import Any
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
+from frontline.db import read_columns
 from quizzes.models import (
     DrawRule,
     Question,
@@ -23,7 +26,7 @@ from quizzes.quiz_builder import pool_query
 
 @dataclass(frozen=True)
 class Drawn:
-    version: QuestionVersion
+    version_id: int
     points: int
     option_order: list[str]
 
@@ -57,38 +60,54 @@ def draw(session: Session, *, quiz: Quiz, seed: int) -> list[Drawn]:
     versions = _current_versions(session, [question_id for question_id, _ in chosen])
     return [
         Drawn(
-            version=versions[question_id],
+            version_id=versions[question_id].id,
             points=points,
-            option_order=option_order(versions[question_id], rng, shuffle=quiz.shuffle_options),
+            option_order=option_order(
+                versions[question_id].type,
+                versions[question_id].options,
+                rng,
+                shuffle=quiz.shuffle_options,
+            ),
         )
         for question_id, points in chosen
         if question_id in versions
     ]
 
 
-def _current_versions(session: Session, question_ids: list[int]) -> dict[int, QuestionVersion]:
+# The current version of each drawn question, as the columns a draw needs.
+_CURRENT = (
+    select(
+        QuestionVersion.id,
+        QuestionVersion.question_id,
+        QuestionVersion.type,
+        QuestionVersion.options,
+    )
+    .join(Question, col(Question.current_version_id) == QuestionVersion.id)
+    .where(col(Question.id).in_(bindparam("question_ids", expanding=True)))
+)
+
+
+def _current_versions(session: Session, question_ids: list[int]) -> dict[int, Any]:
     if not question_ids:
         return {}
-    rows = session.exec(
-        select(QuestionVersion)
-        .join(Question, col(Question.current_version_id) == QuestionVersion.id)
-        .where(col(Question.id).in_(question_ids))
-    ).all()
+    rows = read_columns(session, _CURRENT, {"question_ids": question_ids})
     return {row.question_id: row for row in rows}
 
 
-def option_order(version: QuestionVersion, rng: random.Random, *, shuffle: bool) -> list[str]:
+def option_order(
+    kind: QuestionType, options: list[dict[str, Any]], rng: random.Random, *, shuffle: bool
+) -> list[str]:
     """The options' keys as shown. An ordering question is always shuffled, and never shown
     in the right order (that would be its answer); true/false keeps true before false."""
-    keys = [str(option["key"]) for option in version.options]
-    if version.type == QuestionType.ordering:
+    keys = [str(option["key"]) for option in options]
+    if kind == QuestionType.ordering:
         if len(set(keys)) < 2:
             return keys
         shown = keys[:]
         while shown == keys:
             rng.shuffle(shown)
         return shown
-    if shuffle and version.type != QuestionType.true_false:
+    if shuffle and kind != QuestionType.true_false:
         shown = keys[:]
         rng.shuffle(shown)
         return shown

@@ -1,6 +1,8 @@
 """Taking a quiz: the attempt page (questions while open, the review once graded), saving
 answers as they go, and submitting."""
 
+import re
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -8,14 +10,16 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import Response
+from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
 from frontline.access import access_rule
+from frontline.db import read_columns
 from frontline.deps import DatabaseDep, SessionDep
 from frontline.web import redirect, render, translate
 from quizzes import attempts
 from quizzes.attempt_view import review_of, shown_items
-from quizzes.models import Attempt, AttemptItem, Layout, QuestionVersion, Quiz
+from quizzes.models import Attempt, Layout, Quiz
 from quizzes.take_dependencies import (
     AttemptId,
     FormDep,
@@ -27,6 +31,7 @@ from staff.models import Person
 
 router = APIRouter()
 Position = Annotated[int, Path(ge=1, le=500)]
+_ANSWER_KEY = re.compile(r"q(\d{1,3})-")
 
 
 def _quiz(session: Session, attempt: Attempt) -> Quiz:
@@ -75,34 +80,6 @@ def attempt_page(
     return render(request, "quizzes/take/attempt.html", context)
 
 
-def _item(
-    items: list[tuple[AttemptItem, QuestionVersion]], position: int
-) -> tuple[AttemptItem, QuestionVersion]:
-    for item, version in items:
-        if item.position == position:
-            return item, version
-    raise HTTPException(status_code=404)
-
-
-def _save(
-    request: Request,
-    session: Session,
-    attempt: Attempt,
-    form: dict[str, list[str]],
-    item: AttemptItem,
-    version: QuestionVersion,
-    now: datetime,
-) -> None:
-    prefix = f"q{item.position}-"
-    try:
-        answer = attempts.parse_answer(version.type, item.option_order, form, prefix)
-    except attempts.AnswerRejected:
-        raise HTTPException(
-            status_code=400, detail=translate(request, "This answer does not fit the question.")
-        ) from None
-    attempts.save_answer(session, attempt=attempt, item=item, answer=answer, now=now)
-
-
 @dataclass(frozen=True)
 class _Saved:
     closed: bool  # time was up or it was submitted: the answer was not kept
@@ -121,6 +98,23 @@ def _own_attempt(session: Session, person: Person, attempt_id: int) -> Attempt:
     return attempt
 
 
+def _keep(
+    request: Request,
+    session: Session,
+    attempt: Attempt,
+    position: int,
+    form: dict[str, list[str]],
+    now: datetime,
+) -> attempts.Kept:
+    """Keep the answer (a 400 for one that does not fit; LookupError: no such item)."""
+    try:
+        return attempts.keep_answer(session, attempt=attempt, position=position, form=form, now=now)
+    except attempts.AnswerRejected:
+        raise HTTPException(
+            status_code=400, detail=translate(request, "This answer does not fit the question.")
+        ) from None
+
+
 def _save_one(
     request: Request,
     session: Session,
@@ -135,22 +129,25 @@ def _save_one(
     (`as_signed_in_writer`): a whole branch answering an exam at once would otherwise queue
     on SQLite's write lock, held from the sign-in check across every hop of the request."""
     attempt = _own_attempt(session, person, attempt_id)
-    items = attempts.items_of(session, attempt=attempt)
-    item, version = _item(items, position)
     try:
-        _save(request, session, attempt, form, item, version, now)
+        kept = _keep(request, session, attempt, position, form, now)
+    except LookupError:
+        raise HTTPException(status_code=404) from None
     except attempts.AttemptClosed:
         # Closing it and grading are kept; the page goes to the result.
-        return _Saved(closed=True, count=len(items), position=position)
-    layout = session.exec(select(Quiz.layout).where(Quiz.id == attempt.quiz_id)).one()
+        return _Saved(closed=True, count=0, position=position)
+    layout = read_columns(session, _LAYOUT, {"quiz_id": attempt.quiz_id}).scalar_one()
     return _Saved(
         closed=False,
-        count=len(items),
+        count=kept.count,
         position=position,
-        answered=item.answer is not None,
-        open=sum(1 for each, _ in items if each.answer is None),
+        answered=kept.answered,
+        open=kept.open,
         steps=layout == Layout.one_per_screen,
     )
+
+
+_LAYOUT = select(Quiz.layout).where(Quiz.id == bindparam("quiz_id"))
 
 
 @access_rule("signed in: the attempt's own taker, checked in the write's transaction")
@@ -208,9 +205,9 @@ def _submit_one(
     saved first, while time allows; a second submit changes nothing."""
     attempt = _own_attempt(session, person, attempt_id)
     if attempt.submitted_at is None and not attempts.is_expired(attempt, now):
-        for item, version in attempts.items_of(session, attempt=attempt):
-            if any(key.startswith(f"q{item.position}-") for key in form):
-                _save(request, session, attempt, form, item, version, now)
+        for position in sorted({int(m[1]) for key in form if (m := _ANSWER_KEY.match(key))}):
+            with suppress(LookupError):  # a position the attempt does not have
+                _keep(request, session, attempt, position, form, now)
     attempts.submit(session, attempt=attempt, now=now)
 
 

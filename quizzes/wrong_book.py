@@ -1,72 +1,95 @@
 """The wrong-answer book (错题本): every question a person misses, until they answer it right
 twice in a row (in a quiz, an exam or daily practice)."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, NamedTuple
 
-from sqlalchemy import bindparam
+from sqlalchemy import bindparam, insert, update
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, func, select
 
 from frontline.db import read_columns
-from frontline.models import id_of
 from quizzes.models import Question, QuestionVersion, WrongAnswer
 
 RIGHT_IN_A_ROW_TO_LEAVE = 2
 
 
+class Answer(NamedTuple):
+    question_id: int
+    version_id: int
+    correct: bool
+
+
+# Filled at every graded attempt (a branch submitting an exam at once): statements built once
+# and run below the ORM.
+_BOOK = WrongAnswer.__table__  # type: ignore[attr-defined]
+_ENTRIES = sa_select(
+    col(WrongAnswer.id),
+    col(WrongAnswer.question_id),
+    col(WrongAnswer.question_version_id),
+    col(WrongAnswer.added_at),
+    col(WrongAnswer.last_wrong_at),
+    col(WrongAnswer.times_wrong),
+    col(WrongAnswer.right_streak),
+    col(WrongAnswer.cleared_at),
+).where(
+    col(WrongAnswer.person_id) == bindparam("person_id"),
+    col(WrongAnswer.question_id).in_(bindparam("question_ids", expanding=True)),
+)
+_CHANGING = ("question_version_id", "added_at", "last_wrong_at", "times_wrong", "right_streak")
+_CHANGE = (
+    update(_BOOK)
+    .where(_BOOK.c.id == bindparam("id_"))
+    .values({name: bindparam(name + "_") for name in (*_CHANGING, "cleared_at")})
+)
+
+
 def record_answers(
-    session: Session,
-    *,
-    person_id: int,
-    answers: list[tuple[QuestionVersion, bool]],
-    now: datetime,
+    session: Session, *, person_id: int, answers: Sequence[Answer], now: datetime
 ) -> None:
-    """Put missed questions in the book (again), count right answers towards leaving it:
-    (question version, answered right) pairs, read and written in one go."""
+    """Put missed questions in the book (again), count right answers towards leaving it;
+    read and written in one go."""
     if not answers:
         return
-    question_ids = {version.question_id for version, _ in answers}
-    entries = {
-        entry.question_id: entry
-        for entry in session.exec(
-            select(WrongAnswer).where(
-                WrongAnswer.person_id == person_id,
-                col(WrongAnswer.question_id).in_(question_ids),
-            )
-        )
-    }
-    for version, correct in answers:
-        entry = entries.get(version.question_id)
-        if not correct:
-            entries[version.question_id] = _missed(entry, person_id, version, now)
-        elif entry is not None and entry.cleared_at is None:
-            entry.right_streak += 1
-            if entry.right_streak >= RIGHT_IN_A_ROW_TO_LEAVE:
-                entry.cleared_at = now
+    params = {"person_id": person_id, "question_ids": [a.question_id for a in answers]}
+    book = {row.question_id: row._asdict() for row in read_columns(session, _ENTRIES, params)}
+    touched = set()
+    for answer in answers:
+        entry = book.get(answer.question_id)
+        if not answer.correct:
+            book[answer.question_id] = _missed(entry, answer, now)
+        elif entry is not None and entry["cleared_at"] is None:
+            entry["right_streak"] += 1
+            if entry["right_streak"] >= RIGHT_IN_A_ROW_TO_LEAVE:
+                entry["cleared_at"] = now
         else:
             continue
-        session.add(entries[version.question_id])
-
-
-def _missed(
-    entry: WrongAnswer | None, person_id: int, version: QuestionVersion, now: datetime
-) -> WrongAnswer:
-    if entry is None:
-        return WrongAnswer(
-            person_id=person_id,
-            question_id=version.question_id,
-            question_version_id=id_of(version),
-            added_at=now,
-            last_wrong_at=now,
+        touched.add(answer.question_id)
+    rows = [book[question_id] for question_id in touched]
+    connection = session.connection()
+    if new := [row for row in rows if row["id"] is None]:
+        fresh = [{**row, "person_id": person_id} for row in new]
+        connection.execute(
+            insert(_BOOK), [{k: v for k, v in row.items() if k != "id"} for row in fresh]
         )
-    if entry.cleared_at is not None:
-        entry.added_at, entry.times_wrong = now, 0
-    entry.times_wrong += 1
-    entry.last_wrong_at = now
-    entry.question_version_id = id_of(version)
-    entry.cleared_at = None
-    entry.right_streak = 0
-    return entry
+    if known := [row for row in rows if row["id"] is not None]:
+        connection.execute(_CHANGE, [{k + "_": v for k, v in row.items()} for row in known])
+
+
+def _missed(entry: dict[str, Any] | None, answer: Answer, now: datetime) -> dict[str, Any]:
+    if entry is None:
+        entry = {"id": None, "question_id": answer.question_id, "added_at": now, "times_wrong": 0}
+    elif entry["cleared_at"] is not None:
+        entry |= {"added_at": now, "times_wrong": 0}
+    return entry | {
+        "times_wrong": entry["times_wrong"] + 1,
+        "last_wrong_at": now,
+        "question_version_id": answer.version_id,
+        "cleared_at": None,
+        "right_streak": 0,
+    }
 
 
 # Asked by every employee's home page: built once with a parameter.
