@@ -65,24 +65,29 @@ class Result:
 # ---- starting -----------------------------------------------------------------------------
 
 
+# A whole branch starts an exam at its opening time: the start's statements are built once.
+_OPEN = select(Attempt).where(
+    Attempt.quiz_id == bindparam("quiz_id"),
+    Attempt.person_id == bindparam("person_id"),
+    col(Attempt.submitted_at).is_(None),
+)
+_USED = (
+    select(func.count())
+    .select_from(Attempt)
+    .where(Attempt.quiz_id == bindparam("quiz_id"), Attempt.person_id == bindparam("person_id"))
+)
+_TARGETED = select(QuizPosition.quiz_id).where(
+    QuizPosition.quiz_id == bindparam("quiz_id"), QuizPosition.position == bindparam("position")
+)
+
+
 def open_attempt(session: Session, *, quiz_id: int, person_id: int) -> Attempt | None:
-    return session.exec(
-        select(Attempt).where(
-            Attempt.quiz_id == quiz_id,
-            Attempt.person_id == person_id,
-            col(Attempt.submitted_at).is_(None),
-        )
-    ).first()
+    return session.exec(_OPEN, params={"quiz_id": quiz_id, "person_id": person_id}).first()
 
 
 def attempts_used(session: Session, *, quiz_id: int, person_id: int) -> int:
-    return int(
-        session.exec(
-            select(func.count())
-            .select_from(Attempt)
-            .where(Attempt.quiz_id == quiz_id, Attempt.person_id == person_id)
-        ).one()
-    )
+    params = {"quiz_id": quiz_id, "person_id": person_id}
+    return int(read_columns(session, _USED, params).scalar_one())
 
 
 def attempts_left(session: Session, *, quiz_id: int, person_id: int) -> int | None:
@@ -97,12 +102,8 @@ def attempts_left(session: Session, *, quiz_id: int, person_id: int) -> int | No
 def is_targeted(session: Session, *, quiz: Quiz, person: Person) -> bool:
     if person.position is None:
         return False
-    found = session.exec(
-        select(QuizPosition.quiz_id).where(
-            QuizPosition.quiz_id == quiz.id, QuizPosition.position == person.position
-        )
-    ).first()
-    return found is not None
+    params = {"quiz_id": quiz.id, "position": person.position.value}
+    return read_columns(session, _TARGETED, params).first() is not None
 
 
 def start_attempt(
@@ -132,8 +133,8 @@ def start_attempt(
     current = open_attempt(session, quiz_id=quiz_id, person_id=person_id)
     if current is not None and not close_if_expired(session, attempt=current, now=now):
         return current
-    left = attempts_left(session, quiz_id=quiz_id, person_id=person_id)
-    if left == 0:
+    used = attempts_used(session, quiz_id=quiz_id, person_id=person_id)
+    if quiz.attempts_allowed is not None and used >= quiz.attempts_allowed:
         raise QuizRefused(
             N_("You have used all %(allowed)s attempts at this quiz."),
             {"allowed": quiz.attempts_allowed},
@@ -142,6 +143,7 @@ def start_attempt(
         session,
         quiz=quiz,
         person_id=person_id,
+        number=used + 1,
         return_to=return_to,
         exam=exam,
         now=now,
@@ -154,6 +156,7 @@ def _new_attempt(
     *,
     quiz: Quiz,
     person_id: int,
+    number: int,
     return_to: str | None,
     exam: bool,
     now: datetime,
@@ -163,7 +166,7 @@ def _new_attempt(
     attempt = Attempt(
         quiz_id=id_of(quiz),
         person_id=person_id,
-        number=attempts_used(session, quiz_id=id_of(quiz), person_id=person_id) + 1,
+        number=number,
         exam=exam,
         seed=seed,
         started_at=now,

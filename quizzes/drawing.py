@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 from frontline.db import read_columns
 from quizzes.models import (
     DrawRule,
+    PoolKind,
     Question,
     QuestionType,
     QuestionVersion,
@@ -31,30 +32,36 @@ class Drawn:
     option_order: list[str]
 
 
+# Drawn at every start (a branch starting an exam at once): statements built once.
+_FIXED = (
+    select(QuizQuestion.question_id, QuizQuestion.points)
+    .join(Question, col(Question.id) == QuizQuestion.question_id)
+    .where(QuizQuestion.quiz_id == bindparam("quiz_id"), Question.status == Status.published)
+    .order_by(col(QuizQuestion.position))
+)
+_RULES = (
+    select(DrawRule.pool, DrawRule.value, DrawRule.count, DrawRule.points)
+    .where(DrawRule.quiz_id == bindparam("quiz_id"))
+    .order_by(col(DrawRule.position))
+)
+_POOLS = {kind: pool_query(kind, bindparam("value")) for kind in PoolKind}
+
+
 def draw(session: Session, *, quiz: Quiz, seed: int) -> list[Drawn]:
     """The fixed questions, then each rule's draw (no question twice), shuffled as the quiz
     says; every version is its question's current one."""
     rng = random.Random(seed)  # noqa: S311 - a fair draw, not a secret
     chosen: list[tuple[int, int]] = []  # (question id, points)
-    fixed = session.exec(
-        select(QuizQuestion.question_id, QuizQuestion.points)
-        .join(Question, col(Question.id) == QuizQuestion.question_id)
-        .where(QuizQuestion.quiz_id == quiz.id, Question.status == Status.published)
-        .order_by(col(QuizQuestion.position))
-    ).all()
-    chosen.extend((question_id, points) for question_id, points in fixed)
-    rules = session.exec(
-        select(DrawRule).where(DrawRule.quiz_id == quiz.id).order_by(col(DrawRule.position))
-    ).all()
-    for rule in rules:
+    params = {"quiz_id": quiz.id}
+    chosen.extend((question, points) for question, points in read_columns(session, _FIXED, params))
+    rules = read_columns(session, _RULES, params).all()
+    for kind, value, count, points in rules:  # (a row's `count` would be tuple.count)
         taken = {question_id for question_id, _ in chosen}
-        pool = sorted(
-            question_id
-            for question_id in session.exec(pool_query(rule.pool, rule.value)).all()
-            if question_id not in taken
+        found = read_columns(session, _POOLS[kind], {"value": value}).scalars()
+        pool = sorted(question_id for question_id in found if question_id not in taken)
+        chosen.extend(
+            (question_id, points) for question_id in rng.sample(pool, min(count, len(pool)))
         )
-        picked = rng.sample(pool, min(rule.count, len(pool)))
-        chosen.extend((question_id, rule.points) for question_id in picked)
     if quiz.shuffle_questions:
         rng.shuffle(chosen)
     versions = _current_versions(session, [question_id for question_id, _ in chosen])

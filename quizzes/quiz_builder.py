@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
-from sqlalchemy import func
+from sqlalchemy import BindParameter, func
 from sqlmodel import Session, col, delete, select
 
 from frontline import audit_trail
@@ -164,8 +164,9 @@ def settings_of(session: Session, *, quiz: Quiz) -> QuizSettings:
     return QuizSettings.model_validate(data)
 
 
-def pool_query(pool: PoolKind, value: str) -> Any:
-    """Published questions (ids) whose current version is in the pool."""
+def pool_query(pool: PoolKind, value: str | BindParameter[str]) -> Any:
+    """Published questions (ids) whose current version is in the pool (`value` may be a
+    parameter, for a statement built once)."""
     query = (
         select(Question.id)
         .join(QuestionVersion, col(QuestionVersion.id) == Question.current_version_id)
