@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, insert, update
+from sqlalchemy import and_, bindparam, insert, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.sql.base import Executable
 from sqlmodel import Session, col, func, select
 
 from frontline import audit_trail
@@ -25,6 +26,7 @@ from quizzes.models import (
     Attempt,
     AttemptItem,
     ClosedReason,
+    Layout,
     QuestionType,
     QuestionVersion,
     Quiz,
@@ -269,12 +271,28 @@ def _place(raw: str, limit: int) -> int:
 # An answer kept and an attempt graded are what a branch does all at once at an exam's
 # closing time: their statements are built once, with parameters, and run below the ORM (as
 # an audit's tap), which added more than SQLite's own work to each of these small statements.
-_SLOT = (
-    select(AttemptItem.id, AttemptItem.option_order, QuestionVersion.type)
+# The item at a position of the person's own attempt, and what decides the save.
+_SLOT: Executable = (
+    sa_select(
+        col(Attempt.submitted_at),
+        col(Attempt.deadline),
+        col(Quiz.layout),
+        col(AttemptItem.id).label("item_id"),
+        col(AttemptItem.option_order),
+        col(QuestionVersion.type),
+    )
+    .join(Quiz, col(Quiz.id) == Attempt.quiz_id)
+    .join(
+        AttemptItem,
+        and_(
+            col(AttemptItem.attempt_id) == Attempt.id,
+            col(AttemptItem.position) == bindparam("position"),
+        ),
+    )
     .join(QuestionVersion, col(QuestionVersion.id) == AttemptItem.question_version_id)
     .where(
-        AttemptItem.attempt_id == bindparam("attempt_id"),
-        AttemptItem.position == bindparam("position"),
+        col(Attempt.id) == bindparam("attempt_id"),
+        col(Attempt.person_id) == bindparam("person_id"),
     )
 )
 _ANSWERS = select(AttemptItem.answer).where(AttemptItem.attempt_id == bindparam("attempt_id"))
@@ -292,21 +310,40 @@ class Kept:
     count: int  # the attempt's items
     open: int  # items still without an answer
     answered: bool  # this item has an answer now (a cleared one has not)
+    one_per_screen: bool  # the quiz's layout
 
 
 def keep_answer(
-    session: Session, *, attempt: Attempt, position: int, form: dict[str, list[str]], now: datetime
+    session: Session,
+    *,
+    attempt_id: int,
+    person_id: int,
+    position: int,
+    form: dict[str, list[str]],
+    now: datetime,
 ) -> Kept:
-    """Keep the answer the form gives to the item at `position`. Raises LookupError for no
-    such item, AnswerRejected for an answer that does not fit it, AttemptClosed once the
-    attempt is closed or its time is up (an expired attempt is closed and graded then)."""
-    slot = read_columns(session, _SLOT, {"attempt_id": attempt.id, "position": position}).first()
+    """Keep the answer the form gives to the item at `position` of the person's own attempt.
+    Raises LookupError for no such attempt or item, AnswerRejected for an answer that does
+    not fit, AttemptClosed once the attempt is closed or its time is up (an expired attempt
+    is closed and graded then)."""
+    params = {"attempt_id": attempt_id, "person_id": person_id, "position": position}
+    slot = read_columns(session, _SLOT, params).first()
     if slot is None:
         raise LookupError(position)
     answer = parse_answer(slot.type, slot.option_order, form, f"q{position}-")
-    save_answer(session, attempt=attempt, item_id=slot.id, kind=slot.type, answer=answer, now=now)
-    answers = read_columns(session, _ANSWERS, {"attempt_id": attempt.id}).scalars().all()
-    return Kept(len(answers), sum(1 for a in answers if a is None), answer is not None)
+    if slot.submitted_at is not None or (slot.deadline is not None and now >= slot.deadline):
+        attempt = session.get(Attempt, attempt_id)
+        assert attempt is not None
+        _refuse_if_closed(session, attempt, now)
+    values = {"answer_": answer, "chosen_": grading.chosen_text(slot.type, answer), "at_": now}
+    session.connection().execute(_KEEP, {"item_id_": slot.item_id, **values})
+    answers = read_columns(session, _ANSWERS, {"attempt_id": attempt_id}).scalars().all()
+    return Kept(
+        count=len(answers),
+        open=sum(1 for a in answers if a is None),
+        answered=answer is not None,
+        one_per_screen=slot.layout == Layout.one_per_screen,
+    )
 
 
 def save_answer(
@@ -318,12 +355,17 @@ def save_answer(
     answer: dict[str, Any] | None,
     now: datetime,
 ) -> None:
-    """Keep the answer to one item; refused once the attempt is closed or its time is up
-    (an expired attempt is closed and graded then)."""
-    if attempt.submitted_at is not None or close_if_expired(session, attempt=attempt, now=now):
-        raise AttemptClosed(N_("This attempt is closed: the answer was not saved."))
+    """Keep the answer to one item (the demo's answers, made as data)."""
+    _refuse_if_closed(session, attempt, now)
     values = {"answer_": answer, "chosen_": grading.chosen_text(kind, answer), "at_": now}
     session.connection().execute(_KEEP, {"item_id_": item_id, **values})
+
+
+def _refuse_if_closed(session: Session, attempt: Attempt, now: datetime) -> None:
+    """No answer once the attempt is closed or its time is up (an expired attempt is closed
+    and graded then)."""
+    if attempt.submitted_at is not None or close_if_expired(session, attempt=attempt, now=now):
+        raise AttemptClosed(N_("This attempt is closed: the answer was not saved."))
 
 
 # ---- closing ------------------------------------------------------------------------------

@@ -10,12 +10,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import Response
-from sqlalchemy import bindparam
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from frontline.access import access_rule
-from frontline.db import read_columns
 from frontline.deps import DatabaseDep, SessionDep
+from frontline.models import id_of
 from frontline.web import redirect, render, translate
 from quizzes import attempts
 from quizzes.attempt_view import review_of, shown_items
@@ -101,14 +100,22 @@ def _own_attempt(session: Session, person: Person, attempt_id: int) -> Attempt:
 def _keep(
     request: Request,
     session: Session,
-    attempt: Attempt,
+    person: Person,
+    attempt_id: int,
     position: int,
     form: dict[str, list[str]],
     now: datetime,
 ) -> attempts.Kept:
     """Keep the answer (a 400 for one that does not fit; LookupError: no such item)."""
     try:
-        return attempts.keep_answer(session, attempt=attempt, position=position, form=form, now=now)
+        return attempts.keep_answer(
+            session,
+            attempt_id=attempt_id,
+            person_id=id_of(person),
+            position=position,
+            form=form,
+            now=now,
+        )
     except attempts.AnswerRejected:
         raise HTTPException(
             status_code=400, detail=translate(request, "This answer does not fit the question.")
@@ -128,26 +135,21 @@ def _save_one(
     """Who is asking, their attempt and the answer in one short transaction
     (`as_signed_in_writer`): a whole branch answering an exam at once would otherwise queue
     on SQLite's write lock, held from the sign-in check across every hop of the request."""
-    attempt = _own_attempt(session, person, attempt_id)
     try:
-        kept = _keep(request, session, attempt, position, form, now)
+        kept = _keep(request, session, person, attempt_id, position, form, now)
     except LookupError:
         raise HTTPException(status_code=404) from None
     except attempts.AttemptClosed:
         # Closing it and grading are kept; the page goes to the result.
         return _Saved(closed=True, count=0, position=position)
-    layout = read_columns(session, _LAYOUT, {"quiz_id": attempt.quiz_id}).scalar_one()
     return _Saved(
         closed=False,
         count=kept.count,
         position=position,
         answered=kept.answered,
         open=kept.open,
-        steps=layout == Layout.one_per_screen,
+        steps=kept.one_per_screen,
     )
-
-
-_LAYOUT = select(Quiz.layout).where(Quiz.id == bindparam("quiz_id"))
 
 
 @access_rule("signed in: the attempt's own taker, checked in the write's transaction")
@@ -207,7 +209,7 @@ def _submit_one(
     if attempt.submitted_at is None and not attempts.is_expired(attempt, now):
         for position in sorted({int(m[1]) for key in form if (m := _ANSWER_KEY.match(key))}):
             with suppress(LookupError):  # a position the attempt does not have
-                _keep(request, session, attempt, position, form, now)
+                _keep(request, session, person, attempt_id, position, form, now)
     attempts.submit(session, attempt=attempt, now=now)
 
 
