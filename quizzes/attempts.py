@@ -21,11 +21,11 @@ from frontline.db import read_columns
 from frontline.i18n import N_
 from frontline.models import id_of, utcnow
 from frontline.web import safe_next
-from quizzes import drawing, grading, wrong_book
+from quizzes import drawing, grading
+from quizzes.closing import close_if_expired, locked
 from quizzes.models import (
     Attempt,
     AttemptItem,
-    ClosedReason,
     Layout,
     QuestionType,
     QuestionVersion,
@@ -225,10 +225,6 @@ def items_of(session: Session, *, attempt: Attempt) -> list[tuple[AttemptItem, Q
     )
 
 
-def is_expired(attempt: Attempt, now: datetime) -> bool:
-    return attempt.deadline is not None and now >= attempt.deadline
-
-
 def parse_answer(
     question_type: QuestionType, option_order: list[str], form: dict[str, list[str]], prefix: str
 ) -> dict[str, Any] | None:
@@ -332,7 +328,7 @@ def keep_answer(
         raise LookupError(position)
     answer = parse_answer(slot.type, slot.option_order, form, f"q{position}-")
     if slot.submitted_at is not None or (slot.deadline is not None and now >= slot.deadline):
-        attempt = session.get(Attempt, attempt_id)
+        attempt = locked(session, attempt_id=attempt_id)
         assert attempt is not None
         _refuse_if_closed(session, attempt, now)
     values = {"answer_": answer, "chosen_": grading.chosen_text(slot.type, answer), "at_": now}
@@ -366,103 +362,6 @@ def _refuse_if_closed(session: Session, attempt: Attempt, now: datetime) -> None
     and graded then)."""
     if attempt.submitted_at is not None or close_if_expired(session, attempt=attempt, now=now):
         raise AttemptClosed(N_("This attempt is closed: the answer was not saved."))
-
-
-# ---- closing ------------------------------------------------------------------------------
-
-
-def close_if_expired(session: Session, *, attempt: Attempt, now: datetime) -> bool:
-    """Close and grade an open attempt whose deadline has passed; True if it did."""
-    if attempt.submitted_at is None and is_expired(attempt, now):
-        _grade(session, attempt=attempt, reason=ClosedReason.expired, at=attempt.deadline or now)
-        return True
-    return False
-
-
-def submit(session: Session, *, attempt: Attempt, now: datetime) -> Attempt:
-    """Close and grade the attempt. Submitting again (a double tap, a second device) changes
-    nothing; after the deadline it is closed as expired with the answers saved in time."""
-    locked = session.exec(select(Attempt).where(Attempt.id == attempt.id).with_for_update()).one()
-    if locked.submitted_at is not None:
-        return locked
-    if is_expired(locked, now):
-        _grade(session, attempt=locked, reason=ClosedReason.expired, at=locked.deadline or now)
-    else:
-        _grade(session, attempt=locked, reason=ClosedReason.submitted, at=now)
-    return locked
-
-
-_GRADING = (
-    sa_select(
-        col(AttemptItem.id),
-        col(AttemptItem.points),
-        col(AttemptItem.answer),
-        col(AttemptItem.saved_at),
-        col(QuestionVersion.id).label("version_id"),
-        col(QuestionVersion.question_id),
-        col(QuestionVersion.type),
-        col(QuestionVersion.options),
-        col(QuestionVersion.correct),
-        col(QuestionVersion.required_phrases),
-        col(QuestionVersion.forbidden_phrases),
-    )
-    .join(QuestionVersion, col(QuestionVersion.id) == AttemptItem.question_version_id)
-    .where(col(AttemptItem.attempt_id) == bindparam("attempt_id"))
-)
-_GRADED = (
-    update(_ITEMS)
-    .where(_ITEMS.c.id == bindparam("item_id_"))
-    .values(credit=bindparam("credit_"), correct=bindparam("correct_"), detail=bindparam("detail_"))
-)
-
-
-def _grade(session: Session, *, attempt: Attempt, reason: ClosedReason, at: datetime) -> None:
-    """Grade each item on the answer saved by `at`, fill the wrong-answer book, score."""
-    items = read_columns(session, _GRADING, {"attempt_id": attempt.id}).all()
-    graded = [
-        grading.grade(
-            item,
-            item.answer if item.saved_at is None or item.saved_at <= at else None,
-            attempt.scoring_rule,
-        )
-        for item in items
-    ]
-    if items:
-        session.connection().execute(
-            _GRADED,
-            [
-                {
-                    "item_id_": item.id,
-                    "credit_": g.credit,
-                    "correct_": g.correct,
-                    "detail_": g.detail,
-                }
-                for item, g in zip(items, graded, strict=True)
-            ],
-        )
-    wrong_book.record_answers(
-        session,
-        person_id=attempt.person_id,
-        answers=[
-            wrong_book.Answer(item.question_id, item.version_id, g.correct)
-            for item, g in zip(items, graded, strict=True)
-        ],
-        now=at,
-    )
-    result = grading.score((g.credit, item.points) for item, g in zip(items, graded, strict=True))
-    attempt.points_earned, attempt.points_possible = result.earned, result.possible
-    attempt.score, attempt.passed = result.percent, result.passes(attempt.pass_mark)
-    attempt.submitted_at, attempt.closed_reason = at, reason
-    session.add(attempt)
-    session.flush()
-    audit_trail.record(
-        session,
-        action=f"attempt.{reason.value}",
-        actor_id=attempt.person_id,
-        target_type="attempt",
-        target_id=attempt.id,
-        detail={"score": attempt.score, "passed": attempt.passed},
-    )
 
 
 # ---- results ------------------------------------------------------------------------------

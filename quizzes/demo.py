@@ -17,7 +17,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from frontline.models import id_of, utcnow
-from quizzes import attempts, bank
+from quizzes import attempts, bank, closing
 from quizzes.files.bank_file import parse_bank
 from quizzes.files.bank_import import apply_bank
 from quizzes.models import (
@@ -179,7 +179,9 @@ def _attempt(
             answer=answer,
             now=clock,
         )
-    attempts.submit(session, attempt=attempt, now=clock + timedelta(seconds=30))
+    closed = closing.locked(session, attempt_id=id_of(attempt))
+    assert closed is not None
+    closing.submit(session, attempt=closed, now=clock + timedelta(seconds=30))
 
 
 def _answer(rng: random.Random, version: QuestionVersion, *, right: bool) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from frontline.access import access_rule
 from frontline.deps import DatabaseDep, SessionDep
 from frontline.models import id_of
 from frontline.web import redirect, render, translate
-from quizzes import attempts
+from quizzes import attempts, closing
 from quizzes.attempt_view import review_of, shown_items
 from quizzes.models import Attempt, Layout, Quiz
 from quizzes.take_dependencies import (
@@ -50,12 +50,12 @@ def attempt_page(
     q: Annotated[int | None, Query(ge=1, le=500)] = None,
 ) -> Response:
     """While open: the questions (one per screen at ?q=N, or all). Once graded: the result."""
-    if attempt.submitted_at is None and attempts.is_expired(attempt, now):
+    if attempt.submitted_at is None and closing.is_expired(attempt, now):
         # Closed in a write transaction of its own, so this GET's session stays read-only.
         with database.session(write=True) as writing:
-            found = writing.get(Attempt, attempt.id)
+            found = closing.locked(writing, attempt_id=id_of(attempt))
             assert found is not None
-            attempts.close_if_expired(writing, attempt=found, now=now)
+            closing.close_if_expired(writing, attempt=found, now=now)
         return redirect(request, f"/quizzes/attempts/{attempt.id}")
     quiz = _quiz(session, attempt)
     if attempt.submitted_at is not None:
@@ -87,14 +87,6 @@ class _Saved:
     answered: bool = False  # this item has an answer now (a cleared one has not)
     open: int = 0  # the attempt's items still without an answer
     steps: bool = False  # one question a screen: the page shows the steps and what is open
-
-
-def _own_attempt(session: Session, person: Person, attempt_id: int) -> Attempt:
-    """The signed-in person's own attempt, else 404."""
-    attempt = session.get(Attempt, attempt_id)
-    if attempt is None or attempt.person_id != person.id:
-        raise HTTPException(status_code=404)
-    return attempt
 
 
 def _keep(
@@ -205,12 +197,14 @@ def _submit_one(
     """Grade once, in one short transaction as an answer is saved (a whole branch submits an
     exam at its closing time). The answers on the page (all on one page, without script) are
     saved first, while time allows; a second submit changes nothing."""
-    attempt = _own_attempt(session, person, attempt_id)
-    if attempt.submitted_at is None and not attempts.is_expired(attempt, now):
+    attempt = closing.locked(session, attempt_id=attempt_id)
+    if attempt is None or attempt.person_id != person.id:
+        raise HTTPException(status_code=404)
+    if attempt.submitted_at is None and not closing.is_expired(attempt, now):
         for position in sorted({int(m[1]) for key in form if (m := _ANSWER_KEY.match(key))}):
             with suppress(LookupError):  # a position the attempt does not have
                 _keep(request, session, person, attempt_id, position, form, now)
-    attempts.submit(session, attempt=attempt, now=now)
+    closing.submit(session, attempt=attempt, now=now)
 
 
 @router.post(

@@ -1,13 +1,16 @@
 """Taking a quiz through HTTP: answers saved as they go, grading, the clock, resume, limits."""
 
 import re
+import threading
+import time
 
 import pytest
 from sqlmodel import func, select
 
 from frontline.audit_trail import AuditTrailEvent
-from quizzes import service
-from quizzes.models import Attempt, Layout
+from frontline.db import Database
+from quizzes import closing, service
+from quizzes.models import Attempt, Layout, WrongAnswer
 from staff.models import Position
 from tests.factories import PASSWORD, make_person
 from tests.quizzes.take_helpers import (
@@ -217,6 +220,52 @@ def test_submitting_twice_grades_once(app, db, signed_in):
             select(func.count()).where(AuditTrailEvent.action == "attempt.submitted")
         ).one()
     assert graded == 1
+
+
+def test_two_devices_submitting_at_once_grade_once(app, db, database_url, signed_in, teller):
+    """The second waits for the first's lock and then sees the attempt closed, even having
+    read it open before (PostgreSQL; SQLite's writers queue at their first statement)."""
+    Clock(app)
+    attempt_id = start(signed_in, _three_questions(db))
+    save(signed_in, attempt_id, 1, pick(db, attempt_id, 1, "A"))  # wrong: into the book
+    other = Database(database_url)
+    first_holds_lock = threading.Event()
+    errors: list[Exception] = []
+
+    def first() -> None:
+        with db.session(write=True) as session:
+            attempt = closing.locked(session, attempt_id=attempt_id)
+            first_holds_lock.set()
+            time.sleep(0.3)
+            closing.submit(session, attempt=attempt, now=attempt.started_at)
+
+    def second() -> None:
+        first_holds_lock.wait()
+        try:
+            with other.session(write=True) as session:
+                # Read (and held: the session's map keeps only what is referenced) while the
+                # first has it open, as a page's checks would.
+                seen = session.get(Attempt, attempt_id)
+                attempt = closing.locked(session, attempt_id=attempt_id)
+                assert attempt is seen
+                closing.submit(session, attempt=attempt, now=attempt.started_at)
+        except Exception as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=f) for f in (first, second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    other.dispose()
+    assert errors == []
+    with db.session() as session:
+        graded = session.exec(
+            select(func.count()).where(AuditTrailEvent.action == "attempt.submitted")
+        ).one()
+        book = session.exec(select(WrongAnswer).where(WrongAnswer.person_id == teller.id)).all()
+    assert graded == 1
+    assert [entry.times_wrong for entry in book] == [1, 1, 1]
 
 
 def test_another_device_resumes_the_same_attempt(app, db, make_client, teller):

@@ -191,7 +191,7 @@ def test_the_service_api_training_uses(app, db, teller):
         )
         assert evil.id == attempt.id  # resumed, not a second open attempt
         assert service.has_passed(session, quiz_id=exam, person_id=teller.id) is False
-        from quizzes.attempts import submit as submit_attempt
+        from quizzes.closing import submit as submit_attempt
         from quizzes.models import AttemptItem
 
         item = session.exec(select(AttemptItem).where(AttemptItem.attempt_id == attempt.id)).one()
