@@ -267,7 +267,11 @@ def _place(raw: str, limit: int) -> int:
 # An answer kept and an attempt graded are what a branch does all at once at an exam's
 # closing time: their statements are built once, with parameters, and run below the ORM (as
 # an audit's tap), which added more than SQLite's own work to each of these small statements.
-# The item at a position of the person's own attempt, and what decides the save.
+#
+# The item at a position of the person's own attempt, and what decides the save. The attempt
+# is share-locked (PostgreSQL; SQLite's writers queue anyway): a submit's exclusive lock
+# (closing.locked) waits for the answers in flight, and an answer arriving during a submit
+# waits for it, then finds the attempt closed, so nothing is saved after grading.
 _SLOT: Executable = (
     sa_select(
         col(Attempt.submitted_at),
@@ -290,6 +294,7 @@ _SLOT: Executable = (
         col(Attempt.id) == bindparam("attempt_id"),
         col(Attempt.person_id) == bindparam("person_id"),
     )
+    .with_for_update(read=True, of=Attempt)
 )
 _ANSWERS = select(AttemptItem.answer).where(AttemptItem.attempt_id == bindparam("attempt_id"))
 _KEEP = (

@@ -9,11 +9,12 @@ from sqlmodel import func, select
 
 from frontline.audit_trail import AuditTrailEvent
 from frontline.db import Database
-from quizzes import closing, service
+from quizzes import attempts, closing, service
 from quizzes.models import Attempt, Layout, WrongAnswer
 from staff.models import Position
 from tests.factories import PASSWORD, make_person
 from tests.quizzes.take_helpers import (
+    START,
     Clock,
     items,
     make_question,
@@ -266,6 +267,51 @@ def test_two_devices_submitting_at_once_grade_once(app, db, database_url, signed
         book = session.exec(select(WrongAnswer).where(WrongAnswer.person_id == teller.id)).all()
     assert graded == 1
     assert [entry.times_wrong for entry in book] == [1, 1, 1]
+
+
+def test_an_answer_sent_while_the_attempt_is_submitted_is_not_kept(
+    app, db, database_url, signed_in, teller
+):
+    """An answer arriving during a submit waits for it and is refused, rather than changing
+    an item after it was graded (PostgreSQL: the answer share-locks the attempt)."""
+    Clock(app)
+    attempt_id = start(signed_in, _three_questions(db))
+    form = pick(db, attempt_id, 1, "B")
+    other = Database(database_url)
+    submit_holds_lock = threading.Event()
+    outcome: list[object] = []
+
+    def submitting() -> None:
+        with db.session(write=True) as session:
+            attempt = closing.locked(session, attempt_id=attempt_id)
+            submit_holds_lock.set()
+            time.sleep(0.3)
+            closing.submit(session, attempt=attempt, now=attempt.started_at)
+
+    def answering() -> None:
+        submit_holds_lock.wait()
+        try:
+            with other.session(write=True) as session:
+                attempts.keep_answer(
+                    session,
+                    attempt_id=attempt_id,
+                    person_id=teller.id,
+                    position=1,
+                    form=form,
+                    now=START,
+                )
+            outcome.append("kept")
+        except attempts.AttemptClosed:
+            outcome.append("refused")
+
+    threads = [threading.Thread(target=f) for f in (submitting, answering)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    other.dispose()
+    assert outcome == ["refused"]
+    assert items(db, attempt_id)[0].answer is None
 
 
 def test_another_device_resumes_the_same_attempt(app, db, make_client, teller):
