@@ -22,9 +22,14 @@ def is_expired(attempt: Attempt, now: datetime) -> bool:
 
 
 def close_if_expired(session: Session, *, attempt: Attempt, now: datetime) -> bool:
-    """Close and grade an open attempt whose deadline has passed; True if it did."""
+    """Close and grade an open attempt whose deadline has passed; True if it is closed now.
+    It is read again, locked (which refreshes `attempt`): another device may have closed it."""
     if attempt.submitted_at is None and is_expired(attempt, now):
-        _grade(session, attempt=attempt, reason=ClosedReason.expired, at=attempt.deadline or now)
+        locked(session, attempt_id=attempt.id or 0)
+        if attempt.submitted_at is None:
+            _grade(
+                session, attempt=attempt, reason=ClosedReason.expired, at=attempt.deadline or now
+            )
         return True
     return False
 

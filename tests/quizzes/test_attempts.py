@@ -3,9 +3,10 @@
 import re
 import threading
 import time
+from datetime import timedelta
 
 import pytest
-from sqlmodel import func, select
+from sqlmodel import col, func, select
 
 from frontline.audit_trail import AuditTrailEvent
 from frontline.db import Database
@@ -223,50 +224,88 @@ def test_submitting_twice_grades_once(app, db, signed_in):
     assert graded == 1
 
 
+def _during_a_submit(db, database_url, attempt_id, act):
+    """`act(session)` from another device while a submit holds the attempt (it starts once
+    the submit has locked it, which then takes 0.3 s more): what it returned, or raised."""
+    other = Database(database_url)
+    locked = threading.Event()
+    outcome: list[object] = []
+
+    def submitting() -> None:
+        with db.session(write=True) as session:
+            attempt = closing.locked(session, attempt_id=attempt_id)
+            locked.set()
+            time.sleep(0.3)
+            closing.submit(session, attempt=attempt, now=attempt.started_at)
+
+    def acting() -> None:
+        locked.wait()
+        try:
+            with other.session(write=True) as session:
+                outcome.append(act(session))
+        except Exception as exc:
+            outcome.append(exc)
+
+    threads = [threading.Thread(target=f) for f in (submitting, acting)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    other.dispose()
+    return outcome[0]
+
+
+def _closings(db) -> int:
+    closed = ("attempt.submitted", "attempt.expired")
+    with db.session() as session:
+        return session.exec(
+            select(func.count()).where(col(AuditTrailEvent.action).in_(closed))
+        ).one()
+
+
+def _stale_copy(session, attempt_id):
+    """The attempt read while the submit has it open, and held (the session's map keeps only
+    what is referenced), as a page's checks would."""
+    return session.get(Attempt, attempt_id)
+
+
 def test_two_devices_submitting_at_once_grade_once(app, db, database_url, signed_in, teller):
     """The second waits for the first's lock and then sees the attempt closed, even having
     read it open before (PostgreSQL; SQLite's writers queue at their first statement)."""
     Clock(app)
     attempt_id = start(signed_in, _three_questions(db))
     save(signed_in, attempt_id, 1, pick(db, attempt_id, 1, "A"))  # wrong: into the book
-    other = Database(database_url)
-    first_holds_lock = threading.Event()
-    errors: list[Exception] = []
 
-    def first() -> None:
-        with db.session(write=True) as session:
-            attempt = closing.locked(session, attempt_id=attempt_id)
-            first_holds_lock.set()
-            time.sleep(0.3)
-            closing.submit(session, attempt=attempt, now=attempt.started_at)
+    def submit_again(session):
+        seen = _stale_copy(session, attempt_id)
+        attempt = closing.locked(session, attempt_id=attempt_id)
+        assert attempt is seen
+        return closing.submit(session, attempt=attempt, now=attempt.started_at).closed_reason
 
-    def second() -> None:
-        first_holds_lock.wait()
-        try:
-            with other.session(write=True) as session:
-                # Read (and held: the session's map keeps only what is referenced) while the
-                # first has it open, as a page's checks would.
-                seen = session.get(Attempt, attempt_id)
-                attempt = closing.locked(session, attempt_id=attempt_id)
-                assert attempt is seen
-                closing.submit(session, attempt=attempt, now=attempt.started_at)
-        except Exception as exc:
-            errors.append(exc)
-
-    threads = [threading.Thread(target=f) for f in (first, second)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    other.dispose()
-    assert errors == []
+    assert _during_a_submit(db, database_url, attempt_id, submit_again) == "submitted"
+    assert _closings(db) == 1
     with db.session() as session:
-        graded = session.exec(
-            select(func.count()).where(AuditTrailEvent.action == "attempt.submitted")
-        ).one()
         book = session.exec(select(WrongAnswer).where(WrongAnswer.person_id == teller.id)).all()
-    assert graded == 1
     assert [entry.times_wrong for entry in book] == [1, 1, 1]
+
+
+def test_an_attempt_found_expired_during_a_submit_is_not_closed_again(
+    app, db, database_url, signed_in
+):
+    """Another device finding it past its deadline (starting again, opening the page) waits
+    for the submit, then sees it closed, rather than grading it a second time."""
+    Clock(app)
+    attempt_id = start(signed_in, _three_questions(db, time_limit_minutes=5))
+
+    def close_on_expiry(session):
+        seen = _stale_copy(session, attempt_id)
+        return closing.close_if_expired(session, attempt=seen, now=START + timedelta(hours=1))
+
+    # (SQLite: the second device's transaction starts after the submit, so the copy it
+    # holds is already closed; PostgreSQL: it holds an open copy, refreshed by the lock.)
+    assert _during_a_submit(db, database_url, attempt_id, close_on_expiry) in (True, False)
+    assert _closings(db) == 1
+    assert _attempt(db, attempt_id).closed_reason == "submitted"
 
 
 def test_an_answer_sent_while_the_attempt_is_submitted_is_not_kept(
@@ -277,40 +316,14 @@ def test_an_answer_sent_while_the_attempt_is_submitted_is_not_kept(
     Clock(app)
     attempt_id = start(signed_in, _three_questions(db))
     form = pick(db, attempt_id, 1, "B")
-    other = Database(database_url)
-    submit_holds_lock = threading.Event()
-    outcome: list[object] = []
 
-    def submitting() -> None:
-        with db.session(write=True) as session:
-            attempt = closing.locked(session, attempt_id=attempt_id)
-            submit_holds_lock.set()
-            time.sleep(0.3)
-            closing.submit(session, attempt=attempt, now=attempt.started_at)
+    def answer(session):
+        return attempts.keep_answer(
+            session, attempt_id=attempt_id, person_id=teller.id, position=1, form=form, now=START
+        )
 
-    def answering() -> None:
-        submit_holds_lock.wait()
-        try:
-            with other.session(write=True) as session:
-                attempts.keep_answer(
-                    session,
-                    attempt_id=attempt_id,
-                    person_id=teller.id,
-                    position=1,
-                    form=form,
-                    now=START,
-                )
-            outcome.append("kept")
-        except attempts.AttemptClosed:
-            outcome.append("refused")
-
-    threads = [threading.Thread(target=f) for f in (submitting, answering)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    other.dispose()
-    assert outcome == ["refused"]
+    refused = _during_a_submit(db, database_url, attempt_id, answer)
+    assert isinstance(refused, attempts.AttemptClosed)
     assert items(db, attempt_id)[0].answer is None
 
 
