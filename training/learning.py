@@ -224,7 +224,16 @@ def complete(
     person: Person,
     ip: str = "",
 ) -> Certificate:
-    """Record the completion of this cycle and issue its certificate."""
+    """Record the completion of this cycle and issue its certificate (completing it again, a
+    double tap or a second device, gives the same certificate)."""
+    # Read again and locked (PostgreSQL; SQLite's writers queue anyway): a second device
+    # completing at once waits here, then finds the cycle done.
+    session.refresh(enrollment, with_for_update=True)
+    completed, started = enrollment.completed_at, enrollment.started_at
+    if completed is not None and started is not None and completed >= started:
+        issued = certificates.latest_for(session, enrollment_id=id_of(enrollment))
+        if issued is not None:
+            return issued
     if not ready_to_complete(session, enrollment=enrollment, version=version):
         raise TrainingError(N_("Read every lesson and pass the quiz to complete the module."))
     now = utcnow()

@@ -1,10 +1,14 @@
 """An employee takes a module: My training, start, lesson by lesson with progress saved as
 they go (and picked up on another device), the quiz through quizzes' service, completion."""
 
+import threading
+import time
 from datetime import date, timedelta
 
 import pytest
+from sqlmodel import select
 
+from frontline.db import Database
 from frontline.models import id_of
 from staff.models import Position, Role
 from tests.client import FrontlineClient
@@ -124,6 +128,62 @@ def test_a_module_without_quiz_completes_when_every_lesson_is_read(db, client):
         assert enrollment.completed_version_id == enrollment.version_id
         assert enrollment.expires_on is None
     assert "Completed" in client.get("/training").text
+
+
+def _complete_in(session, person, module):
+    from training.models import ModuleVersion
+
+    enrollment = enrollment_of(session, person_id=id_of(person), module_id=id_of(module))
+    version = session.get(ModuleVersion, enrollment.version_id)
+    return learning.complete(
+        session,
+        module=session.merge(module),
+        enrollment=enrollment,
+        version=version,
+        person=session.merge(person),
+    ).number
+
+
+def test_completing_twice_at_once_gives_one_certificate(db, database_url, client):
+    """A double tap, or a second device: the second waits for the first (PostgreSQL: the
+    enrollment is locked), then gets the same certificate instead of a second one."""
+    person, module = _enrolled(db, client, lessons=1)
+    _start(client)
+    _read(client, 1)
+    other = Database(database_url)
+    first_holds_lock = threading.Event()
+    numbers: list[object] = []
+
+    def first() -> None:
+        with db.session(write=True) as session:
+            enrollment = enrollment_of(session, person_id=id_of(person), module_id=id_of(module))
+            session.refresh(enrollment, with_for_update=True)
+            first_holds_lock.set()
+            time.sleep(0.3)
+            numbers.append(_complete_in(session, person, module))
+
+    def second() -> None:
+        first_holds_lock.wait()
+        try:
+            with other.session(write=True) as session:
+                numbers.append(_complete_in(session, person, module))
+        except Exception as exc:
+            numbers.append(exc)
+
+    threads = [threading.Thread(target=f) for f in (first, second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    other.dispose()
+    with db.session() as session:
+        issued = session.exec(select(Certificate.number)).all()
+    assert len(issued) == 1
+    assert numbers == [issued[0], issued[0]]
+    again = client.submit(
+        "/training/learn/TRN-COUNTER-01/complete", token_page="/training/learn/TRN-COUNTER-01"
+    )
+    assert again.headers["location"].startswith(f"/training/certificates/{issued[0]}")
 
 
 def test_the_quiz_comes_after_the_lessons_and_completion_needs_a_pass(db, client, quizzes):
