@@ -79,6 +79,7 @@ def answerable(
 
 
 def acknowledge(session: Session, *, audit: Audit, person: Person, days: int, ip: str = "") -> None:
+    taking.lock(session, audit)
     if not answerable(session, audit=audit, person=person, days=days).may_acknowledge:
         raise DisputeRefused(N_("This audit can no longer be acknowledged."))
     audit.acknowledged_at = utcnow()
@@ -104,6 +105,7 @@ def open_dispute(
     now: datetime | None = None,
     ip: str = "",
 ) -> Dispute:
+    taking.lock(session, audit)
     state = answerable(session, audit=audit, person=person, days=days, now=now)
     if not state.may_dispute:
         if state.may_acknowledge:
@@ -151,6 +153,10 @@ def resolve_dispute(
     ip: str = "",
 ) -> None:
     """Uphold the audit as it stands, or amend it (the amendment names this dispute)."""
+    taking.lock(session, audit)
+    session.refresh(dispute)  # resolved by someone else while this one waited?
+    if dispute.status != DisputeStatus.open:
+        raise DisputeRefused(N_("This dispute has already been resolved."))
     if not may_resolve(session, audit=audit, dispute=dispute, person=resolver):
         raise DisputeRefused(N_("You may not resolve this dispute."))
     if outcome == DisputeOutcome.amended:

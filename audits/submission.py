@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import bindparam, update
 from sqlmodel import Session, col, select
 
-from audits import scoring
+from audits import scoring, taking
 from audits.models import Amendment, Audit, AuditStatus, Dispute, ItemResult, Outcome
 from audits.saves import ItemState, SaveRefused, normalized, running_score, stored_results
 from audits.taking import Checklist, ChecklistItem, checklist_of
@@ -173,6 +173,7 @@ def amend_audit(
 ) -> Amendment | None:
     """Correct item results of a submitted audit; None if nothing actually changes.
     SaveRefused for a state an item cannot have."""
+    taking.lock(session, audit)
     if audit.status != AuditStatus.submitted:
         raise SaveRefused(N_("Only a submitted audit can be amended."))
     checklist = checklist_of(session, version_id=audit.template_version_id)

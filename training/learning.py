@@ -227,7 +227,9 @@ def complete(
     """Record the completion of this cycle and issue its certificate (completing it again, a
     double tap or a second device, gives the same certificate)."""
     # Read again and locked (PostgreSQL; SQLite's writers queue anyway): a second device
-    # completing at once waits here, then finds the cycle done.
+    # completing at once waits here, then finds the cycle done. Changes made so far are
+    # written first (a refresh would drop them).
+    session.flush()
     session.refresh(enrollment, with_for_update=True)
     completed, started = enrollment.completed_at, enrollment.started_at
     if completed is not None and started is not None and completed >= started:

@@ -2,14 +2,18 @@
 supervisor resolves (uphold or amend), both sides see the outcome; amendments keep history."""
 
 import re
+import threading
+import time
 from datetime import timedelta
 
 from sqlmodel import select
 
-from audits import disputes
-from audits.models import Amendment, Audit, Dispute, DisputeOutcome
+from audits import disputes, submission
+from audits.models import Amendment, Audit, Dispute, DisputeOutcome, ItemResult, Outcome
+from audits.saves import ItemState
 from frontline.audit_trail import AuditTrailEvent
-from staff.models import Role
+from frontline.db import Database
+from staff.models import Person, Role
 from tests.audits.taking_helpers import make_branch_staff, make_checklist, signed_in, start, tap
 from tests.factories import make_person, supervise
 
@@ -160,6 +164,55 @@ def _result_row(page: str, item_id: int) -> str:
     found = re.search(rf'<tr id="result-{item_id}".*?</tr>', page, re.S)
     assert found, page
     return found.group(0)
+
+
+def test_two_amendments_at_once_are_numbered_one_after_the_other(db, database_url, make_client):
+    """The second waits for the first (PostgreSQL: the audit is locked) and builds on it,
+    rather than failing on the amendment's number or undoing the first's change."""
+    staff = make_branch_staff(db)
+    audit_id, items, _auditor = _submitted(db, make_client, staff)
+    other = Database(database_url)
+    first_holds_lock = threading.Event()
+    errors: list[Exception] = []
+
+    def amend(session, item, outcome):
+        audit = session.get(Audit, audit_id)
+        actor = session.get(Person, staff.supervisor.id)
+        changes = {item.id: ItemState(outcome)}
+        return submission.amend_audit(
+            session, audit=audit, changes=changes, reason="录像复核", actor=actor
+        )
+
+    def first() -> None:
+        with db.session(write=True) as session:
+            session.exec(select(Audit).where(Audit.id == audit_id).with_for_update()).one()
+            first_holds_lock.set()
+            time.sleep(0.3)
+            amend(session, items[0], Outcome.passed)
+
+    def second() -> None:
+        first_holds_lock.wait()
+        try:
+            with other.session(write=True) as session:
+                amend(session, items[1], Outcome.failed)
+        except Exception as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=f) for f in (first, second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    other.dispose()
+    assert errors == []
+    with db.session(write=False) as session:
+        numbers = session.exec(select(Amendment.number).order_by(Amendment.number)).all()
+        outcomes = {
+            r.item_id: r.outcome
+            for r in session.exec(select(ItemResult).where(ItemResult.audit_id == audit_id))
+        }
+    assert numbers == [1, 2] and _audit(db, audit_id).revision == 2
+    assert (outcomes[items[0].id], outcomes[items[1].id]) == (Outcome.passed, Outcome.failed)
 
 
 def test_amendments_need_a_reason_and_the_right_person(db, make_client):
