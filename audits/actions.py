@@ -14,6 +14,7 @@ from audits.models import ActionStatus, Audit, AuditStatus, CorrectionAction, Ou
 from audits.saves import stored_results
 from audits.taking import ChecklistItem, checklist_of
 from frontline import audit_trail
+from frontline.db import lock_fresh
 from frontline.i18n import N_
 from frontline.models import id_of, utcnow
 from frontline.paging import Page, page_of
@@ -98,6 +99,7 @@ def close_action(
     actor: Person,
     ip: str = "",
 ) -> None:
+    lock_fresh(session, action)  # closed by someone else (or a double tap) meanwhile?
     if action.status != ActionStatus.open:
         raise ActionRefused(N_("This action is closed already."))
     if status == ActionStatus.open:

@@ -19,6 +19,7 @@ from audits.models import (
 from audits.saves import ItemState
 from audits.submission import amend_audit
 from frontline import audit_trail
+from frontline.db import lock_fresh
 from frontline.i18n import N_
 from frontline.models import id_of, utcnow
 from frontline.paging import Page, page_of
@@ -79,7 +80,7 @@ def answerable(
 
 
 def acknowledge(session: Session, *, audit: Audit, person: Person, days: int, ip: str = "") -> None:
-    taking.lock(session, audit)
+    lock_fresh(session, audit)
     if not answerable(session, audit=audit, person=person, days=days).may_acknowledge:
         raise DisputeRefused(N_("This audit can no longer be acknowledged."))
     audit.acknowledged_at = utcnow()
@@ -105,7 +106,7 @@ def open_dispute(
     now: datetime | None = None,
     ip: str = "",
 ) -> Dispute:
-    taking.lock(session, audit)
+    lock_fresh(session, audit)
     state = answerable(session, audit=audit, person=person, days=days, now=now)
     if not state.may_dispute:
         if state.may_acknowledge:
@@ -153,7 +154,7 @@ def resolve_dispute(
     ip: str = "",
 ) -> None:
     """Uphold the audit as it stands, or amend it (the amendment names this dispute)."""
-    taking.lock(session, audit)
+    lock_fresh(session, audit)
     session.refresh(dispute)  # resolved by someone else while this one waited?
     if dispute.status != DisputeStatus.open:
         raise DisputeRefused(N_("This dispute has already been resolved."))

@@ -11,11 +11,12 @@ from typing import Any
 from sqlalchemy import bindparam, update
 from sqlmodel import Session, col, select
 
-from audits import scoring, taking
+from audits import scoring
 from audits.models import Amendment, Audit, AuditStatus, Dispute, ItemResult, Outcome
 from audits.saves import ItemState, SaveRefused, normalized, running_score, stored_results
 from audits.taking import Checklist, ChecklistItem, checklist_of
 from frontline import audit_trail
+from frontline.db import lock_fresh
 from frontline.i18n import N_
 from frontline.models import id_of, utcnow
 from staff.models import Person
@@ -173,7 +174,7 @@ def amend_audit(
 ) -> Amendment | None:
     """Correct item results of a submitted audit; None if nothing actually changes.
     SaveRefused for a state an item cannot have."""
-    taking.lock(session, audit)
+    lock_fresh(session, audit)
     if audit.status != AuditStatus.submitted:
         raise SaveRefused(N_("Only a submitted audit can be amended."))
     checklist = checklist_of(session, version_id=audit.template_version_id)

@@ -55,15 +55,6 @@ def get_audit(
     return session.exec(query).first()
 
 
-def lock(session: Session, audit: Audit) -> None:
-    """Read the audit again, locked until the transaction ends (PostgreSQL; SQLite's writers
-    queue anyway): of two people changing a submitted audit at once (amending it, resolving
-    its dispute, its employee answering it) the second waits, then sees the first's change.
-    The caller's own changes are written first (a refresh would drop them)."""
-    session.flush()
-    session.refresh(audit, with_for_update=True)
-
-
 # Asked by a supervisor's home page and lists: built once with an expanding parameter.
 _BRANCHES_OF_TEAMS = select(Team.branch_id).where(
     col(Team.id).in_(bindparam("team_ids", expanding=True))

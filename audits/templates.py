@@ -22,6 +22,7 @@ from audits.models import (
 )
 from audits.template_content import bilingual, number_or_none, plain_number
 from frontline import audit_trail
+from frontline.db import lock_fresh
 from frontline.i18n import N_
 from frontline.models import id_of, utcnow
 from standards import service as standards_service
@@ -319,6 +320,7 @@ def publish(
 ) -> None:
     """Publish a draft: it becomes the version audits start on; the previous is superseded.
     Each item records the standard version in force and its category, for reports."""
+    lock_fresh(session, template, version)  # published by a double tap's first request?
     if version.status != TemplateStatus.draft:
         raise TemplateError(N_("Only a draft can be published."))
     items = items_of(session, version_id=id_of(version))

@@ -222,3 +222,15 @@ def read_columns(
     if session.autoflush:
         session.flush()
     return session.connection().execute(statement, params)
+
+
+def lock_fresh(session: Session, *rows: Any) -> None:
+    """Lock each row until the transaction ends and read it again (PostgreSQL; SQLite's
+    writers queue anyway), before checking the rule that guards a change two people or
+    devices may make at once (publishing a draft, closing an action, amending an audit): the
+    second waits, then sees the first's change. A lock taken without reading again would
+    leave the session's older copy in place. Pending changes are written first (a refresh
+    would drop them); lock parents before their children, everywhere in the same order."""
+    session.flush()
+    for row in rows:
+        session.refresh(row, with_for_update=True)

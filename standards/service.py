@@ -9,7 +9,7 @@ from sqlalchemy import bindparam, func
 from sqlmodel import Session, col, delete, select
 
 from frontline import audit_trail, events
-from frontline.db import read_columns
+from frontline.db import lock_fresh, read_columns
 from frontline.i18n import N_
 from frontline.models import id_of, utcnow
 from standards.events import StandardVersionPublished
@@ -257,6 +257,7 @@ def publish(
     ip: str = "",
 ) -> None:
     """Publish a draft: it becomes the version in force and the previous one is superseded."""
+    lock_fresh(session, standard, version)  # published by a double tap's first request?
     if version.status != VersionStatus.draft:
         raise NotADraft("Only a draft can be published.")
     previous = current_version(session, standard=standard)

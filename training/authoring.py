@@ -9,6 +9,7 @@ from typing import Any
 from sqlmodel import Session, col, delete, select
 
 from frontline import audit_trail
+from frontline.db import lock_fresh
 from frontline.i18n import N_
 from frontline.models import id_of, utcnow
 from standards import service as standards_service
@@ -289,6 +290,7 @@ def publish(
     ip: str = "",
 ) -> None:
     """The draft becomes the version in force; the previous one is superseded."""
+    lock_fresh(session, module, version)  # published by a double tap's first request?
     _require_draft(version)
     problems = publish_problems(session, version=version)
     if problems:

@@ -13,6 +13,7 @@ from sqlalchemy import bindparam, func
 from sqlmodel import Session, col, select
 
 from frontline import audit_trail
+from frontline.db import lock_fresh
 from frontline.i18n import N_
 from frontline.models import UTCDateTime, id_of, utcnow
 from frontline.settings import get_settings
@@ -226,11 +227,7 @@ def complete(
 ) -> Certificate:
     """Record the completion of this cycle and issue its certificate (completing it again, a
     double tap or a second device, gives the same certificate)."""
-    # Read again and locked (PostgreSQL; SQLite's writers queue anyway): a second device
-    # completing at once waits here, then finds the cycle done. Changes made so far are
-    # written first (a refresh would drop them).
-    session.flush()
-    session.refresh(enrollment, with_for_update=True)
+    lock_fresh(session, enrollment)  # a second device completing at once finds it done
     completed, started = enrollment.completed_at, enrollment.started_at
     if completed is not None and started is not None and completed >= started:
         issued = certificates.latest_for(session, enrollment_id=id_of(enrollment))

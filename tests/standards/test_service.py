@@ -1,11 +1,19 @@
 """The standards rules live in the services, so every entry point (page, CLI, import, a future
 API) obeys them: each rule once through the service and once through HTTP."""
 
-import pytest
+import threading
+import time
+from datetime import date
 
+import pytest
+from sqlmodel import func, select
+
+from frontline.audit_trail import AuditTrailEvent
+from frontline.db import Database
 from frontline.models import utcnow
 from staff.models import Position, Role
 from standards import acknowledgments, search, service
+from standards.models import Standard, StandardVersion
 from tests.client import OPENED_AT_RE
 from tests.factories import PASSWORD, make_person, make_standard, publish_new_version
 
@@ -100,3 +108,57 @@ def test_the_library_list_loads_only_what_its_cards_show(db):
         )
         assert not hasattr(version, "_sa_instance_state")
         assert version.title_zh and standard.code == "LST-01"
+
+
+# ---- publishing twice at once -----------------------------------------------------------------
+
+
+def test_a_draft_published_twice_at_once_is_published_once(db, database_url):
+    """A double tap on Publish, or two authors: the second waits for the first (PostgreSQL:
+    the standard and the draft are locked and read again) and finds it no longer a draft."""
+    _, draft = make_standard(db, code="DBL-01", publish=False)
+    other = Database(database_url)
+    first_holds_lock = threading.Event()
+    outcome: list[object] = []
+
+    def publish(session):  # the draft as the Publish form names it
+        service.publish(
+            session,
+            standard=service.get_by_code(session, code="DBL-01"),
+            version=session.get(StandardVersion, draft.id),
+            effective_date=date(2026, 12, 1),
+            change_note="首次发布",
+            actor_id=None,
+        )
+
+    def first() -> None:
+        with db.session(write=True) as session:
+            standard = service.get_by_code(session, code="DBL-01")
+            session.exec(select(Standard).where(Standard.id == standard.id).with_for_update())
+            first_holds_lock.set()
+            time.sleep(0.3)
+            publish(session)
+
+    def second() -> None:
+        first_holds_lock.wait()
+        try:
+            with other.session(write=True) as session:
+                publish(session)
+            outcome.append("published")
+        except service.NotADraft:
+            outcome.append("refused")
+        except Exception as exc:
+            outcome.append(exc)
+
+    threads = [threading.Thread(target=f) for f in (first, second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    other.dispose()
+    assert outcome == ["refused"]
+    with db.session(write=False) as session:
+        published = session.exec(
+            select(func.count()).where(AuditTrailEvent.action == "standard.publish")
+        ).one()
+    assert published == 1
