@@ -16,12 +16,13 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, Executable, Result, event, make_url
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, create_engine
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
@@ -234,3 +235,23 @@ def lock_fresh(session: Session, *rows: Any) -> None:
     session.flush()
     for row in rows:
         session.refresh(row, with_for_update=True)
+
+
+Row = TypeVar("Row")
+
+
+def insert_once(session: Session, row: Row, existing: Callable[[], Row | None]) -> Row:
+    """Add `row`, or return the one already there that a unique constraint says it repeats:
+    two requests at once (a double tap, two devices) both find nothing, and on PostgreSQL
+    the second's INSERT waits for the first, then fails. The insert runs in a savepoint, so
+    the transaction goes on with `existing()`, the row that won."""
+    try:
+        with session.begin_nested():
+            session.add(row)
+            session.flush()
+    except IntegrityError:
+        found = existing()
+        if found is None:
+            raise
+        return found
+    return row

@@ -12,12 +12,11 @@ from typing import Any
 
 from sqlalchemy import and_, bindparam, insert, update
 from sqlalchemy import select as sa_select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.base import Executable
 from sqlmodel import Session, col, func, select
 
 from frontline import audit_trail
-from frontline.db import read_columns
+from frontline.db import insert_once, read_columns
 from frontline.i18n import N_
 from frontline.models import id_of, utcnow
 from frontline.web import safe_next
@@ -177,16 +176,12 @@ def _new_attempt(
         scoring_rule=quiz.scoring_rule,
         return_to=safe_next(return_to, "") or None,
     )
-    try:
-        # Two devices starting at once: the partial unique index lets one open attempt in.
-        with session.begin_nested():
-            session.add(attempt)
-            session.flush()
-    except IntegrityError:
-        existing = open_attempt(session, quiz_id=id_of(quiz), person_id=person_id)
-        if existing is None:
-            raise
-        return existing
+    # Two devices starting at once: the partial unique index lets one open attempt in.
+    kept = insert_once(
+        session, attempt, lambda: open_attempt(session, quiz_id=id_of(quiz), person_id=person_id)
+    )
+    if kept is not attempt:
+        return kept
     drawn = drawing.draw(session, quiz=quiz, seed=seed)
     if drawn:
         rows = [

@@ -8,7 +8,7 @@ from sqlalchemy import and_, bindparam, case, func, text
 from sqlmodel import Session, col, select
 
 from frontline import audit_trail
-from frontline.db import read_columns
+from frontline.db import insert_once, read_columns
 from frontline.i18n import N_
 from frontline.models import id_of, utcnow
 from staff.models import Person
@@ -308,8 +308,13 @@ def acknowledge(
         reached_at=reached_at,
         seconds_open=int((now - opened_at).total_seconds()),
     )
-    session.add(ack)
-    session.flush()
+    kept = insert_once(
+        session,
+        ack,
+        lambda: acknowledgment_of(session, version_id=id_of(version), person_id=id_of(person)),
+    )
+    if kept is not ack:
+        return kept  # the same confirmation, sent twice at once
     audit_trail.record(
         session,
         action="standard.acknowledge",

@@ -13,7 +13,7 @@ from sqlalchemy import bindparam, func
 from sqlmodel import Session, col, select
 
 from frontline import audit_trail
-from frontline.db import lock_fresh
+from frontline.db import insert_once, lock_fresh
 from frontline.i18n import N_
 from frontline.models import UTCDateTime, id_of, utcnow
 from frontline.settings import get_settings
@@ -123,16 +123,27 @@ def read_lesson_ids(session: Session, *, enrollment: Enrollment) -> set[int]:
 
 def mark_read(session: Session, *, enrollment: Enrollment, lesson: Lesson) -> None:
     """Save that the lesson was read (again, in a new cycle: the time moves on)."""
-    progress = session.exec(
-        select(LessonProgress).where(
-            LessonProgress.enrollment_id == enrollment.id, LessonProgress.lesson_id == lesson.id
-        )
-    ).first()
-    if progress is None:
-        progress = LessonProgress(
-            enrollment_id=id_of(enrollment), lesson_id=id_of(lesson), person_id=enrollment.person_id
-        )
-    progress.read_at = utcnow()
+
+    def stored() -> LessonProgress | None:
+        return session.exec(
+            select(LessonProgress).where(
+                LessonProgress.enrollment_id == enrollment.id,
+                LessonProgress.lesson_id == lesson.id,
+            )
+        ).first()
+
+    now = utcnow()
+    progress = stored() or insert_once(
+        session,
+        LessonProgress(
+            enrollment_id=id_of(enrollment),
+            lesson_id=id_of(lesson),
+            person_id=enrollment.person_id,
+            read_at=now,
+        ),
+        stored,  # marked read from another device at the same moment
+    )
+    progress.read_at = now
     session.add(progress)
     session.flush()
 

@@ -3,7 +3,7 @@ API) obeys them: each rule once through the service and once through HTTP."""
 
 import threading
 import time
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlmodel import func, select
@@ -162,3 +162,46 @@ def test_a_draft_published_twice_at_once_is_published_once(db, database_url):
             select(func.count()).where(AuditTrailEvent.action == "standard.publish")
         ).one()
     assert published == 1
+
+
+def test_a_confirmation_sent_twice_at_once_is_recorded_once(db, database_url):
+    """Two taps on "I have read it" (or two devices): on PostgreSQL the second's insert waits
+    for the first, then hits the unique (person, version) and is given the first record."""
+    teller = make_person(db, position=Position.teller)
+    _, version = make_standard(db, code="DBL-02", positions=["teller"])
+    opened = utcnow() - timedelta(minutes=2)
+    other = Database(database_url)
+    first_inserted = threading.Event()
+    outcome: list[object] = []
+
+    def confirm(session):
+        return acknowledgments.acknowledge(
+            session, person=teller, version=version, opened_at=opened, reached_at=None
+        ).id
+
+    def first() -> None:
+        with db.session(write=True) as session:
+            outcome.append(confirm(session))
+            first_inserted.set()
+            time.sleep(0.3)
+
+    def second() -> None:
+        first_inserted.wait()
+        try:
+            with other.session(write=True) as session:
+                outcome.append(confirm(session))
+        except Exception as exc:
+            outcome.append(exc)
+
+    threads = [threading.Thread(target=f) for f in (first, second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    other.dispose()
+    assert len(outcome) == 2 and outcome[0] == outcome[1]
+    with db.session(write=False) as session:
+        events = session.exec(
+            select(func.count()).where(AuditTrailEvent.action == "standard.acknowledge")
+        ).one()
+    assert events == 1
