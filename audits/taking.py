@@ -26,6 +26,7 @@ from audits.models import (
     TemplateVersion,
 )
 from frontline import audit_trail
+from frontline.db import insert_once
 from frontline.i18n import N_
 from frontline.models import id_of
 from staff import service as staff_service
@@ -321,8 +322,11 @@ def start_audit(
         satisfaction=header.satisfaction,
         notes=header.notes,
     )
-    session.add(audit)
-    session.flush()
+    kept = insert_once(session, audit, lambda: find_started(session, start_key=start_key))
+    if kept is not audit:  # the same start tapped twice at once: the first made it
+        if kept.auditor_id != auditor.id:
+            raise StartRefused("start_key", N_("This form was already used. Start again."))
+        return kept
     items = checklist_of(session, version_id=id_of(version)).items
     if items:
         session.execute(

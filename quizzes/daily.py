@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Date, bindparam
 from sqlmodel import Session, col, select
 
+from frontline.db import insert_once
 from frontline.models import id_of
 from quizzes import grading, wrong_book
 from quizzes.attempts import AnswerRejected, parse_answer
@@ -68,8 +69,11 @@ def start(session: Session, *, person: Person, today: date, now: datetime) -> Da
     if not versions:
         return None
     practice = DailyPractice(person_id=id_of(person), practice_date=today, created_at=now)
-    session.add(practice)
-    session.flush()
+    kept = insert_once(
+        session, practice, lambda: todays(session, person_id=id_of(person), today=today)
+    )
+    if kept is not practice:  # drawn on another device at the same moment
+        return kept
     for position, (version, from_book) in enumerate(versions, start=1):
         session.add(
             DailyPracticeItem(

@@ -2,8 +2,6 @@
 supervisor resolves (uphold or amend), both sides see the outcome; amendments keep history."""
 
 import re
-import threading
-import time
 from datetime import timedelta
 
 from sqlmodel import select
@@ -12,9 +10,9 @@ from audits import disputes, submission
 from audits.models import Amendment, Audit, Dispute, DisputeOutcome, ItemResult, Outcome
 from audits.saves import ItemState
 from frontline.audit_trail import AuditTrailEvent
-from frontline.db import Database
 from staff.models import Person, Role
 from tests.audits.taking_helpers import make_branch_staff, make_checklist, signed_in, start, tap
+from tests.concurrency import at_once
 from tests.factories import make_person, supervise
 
 
@@ -171,9 +169,6 @@ def test_two_amendments_at_once_are_numbered_one_after_the_other(db, database_ur
     rather than failing on the amendment's number or undoing the first's change."""
     staff = make_branch_staff(db)
     audit_id, items, _auditor = _submitted(db, make_client, staff)
-    other = Database(database_url)
-    first_holds_lock = threading.Event()
-    errors: list[Exception] = []
 
     def amend(session, item, outcome):
         audit = session.get(Audit, audit_id)
@@ -181,37 +176,25 @@ def test_two_amendments_at_once_are_numbered_one_after_the_other(db, database_ur
         changes = {item.id: ItemState(outcome)}
         return submission.amend_audit(
             session, audit=audit, changes=changes, reason="录像复核", actor=actor
-        )
+        ).number
 
-    def first() -> None:
-        with db.session(write=True) as session:
-            session.exec(select(Audit).where(Audit.id == audit_id).with_for_update()).one()
-            first_holds_lock.set()
-            time.sleep(0.3)
-            amend(session, items[0], Outcome.passed)
+    def hold(session):
+        session.exec(select(Audit).where(Audit.id == audit_id).with_for_update()).one()
 
-    def second() -> None:
-        first_holds_lock.wait()
-        try:
-            with other.session(write=True) as session:
-                amend(session, items[1], Outcome.failed)
-        except Exception as exc:
-            errors.append(exc)
-
-    threads = [threading.Thread(target=f) for f in (first, second)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    other.dispose()
-    assert errors == []
+    done = at_once(
+        db,
+        database_url,
+        hold=hold,
+        first=lambda session: amend(session, items[0], Outcome.passed),
+        second=lambda session: amend(session, items[1], Outcome.failed),
+    )
+    assert done[1:] == (1, 2)
     with db.session(write=False) as session:
-        numbers = session.exec(select(Amendment.number).order_by(Amendment.number)).all()
         outcomes = {
             r.item_id: r.outcome
             for r in session.exec(select(ItemResult).where(ItemResult.audit_id == audit_id))
         }
-    assert numbers == [1, 2] and _audit(db, audit_id).revision == 2
+    assert _audit(db, audit_id).revision == 2
     assert (outcomes[items[0].id], outcomes[items[1].id]) == (Outcome.passed, Outcome.failed)
 
 

@@ -7,10 +7,21 @@ import pytest
 from sqlmodel import select
 
 from audits import taking
-from audits.models import Audit, AuditStatus, ItemResult, Scoring, Subject
+from audits.models import (
+    Audit,
+    AuditStatus,
+    AuditTemplate,
+    ItemResult,
+    Method,
+    Scoring,
+    Subject,
+    TemplateVersion,
+)
 from frontline.audit_trail import AuditTrailEvent
-from staff.models import Role
+from frontline.models import utcnow
+from staff.models import Person, Role
 from tests.audits.taking_helpers import make_branch_staff, make_checklist, signed_in, start, tap
+from tests.concurrency import at_once
 from tests.factories import make_person
 
 
@@ -47,6 +58,39 @@ def test_start_makes_a_draft_with_a_row_per_item_and_a_double_start_makes_one(db
     assert page.status_code == 200
     assert 'id="audit-checklist"' in page.text and "/static/js/audit.js" in page.text
     assert page.text.count('class="audit-item') == len(items)
+
+
+def test_a_start_tapped_twice_at_once_makes_one_draft(db, database_url, make_client):
+    """On PostgreSQL the second start's insert waits for the first, then meets its start
+    key: it is given the first's draft rather than an error."""
+    staff = make_branch_staff(db)
+    template, version, _items = make_checklist(db)
+
+    def begin(session):
+        header = taking.AuditHeader(
+            method=Method.on_site,
+            channel=None,
+            business_type=None,
+            observed_at=utcnow(),
+            wait_minutes=None,
+            satisfaction=None,
+            notes="",
+        )
+        return taking.start_audit(
+            session,
+            auditor=session.get(Person, staff.supervisor.id),
+            template=session.get(AuditTemplate, template.id),
+            version=session.get(TemplateVersion, version.id),
+            person_id=staff.employee.id,
+            branch_id=None,
+            header=header,
+            start_key="double-tap-0123456789abcd",
+        ).id
+
+    first, _, second = at_once(db, database_url, hold=begin, second=begin)
+    assert first == second
+    with db.session(write=False) as session:
+        assert len(session.exec(select(Audit)).all()) == 1
 
 
 def test_a_supervisor_cannot_audit_or_read_another_team(db, make_client):

@@ -1,18 +1,17 @@
 """Taking a quiz through HTTP: answers saved as they go, grading, the clock, resume, limits."""
 
 import re
-import threading
-import time
 from datetime import timedelta
+from functools import partial
 
 import pytest
 from sqlmodel import col, func, select
 
 from frontline.audit_trail import AuditTrailEvent
-from frontline.db import Database
 from quizzes import attempts, closing, service
 from quizzes.models import Attempt, Layout, WrongAnswer
 from staff.models import Position
+from tests.concurrency import at_once
 from tests.factories import PASSWORD, make_person
 from tests.quizzes.take_helpers import (
     START,
@@ -225,34 +224,15 @@ def test_submitting_twice_grades_once(app, db, signed_in):
 
 
 def _during_a_submit(db, database_url, attempt_id, act):
-    """`act(session)` from another device while a submit holds the attempt (it starts once
-    the submit has locked it, which then takes 0.3 s more): what it returned, or raised."""
-    other = Database(database_url)
-    locked = threading.Event()
-    outcome: list[object] = []
+    """What `act(session)` from another device returns (or raises) while a submit holds the
+    attempt locked."""
 
-    def submitting() -> None:
-        with db.session(write=True) as session:
-            attempt = closing.locked(session, attempt_id=attempt_id)
-            locked.set()
-            time.sleep(0.3)
-            closing.submit(session, attempt=attempt, now=attempt.started_at)
+    def submit(session):
+        attempt = session.get(Attempt, attempt_id)  # locked by `hold`
+        return closing.submit(session, attempt=attempt, now=attempt.started_at)
 
-    def acting() -> None:
-        locked.wait()
-        try:
-            with other.session(write=True) as session:
-                outcome.append(act(session))
-        except Exception as exc:
-            outcome.append(exc)
-
-    threads = [threading.Thread(target=f) for f in (submitting, acting)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    other.dispose()
-    return outcome[0]
+    hold = partial(closing.locked, attempt_id=attempt_id)
+    return at_once(db, database_url, hold=hold, first=submit, second=act)[2]
 
 
 def _closings(db) -> int:

@@ -1,20 +1,18 @@
 """The standards rules live in the services, so every entry point (page, CLI, import, a future
 API) obeys them: each rule once through the service and once through HTTP."""
 
-import threading
-import time
 from datetime import date, timedelta
 
 import pytest
 from sqlmodel import func, select
 
 from frontline.audit_trail import AuditTrailEvent
-from frontline.db import Database
 from frontline.models import utcnow
 from staff.models import Position, Role
 from standards import acknowledgments, search, service
 from standards.models import Standard, StandardVersion
 from tests.client import OPENED_AT_RE
+from tests.concurrency import at_once
 from tests.factories import PASSWORD, make_person, make_standard, publish_new_version
 
 
@@ -113,13 +111,19 @@ def test_the_library_list_loads_only_what_its_cards_show(db):
 # ---- publishing twice at once -----------------------------------------------------------------
 
 
+def _events(db, action):
+    with db.session(write=False) as session:
+        return session.exec(select(func.count()).where(AuditTrailEvent.action == action)).one()
+
+
 def test_a_draft_published_twice_at_once_is_published_once(db, database_url):
     """A double tap on Publish, or two authors: the second waits for the first (PostgreSQL:
     the standard and the draft are locked and read again) and finds it no longer a draft."""
     _, draft = make_standard(db, code="DBL-01", publish=False)
-    other = Database(database_url)
-    first_holds_lock = threading.Event()
-    outcome: list[object] = []
+
+    def hold(session):
+        standard = service.get_by_code(session, code="DBL-01")
+        session.exec(select(Standard).where(Standard.id == standard.id).with_for_update())
 
     def publish(session):  # the draft as the Publish form names it
         service.publish(
@@ -131,37 +135,9 @@ def test_a_draft_published_twice_at_once_is_published_once(db, database_url):
             actor_id=None,
         )
 
-    def first() -> None:
-        with db.session(write=True) as session:
-            standard = service.get_by_code(session, code="DBL-01")
-            session.exec(select(Standard).where(Standard.id == standard.id).with_for_update())
-            first_holds_lock.set()
-            time.sleep(0.3)
-            publish(session)
-
-    def second() -> None:
-        first_holds_lock.wait()
-        try:
-            with other.session(write=True) as session:
-                publish(session)
-            outcome.append("published")
-        except service.NotADraft:
-            outcome.append("refused")
-        except Exception as exc:
-            outcome.append(exc)
-
-    threads = [threading.Thread(target=f) for f in (first, second)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    other.dispose()
-    assert outcome == ["refused"]
-    with db.session(write=False) as session:
-        published = session.exec(
-            select(func.count()).where(AuditTrailEvent.action == "standard.publish")
-        ).one()
-    assert published == 1
+    _, _, second = at_once(db, database_url, hold=hold, first=publish, second=publish)
+    assert isinstance(second, service.NotADraft)
+    assert _events(db, "standard.publish") == 1
 
 
 def test_a_confirmation_sent_twice_at_once_is_recorded_once(db, database_url):
@@ -170,38 +146,12 @@ def test_a_confirmation_sent_twice_at_once_is_recorded_once(db, database_url):
     teller = make_person(db, position=Position.teller)
     _, version = make_standard(db, code="DBL-02", positions=["teller"])
     opened = utcnow() - timedelta(minutes=2)
-    other = Database(database_url)
-    first_inserted = threading.Event()
-    outcome: list[object] = []
 
     def confirm(session):
         return acknowledgments.acknowledge(
             session, person=teller, version=version, opened_at=opened, reached_at=None
         ).id
 
-    def first() -> None:
-        with db.session(write=True) as session:
-            outcome.append(confirm(session))
-            first_inserted.set()
-            time.sleep(0.3)
-
-    def second() -> None:
-        first_inserted.wait()
-        try:
-            with other.session(write=True) as session:
-                outcome.append(confirm(session))
-        except Exception as exc:
-            outcome.append(exc)
-
-    threads = [threading.Thread(target=f) for f in (first, second)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    other.dispose()
-    assert len(outcome) == 2 and outcome[0] == outcome[1]
-    with db.session(write=False) as session:
-        events = session.exec(
-            select(func.count()).where(AuditTrailEvent.action == "standard.acknowledge")
-        ).one()
-    assert events == 1
+    first, _, second = at_once(db, database_url, hold=confirm, second=confirm)
+    assert first == second
+    assert _events(db, "standard.acknowledge") == 1

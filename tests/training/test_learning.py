@@ -1,17 +1,15 @@
 """An employee takes a module: My training, start, lesson by lesson with progress saved as
 they go (and picked up on another device), the quiz through quizzes' service, completion."""
 
-import threading
-import time
 from datetime import date, timedelta
 
 import pytest
 from sqlmodel import select
 
-from frontline.db import Database
 from frontline.models import id_of
 from staff.models import Position, Role
 from tests.client import FrontlineClient
+from tests.concurrency import at_once
 from tests.factories import PASSWORD, make_person
 from tests.training.learner_helpers import (
     FakeQuizzes,
@@ -21,7 +19,7 @@ from tests.training.learner_helpers import (
 )
 from training import learning
 from training.enrollment import bank_today, enrollment_of
-from training.models import Certificate
+from training.models import Certificate, Enrollment
 
 
 @pytest.fixture
@@ -150,32 +148,15 @@ def test_completing_twice_at_once_gives_one_certificate(db, database_url, client
     person, module = _enrolled(db, client, lessons=1)
     _start(client)
     _read(client, 1)
-    other = Database(database_url)
-    first_holds_lock = threading.Event()
-    numbers: list[object] = []
 
-    def first() -> None:
-        with db.session(write=True) as session:
-            enrollment = enrollment_of(session, person_id=id_of(person), module_id=id_of(module))
-            session.refresh(enrollment, with_for_update=True)
-            first_holds_lock.set()
-            time.sleep(0.3)
-            numbers.append(_complete_in(session, person, module))
+    def hold(session):
+        enrollment = enrollment_of(session, person_id=person.id, module_id=module.id)
+        session.exec(select(Enrollment).where(Enrollment.id == enrollment.id).with_for_update())
 
-    def second() -> None:
-        first_holds_lock.wait()
-        try:
-            with other.session(write=True) as session:
-                numbers.append(_complete_in(session, person, module))
-        except Exception as exc:
-            numbers.append(exc)
+    def complete(session):
+        return _complete_in(session, person, module)
 
-    threads = [threading.Thread(target=f) for f in (first, second)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    other.dispose()
+    _, *numbers = at_once(db, database_url, hold=hold, first=complete, second=complete)
     with db.session() as session:
         issued = session.exec(select(Certificate.number)).all()
     assert len(issued) == 1
