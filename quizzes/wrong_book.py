@@ -8,6 +8,7 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import bindparam, insert, update
 from sqlalchemy import select as sa_select
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
 from frontline.db import read_columns
@@ -25,18 +26,23 @@ class Answer(NamedTuple):
 # Filled at every graded attempt (a branch submitting an exam at once): statements built once
 # and run below the ORM.
 _BOOK = WrongAnswer.__table__  # type: ignore[attr-defined]
-_ENTRIES = sa_select(
-    col(WrongAnswer.id),
-    col(WrongAnswer.question_id),
-    col(WrongAnswer.question_version_id),
-    col(WrongAnswer.added_at),
-    col(WrongAnswer.last_wrong_at),
-    col(WrongAnswer.times_wrong),
-    col(WrongAnswer.right_streak),
-    col(WrongAnswer.cleared_at),
-).where(
-    col(WrongAnswer.person_id) == bindparam("person_id"),
-    col(WrongAnswer.question_id).in_(bindparam("question_ids", expanding=True)),
+_ENTRIES = (
+    sa_select(
+        col(WrongAnswer.id),
+        col(WrongAnswer.question_id),
+        col(WrongAnswer.question_version_id),
+        col(WrongAnswer.added_at),
+        col(WrongAnswer.last_wrong_at),
+        col(WrongAnswer.times_wrong),
+        col(WrongAnswer.right_streak),
+        col(WrongAnswer.cleared_at),
+    )
+    .where(
+        col(WrongAnswer.person_id) == bindparam("person_id"),
+        col(WrongAnswer.question_id).in_(bindparam("question_ids", expanding=True)),
+    )
+    .order_by(col(WrongAnswer.question_id))  # locked in one order: two graders never deadlock
+    .with_for_update()
 )
 _CHANGING = ("question_version_id", "added_at", "last_wrong_at", "times_wrong", "right_streak")
 _CHANGE = (
@@ -47,10 +53,18 @@ _CHANGE = (
 
 
 def record_answers(
-    session: Session, *, person_id: int, answers: Sequence[Answer], now: datetime
+    session: Session,
+    *,
+    person_id: int,
+    answers: Sequence[Answer],
+    now: datetime,
+    retry: bool = True,
 ) -> None:
     """Put missed questions in the book (again), count right answers towards leaving it;
-    read and written in one go."""
+    read and written in one go. The entries are read locked (PostgreSQL): two attempts of one
+    person graded at the same moment count one after the other; if both put the same
+    question in the book for the first time, the second's insert fails on the unique
+    (person, question) and it is counted again on top of the first's."""
     if not answers:
         return
     params = {"person_id": person_id, "question_ids": [a.question_id for a in answers]}
@@ -68,6 +82,16 @@ def record_answers(
             continue
         touched.add(answer.question_id)
     rows = [book[question_id] for question_id in touched]
+    try:
+        with session.begin_nested():
+            _write(session, person_id, rows)
+    except IntegrityError:
+        if not retry:
+            raise
+        record_answers(session, person_id=person_id, answers=answers, now=now, retry=False)
+
+
+def _write(session: Session, person_id: int, rows: list[dict[str, Any]]) -> None:
     connection = session.connection()
     if new := [row for row in rows if row["id"] is None]:
         fresh = [{**row, "person_id": person_id} for row in new]

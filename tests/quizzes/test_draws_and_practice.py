@@ -7,8 +7,9 @@ import pytest
 from sqlmodel import select
 
 from quizzes import service, wrong_book
-from quizzes.models import DailyPracticeItem, QuestionVersion
+from quizzes.models import DailyPracticeItem, QuestionVersion, WrongAnswer
 from staff.models import Position
+from tests.concurrency import at_once
 from tests.factories import PASSWORD, make_person, make_standard
 from tests.quizzes.take_helpers import (
     START,
@@ -173,6 +174,27 @@ def test_daily_practice_draws_from_the_position_and_the_book(app, db, signed_in,
             select(DailyPracticeItem).where(DailyPracticeItem.from_wrong_book)
         ).all()
     assert [b.question_version_id for b in booked] == [first.question_version_id]
+
+
+def test_two_attempts_graded_at_once_both_count_in_the_book(db, database_url, teller):
+    """Two attempts of one person graded at the same moment (two devices) that both miss a
+    question new to the book: on PostgreSQL the second's insert fails on the first's entry,
+    and the miss is counted again on top of it, not lost and not a 500."""
+    question_id = make_question(db, "Q-0001", single("Q-0001"))
+    with db.session() as session:
+        version_id = session.exec(
+            select(QuestionVersion.id).where(QuestionVersion.question_id == question_id)
+        ).one()
+    missed = [wrong_book.Answer(question_id, version_id, correct=False)]
+
+    def miss(session):
+        wrong_book.record_answers(session, person_id=teller.id, answers=missed, now=START)
+
+    _, _, second = at_once(db, database_url, hold=miss, second=miss)
+    assert second is None  # no error
+    with db.session() as session:
+        entry = session.exec(select(WrongAnswer).where(WrongAnswer.person_id == teller.id)).one()
+    assert entry.times_wrong == 2
 
 
 def test_the_service_api_training_uses(app, db, teller):
