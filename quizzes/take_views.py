@@ -53,9 +53,9 @@ def attempt_page(
     if attempt.submitted_at is None and closing.is_expired(attempt, now):
         # Closed in a write transaction of its own, so this GET's session stays read-only.
         with database.session(write=True) as writing:
-            found = closing.locked(writing, attempt_id=id_of(attempt))
+            found = writing.get(Attempt, attempt.id)
             assert found is not None
-            closing.close_if_expired(writing, attempt=found, now=now)
+            closing.close_if_expired(writing, attempt=found, now=now)  # reads it locked
         return redirect(request, f"/quizzes/attempts/{attempt.id}")
     quiz = _quiz(session, attempt)
     if attempt.submitted_at is not None:
