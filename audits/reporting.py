@@ -31,6 +31,7 @@ from audits.models import (
     TemplateVersion,
 )
 from audits.scoring import one_decimal
+from frontline.db import read_columns
 from frontline.figure_cache import Marker
 from frontline.reporting import built_once, ids_of
 from frontline.settings import get_settings
@@ -150,11 +151,11 @@ def audit_figures(
     period = {**parameters, **_period(start, end)}
     counted = {
         person_id: (count, average, breaches or 0)
-        for person_id, count, average, breaches in session.execute(query, period)
+        for person_id, count, average, breaches in read_columns(session, query, period)
         if person_id is not None
     }
     actions, _ = built_once("audits.open_actions", people, _open_actions_query)
-    open_actions = {pid: n for pid, n in session.execute(actions, period) if pid is not None}
+    open_actions = {pid: n for pid, n in read_columns(session, actions, period) if pid is not None}
     return {
         person_id: AuditFigures(
             audits=counted.get(person_id, (0, None, 0))[0],
@@ -206,7 +207,7 @@ def result_breakdown(session: Session, *, people: Any, start: date, end: date) -
     query, parameters = built_once("audits.result_breakdown", people, _breakdown_query)
     standards: dict[str, list[int]] = {}
     categories: dict[str, list[float]] = {}
-    rows = session.execute(query, {**parameters, **_period(start, end)})
+    rows = read_columns(session, query, {**parameters, **_period(start, end)})
     for code, category, n, f, possible, earned in rows:
         if code is not None:
             counts = standards.setdefault(code, [0, 0])
@@ -248,7 +249,7 @@ def results_by_item(session: Session, *, people: Any, start: date, end: date) ->
     )
     return [
         ItemResults(t, i, s, int(n or 0), int(f or 0), int(a or 0))
-        for t, i, s, n, f, a in session.execute(query, _period(start, end))
+        for t, i, s, n, f, a in read_columns(session, query, _period(start, end))
     ]
 
 
@@ -298,8 +299,8 @@ def monthly_scores(session: Session, *, people: Any, start: date, end: date) -> 
         bound[f"name_{index}"] = month.strftime("%Y-%m")
     return [
         MonthlyScore(person_id, name, count, _one_decimal(average))
-        for person_id, name, count, average in session.execute(
-            query, {**bound, **_period(start, end)}
+        for person_id, name, count, average in read_columns(
+            session, query, {**bound, **_period(start, end)}
         )
         if person_id is not None
     ]
@@ -354,7 +355,7 @@ def audits_of(
     """The person's submitted audits observed in the period (those audit_figures counts),
     newest first, at most `limit`, each with its dispute if any (for scorecards' drill-down)."""
     values = {"person_id": person_id, **_period(start, end)}
-    return [AuditRow(*row) for row in session.execute(_audits_of_query(limit), values).all()]
+    return [AuditRow(*row) for row in read_columns(session, _audits_of_query(limit), values).all()]
 
 
 @cache

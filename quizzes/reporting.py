@@ -14,6 +14,7 @@ from sqlalchemy import bindparam, case, func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
+from frontline.db import read_columns
 from frontline.figure_cache import Marker
 from frontline.reporting import built_once
 from frontline.settings import get_settings
@@ -83,7 +84,7 @@ def quiz_figures(
     """person id → their graded attempts in the period; `people` is a selectable of ids."""
     since, until = utc_bounds(start, end, zone)
     query, parameters = built_once("quizzes.figures", people, _figures_query)
-    rows = session.execute(query, {**parameters, "since": since, "until": until})
+    rows = read_columns(session, query, {**parameters, "since": since, "until": until})
     return {int(person_id): _figures(*figures) for person_id, *figures in rows}
 
 
@@ -115,7 +116,9 @@ def attempts_of(
     first, at most `limit` (added for scorecards' drill-down)."""
     since, until = utc_bounds(start, end, zone)
     values = {"person_id": person_id, "since": since, "until": until}
-    return [AttemptRow(*row) for row in session.execute(_attempts_of_query(limit), values).all()]
+    return [
+        AttemptRow(*row) for row in read_columns(session, _attempts_of_query(limit), values).all()
+    ]
 
 
 @cache
@@ -173,7 +176,7 @@ def quiz_figures_by_month(
     values = {**parameters, **ends, "since": bounds[0][0], "until": bounds[-1][1]}
     return {
         (int(person_id), int(index)): _figures(*figures)
-        for person_id, index, *figures in session.execute(query, values)
+        for person_id, index, *figures in read_columns(session, query, values)
         if index >= 0
     }
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlmodel import Session, col
 
+from frontline.db import read_columns
 from staff.models import Branch, Person, Position, Team
 
 
@@ -104,15 +105,15 @@ def person_rows(
         query = query.offset(offset)
     if limit is not None:
         query = query.limit(limit)
-    return [PersonRow(*row) for row in session.execute(query).all()]
+    return [PersonRow(*row) for row in read_columns(session, query).all()]
 
 
 def ids(session: Session, *, selection: Selection) -> list[int]:
     """The ids of the people selected, in order (the whole bank's are ~0.5 MB)."""
     query = id_query(selection).order_by(col(Person.id))
-    return list(session.execute(query).scalars())
+    return list(read_columns(session, query).scalars())
 
 
 def count(session: Session, *, selection: Selection) -> int:
     query = select(func.count()).select_from(id_query(selection).subquery())
-    return int(session.execute(query).scalar_one())
+    return int(read_columns(session, query).scalar_one())

@@ -25,6 +25,7 @@ from sqlalchemy import (
 )
 from sqlmodel import Session, col
 
+from frontline.db import read_columns
 from frontline.figure_cache import Marker
 from frontline.models import UTCDateTime
 from frontline.reporting import built_once
@@ -133,7 +134,7 @@ def acknowledgments(
     outstanding is a state at a moment, not a count over the period)."""
     del start
     query, parameters = built_once("standards.acknowledgments", people, _as_of_one_moment)
-    rows = session.execute(query, {**parameters, "until": end_of_day_utc(end, zone)})
+    rows = read_columns(session, query, {**parameters, "until": end_of_day_utc(end, zone)})
     return {
         person_id: AcknowledgmentFigures(due=due, acknowledged=done)
         for person_id, due, done in rows.all()
@@ -176,7 +177,9 @@ def acknowledgments_by_month(
     ends = {f"until_{index}": end_of_day_utc(day, zone) for index, day in enumerate(month_ends)}
     return {
         (person_id, month): AcknowledgmentFigures(due=due, acknowledged=done)
-        for person_id, due, done, month in session.execute(query, {**parameters, **ends}).all()
+        for person_id, due, done, month in read_columns(
+            session, query, {**parameters, **ends}
+        ).all()
     }
 
 

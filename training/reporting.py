@@ -18,6 +18,7 @@ from sqlalchemy import Date, and_, bindparam, case, func, literal, or_, union_al
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
+from frontline.db import read_columns
 from frontline.figure_cache import Marker
 from frontline.models import UTCDateTime
 from frontline.reporting import built_once, ids_of
@@ -128,7 +129,7 @@ def figures(session: Session, *, people: Any, start: date, end: date) -> dict[in
     bound = {**parameters, "start": start, "end": end, "after_end": _after(end)}
     return {
         person_id: TrainingFigures(*(int(v or 0) for v in values))
-        for person_id, *values in session.execute(query, bound).all()
+        for person_id, *values in read_columns(session, query, bound).all()
     }
 
 
@@ -174,7 +175,7 @@ def figures_by_month(
         bound |= {f"start_{index}": start, f"end_{index}": end, f"after_end_{index}": _after(end)}
     return {
         (person_id, month): TrainingFigures(*(int(v or 0) for v in values))
-        for person_id, month, *values in session.execute(query, bound).all()
+        for person_id, month, *values in read_columns(session, query, bound).all()
     }
 
 
@@ -197,7 +198,9 @@ def enrollments_of(
     """The person's duties enrolled by `end` (those `figures` counts), with their status as
     of `end`, soonest due first (added for scorecards' drill-down)."""
     values = {"person_id": person_id, "end": end, "after_end": _after(end)}
-    return [EnrollmentRow(*row) for row in session.execute(_duties_query(limit), values).all()]
+    return [
+        EnrollmentRow(*row) for row in read_columns(session, _duties_query(limit), values).all()
+    ]
 
 
 @cache
