@@ -247,12 +247,13 @@ class AuditHeader:
     """What the start form asks besides the template and the subject."""
 
     method: Method
-    channel: Channel | None
-    business_type: BusinessType | None
     observed_at: datetime
-    wait_minutes: int | None
-    satisfaction: int | None
-    notes: str
+    # What the form leaves optional.
+    channel: Channel | None = None
+    business_type: BusinessType | None = None
+    wait_minutes: int | None = None
+    satisfaction: int | None = None
+    notes: str = ""
 
 
 def find_started(session: Session, *, start_key: str) -> Audit | None:

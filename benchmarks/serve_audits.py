@@ -81,15 +81,7 @@ def _prepare(url: str, supervisors: int) -> tuple[list[Tablet], int, str]:
                 version=version,
                 person_id=people[0].id,
                 branch_id=None,
-                header=taking.AuditHeader(
-                    method=Method.on_site,
-                    channel=None,
-                    business_type=None,
-                    observed_at=utcnow(),
-                    wait_minutes=None,
-                    satisfaction=None,
-                    notes="",
-                ),
+                header=taking.AuditHeader(method=Method.on_site, observed_at=utcnow()),
                 start_key=secrets.token_urlsafe(24),
             )
             tablets.append(Tablet(supervisor.employee_no, audit.id or 0, list(items)))

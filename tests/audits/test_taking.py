@@ -67,15 +67,7 @@ def test_a_start_tapped_twice_at_once_makes_one_draft(db, database_url, make_cli
     template, version, _items = make_checklist(db)
 
     def begin(session):
-        header = taking.AuditHeader(
-            method=Method.on_site,
-            channel=None,
-            business_type=None,
-            observed_at=utcnow(),
-            wait_minutes=None,
-            satisfaction=None,
-            notes="",
-        )
+        header = taking.AuditHeader(method=Method.on_site, observed_at=utcnow())
         return taking.start_audit(
             session,
             auditor=session.get(Person, staff.supervisor.id),
