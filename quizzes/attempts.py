@@ -21,7 +21,7 @@ from frontline.i18n import N_
 from frontline.models import id_of, utcnow
 from frontline.web import safe_next
 from quizzes import drawing, grading
-from quizzes.closing import close_if_expired, locked
+from quizzes.closing import close_if_expired
 from quizzes.models import (
     Attempt,
     AttemptItem,
@@ -264,9 +264,11 @@ def _place(raw: str, limit: int) -> int:
 # an audit's tap), which added more than SQLite's own work to each of these small statements.
 #
 # The item at a position of the person's own attempt, and what decides the save. The attempt
-# is share-locked (PostgreSQL; SQLite's writers queue anyway): a submit's exclusive lock
-# (closing.locked) waits for the answers in flight, and an answer arriving during a submit
-# waits for it, then finds the attempt closed, so nothing is saved after grading.
+# is locked (PostgreSQL; SQLite's writers queue anyway): a submit (closing.locked) waits for
+# the answers in flight, and an answer arriving during a submit waits for it, then finds the
+# attempt closed, so nothing is saved after grading. Alone, not shared as an audit's taps:
+# one person's answers rarely overlap, and a late answer closes the attempt, which from a
+# shared lock two late answers at once would deadlock trying to take alone.
 _SLOT: Executable = (
     sa_select(
         col(Attempt.submitted_at),
@@ -289,7 +291,7 @@ _SLOT: Executable = (
         col(Attempt.id) == bindparam("attempt_id"),
         col(Attempt.person_id) == bindparam("person_id"),
     )
-    .with_for_update(read=True, of=Attempt)
+    .with_for_update(of=Attempt)
 )
 _ANSWERS = select(AttemptItem.answer).where(AttemptItem.attempt_id == bindparam("attempt_id"))
 _KEEP = (
@@ -328,7 +330,7 @@ def keep_answer(
         raise LookupError(position)
     answer = parse_answer(slot.type, slot.option_order, form, f"q{position}-")
     if slot.submitted_at is not None or (slot.deadline is not None and now >= slot.deadline):
-        attempt = locked(session, attempt_id=attempt_id)
+        attempt = session.get(Attempt, attempt_id)  # locked by the read above
         assert attempt is not None
         _refuse_if_closed(session, attempt, now)
     values = {"answer_": answer, "chosen_": grading.chosen_text(slot.type, answer), "at_": now}

@@ -292,7 +292,7 @@ def test_an_answer_sent_while_the_attempt_is_submitted_is_not_kept(
     app, db, database_url, signed_in, teller
 ):
     """An answer arriving during a submit waits for it and is refused, rather than changing
-    an item after it was graded (PostgreSQL: the answer share-locks the attempt)."""
+    an item after it was graded (PostgreSQL: the answer locks the attempt)."""
     Clock(app)
     attempt_id = start(signed_in, _three_questions(db))
     form = pick(db, attempt_id, 1, "B")
