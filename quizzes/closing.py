@@ -10,7 +10,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from frontline import audit_trail
-from frontline.db import read_columns
+from frontline.db import lock_fresh, read_columns
 from quizzes import grading, wrong_book
 from quizzes.models import Attempt, AttemptItem, ClosedReason, QuestionVersion
 
@@ -25,7 +25,7 @@ def close_if_expired(session: Session, *, attempt: Attempt, now: datetime) -> bo
     """Close and grade an open attempt whose deadline has passed; True if it is closed now.
     It is read again, locked (which refreshes `attempt`): another device may have closed it."""
     if attempt.submitted_at is None and is_expired(attempt, now):
-        locked(session, attempt_id=attempt.id or 0)
+        lock_fresh(session, attempt)
         if attempt.submitted_at is None:
             _grade(
                 session, attempt=attempt, reason=ClosedReason.expired, at=attempt.deadline or now
