@@ -20,7 +20,8 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, Executable, Result, event, make_url
+from sqlalchemy import Engine, Executable, Result, Table, event, make_url
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, create_engine
@@ -255,3 +256,29 @@ def insert_once(session: Session, row: Row, existing: Callable[[], Row | None]) 
             raise
         return found
     return row
+
+
+def insert_new(
+    session: Session,
+    table: Table,
+    rows: list[dict[str, Any]],
+    *,
+    unique: tuple[str, ...],
+    returning: str,
+) -> set[Any]:
+    """Insert the rows whose `unique` columns no row holds yet, and return `returning` of
+    those inserted. Two writers that both found nothing (two assignments reaching one person
+    at once) then both go on: on PostgreSQL the second's row waits for the first's
+    transaction and, once it commits, is skipped instead of failing the whole request; the
+    caller reads the rows it did not insert and treats them as already there."""
+    if not rows:
+        return set()
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    statement = (
+        insert(table)
+        .on_conflict_do_nothing(index_elements=list(unique))
+        .returning(table.c[returning])
+    )
+    session.flush()
+    connection = session.connection()
+    return {row[0] for row in connection.execute(statement, rows)}

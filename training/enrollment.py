@@ -14,6 +14,7 @@ from enum import StrEnum
 from sqlalchemy import ColumnElement, and_, case, exists, or_
 from sqlmodel import Session, col, select
 
+from frontline.db import insert_new
 from frontline.i18n import N_
 from frontline.models import utcnow
 from frontline.settings import get_settings
@@ -60,6 +61,7 @@ STATUS_LABELS = {
 CHUNK = 500  # ids per IN (...) list
 OUTSTANDING = (Status.not_started, Status.in_progress, Status.overdue, Status.expired)
 
+_ENROLLMENTS = Enrollment.__table__  # type: ignore[attr-defined]
 IS_DUTY = col(Enrollment.withdrawn_at).is_(None)
 
 
@@ -126,6 +128,21 @@ def enrollment_of(session: Session, *, person_id: int, module_id: int) -> Enroll
     ).first()
 
 
+def _enrollments(
+    session: Session, *, module_id: int, person_ids: Sequence[int]
+) -> dict[int, Enrollment]:
+    found: dict[int, Enrollment] = {}
+    for start in range(0, len(person_ids), CHUNK):
+        chunk = list(person_ids[start : start + CHUNK])
+        rows = session.exec(
+            select(Enrollment).where(
+                Enrollment.module_id == module_id, col(Enrollment.person_id).in_(chunk)
+            )
+        )
+        found.update({row.person_id: row for row in rows})
+    return found
+
+
 def enroll_people(
     session: Session,
     *,
@@ -138,49 +155,40 @@ def enroll_people(
 
     A person has one enrollment per module: one already due (from another rule) stands; a
     withdrawn one (they had left the target, or its rule was withdrawn) is taken up again
-    with what they had done, and a new due date unless they had finished."""
+    with what they had done, and a new due date unless they had finished. New rows are
+    inserted in one statement that skips a row another writer has just made (two rules
+    reaching one person at once), which is then taken as one already there."""
     now = now or utcnow()
-    existing: dict[int, Enrollment] = {}
-    for start in range(0, len(person_ids), CHUNK):
-        chunk = list(person_ids[start : start + CHUNK])
-        rows = session.exec(
-            select(Enrollment).where(
-                Enrollment.module_id == assignment.module_id,
-                col(Enrollment.person_id).in_(chunk),
-            )
-        )
-        existing.update({row.person_id: row for row in rows})
+    module_id = assignment.module_id
+    existing = _enrollments(session, module_id=module_id, person_ids=person_ids)
     due_on = due_on_for(assignment, today=today)
-    changed = 0
-    for person_id in person_ids:
-        enrollment = existing.get(person_id)
-        if enrollment is None:
-            session.add(
-                Enrollment(
-                    person_id=person_id,
-                    module_id=assignment.module_id,
-                    assignment_id=assignment.id,
-                    due_on=due_on,
-                    enrolled_at=now,
-                    updated_at=now,
-                )
-            )
-        elif enrollment.withdrawn_at is not None:
+    fresh = [person_id for person_id in dict.fromkeys(person_ids) if person_id not in existing]
+    values = {"module_id": module_id, "assignment_id": assignment.id, "due_on": due_on}
+    stamps = {"enrolled_at": now, "updated_at": now}
+    inserted = insert_new(
+        session,
+        _ENROLLMENTS,
+        [{"person_id": person_id, **values, **stamps} for person_id in fresh],
+        unique=("person_id", "module_id"),
+        returning="person_id",
+    )
+    raced = [person_id for person_id in fresh if person_id not in inserted]
+    existing.update(_enrollments(session, module_id=module_id, person_ids=raced))
+    changed = len(inserted)
+    for enrollment in existing.values():
+        if enrollment.withdrawn_at is not None:
             enrollment.withdrawn_at = None
             enrollment.withdrawn_reason = None
             enrollment.assignment_id = assignment.id
             if enrollment.completed_at is None:
                 enrollment.due_on = due_on
-            enrollment.updated_at = now
-            session.add(enrollment)
+            changed += 1
         elif enrollment.assignment_id is None:
             enrollment.assignment_id = assignment.id
-            enrollment.updated_at = now
-            session.add(enrollment)
-            continue
         else:
             continue
-        changed += 1
+        enrollment.updated_at = now
+        session.add(enrollment)
     session.flush()
     return changed
 

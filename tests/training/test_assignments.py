@@ -3,15 +3,17 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlmodel import delete, select
 
 from staff import service as staff_service
 from staff.models import Position, Role
+from tests.concurrency import at_once
 from tests.factories import make_branch, make_person, make_team, supervise
 from tests.training.duties import complete, duties, make_module
-from training import assignments
+from training import assignments, enrollment
 from training.assignments import AssignmentRefused, Due, Target
 from training.enrollment import bank_today
-from training.models import TargetKind, VersionStatus
+from training.models import Assignment, Enrollment, TargetKind, VersionStatus
 
 
 def _assign(db, actor, module, target, due=None, reason="新员工培训"):  # type: ignore[no-untyped-def]
@@ -248,3 +250,39 @@ def test_exam_results_per_person_team_and_branch(client, db, org):
     with employee:
         employee.login(tellers[0].employee_no, PASSWORD)
         assert employee.get("/training/exams").status_code == 403
+
+
+def test_two_rules_reaching_one_person_at_once_both_stand(db, database_url, org):
+    """Two assignments of one module made at once (HR for the branch, the supervisor for the
+    team) both find the teller not enrolled; on PostgreSQL the second's insert waits for the
+    first, which commits the row: the second takes it as already due instead of failing."""
+    module = make_module(db, code="CTR-RACE")
+    teller = org["tellers"][0]
+    first, _ = _assign(db, org["hr"], module, Target(TargetKind.person, teller.id))
+    with db.session(write=True) as session:
+        session.exec(delete(Enrollment))
+    second, _ = _assign(db, org["hr"], module, Target(TargetKind.team, org["team_a"].id))
+    with db.session(write=True) as session:
+        session.exec(delete(Enrollment))
+
+    def hold(session):  # the first rule's row, written and not yet committed
+        session.add(
+            Enrollment(person_id=teller.id, module_id=module.id, assignment_id=first.id,
+                       due_on=bank_today())
+        )  # fmt: skip
+        session.flush()
+
+    def enroll_team(session):
+        rule = session.get(Assignment, second.id)
+        people = [person.id for person in org["tellers"]]
+        return enrollment.enroll_people(
+            session, assignment=rule, person_ids=people, today=bank_today()
+        )
+
+    _, _, enrolled = at_once(db, database_url, hold=hold, second=enroll_team)
+    assert enrolled == 2  # the two other tellers; the first teller's duty already stood
+    with db.session() as session:
+        rows = session.exec(select(Enrollment).where(Enrollment.module_id == module.id)).all()
+    assert sorted(row.person_id for row in rows) == sorted(p.id for p in org["tellers"])
+    held = next(row for row in rows if row.person_id == teller.id)
+    assert held.assignment_id == first.id
