@@ -7,6 +7,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import BindParameter, ColumnElement, Select, String, and_, bindparam, func, or_
 from sqlmodel import Session, col, select
 
+from frontline.figure_cache import FigureCache, fingerprint, markers_statement
 from frontline.paging import counted_rows, with_total
 from standards.models import (
     CARD_STANDARD,
@@ -136,7 +137,35 @@ def search(
         text="pattern" in params,
     )
     total_statement, page_statement = _search_statements(shape)
-    rows, total = counted_rows(
-        session, page_statement, total_statement, params, limit=limit, offset=offset
+    key = (shape, tuple(sorted(params.items())), limit, offset)
+    rows, total = _pages.get(
+        session,
+        (*key, fingerprint(session, _library_markers())),
+        lambda: counted_rows(
+            session, page_statement, total_statement, params, limit=limit, offset=offset
+        ),
     )
     return [(standard, version) for standard, version in rows], total
+
+
+# Every reader opens the library's first pages with the same few filters, and the library
+# changes a few times a day, so a page of results is kept until it does: an author saves a
+# draft (its updated_at), starts or discards one (how many versions), publishes or retires
+# (how many are in force or retired; which version is in force, whose id only grows). Card
+# rows are plain tuples, shared read-only between requests.
+_pages: FigureCache[tuple[list[tuple[Any, ...]], int]] = FigureCache(size=512)
+
+
+@cache
+def _library_markers() -> Select[Any]:
+    versions = select(func.count()).select_from(StandardVersion)
+    status = col(StandardVersion.status)
+    return markers_statement(
+        [
+            select(func.max(StandardVersion.updated_at)).scalar_subquery(),
+            versions.scalar_subquery(),
+            versions.where(status == VersionStatus.published).scalar_subquery(),
+            versions.where(status == VersionStatus.retired).scalar_subquery(),
+            select(func.sum(Standard.current_version_id)).scalar_subquery(),
+        ]
+    )

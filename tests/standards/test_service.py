@@ -11,9 +11,16 @@ from frontline.models import utcnow
 from staff.models import Position, Role
 from standards import acknowledgments, search, service
 from standards.models import Standard, StandardVersion
+from standards.schemas import VersionContent
 from tests.client import OPENED_AT_RE
 from tests.concurrency import at_once
-from tests.factories import PASSWORD, make_person, make_standard, publish_new_version
+from tests.factories import (
+    PASSWORD,
+    make_person,
+    make_standard,
+    publish_new_version,
+    standard_content,
+)
 
 
 def _author(db, client):
@@ -155,3 +162,63 @@ def test_a_confirmation_sent_twice_at_once_is_recorded_once(db, database_url):
     first, _, second = at_once(db, database_url, hold=confirm, second=confirm)
     assert first == second
     assert _events(db, "standard.acknowledge") == 1
+
+
+# ---- the library's kept pages -----------------------------------------------------------------
+
+
+def _listed(client, query=""):  # type: ignore[no-untyped-def]
+    page = client.get(f"/standards?{query}")
+    assert page.status_code == 200
+    return page.text
+
+
+def test_the_library_shows_each_change_at_once_though_its_pages_are_kept(db, client):
+    """A page of results is kept until the library changes: every change an author makes
+    shows on the next view, in force, retired and among the drafts."""
+    _author(db, client)
+    standard, _ = make_standard(db, code="KPT-01", title_zh="迎候客户", title_en="Greeting")
+    assert "KPT-01" in _listed(client) and "KPT-01" not in _listed(client, "status=drafts")
+
+    with db.session() as session:  # a new draft, then its title edited
+        draft = service.new_draft(session, standard=standard, actor_id=None)
+        draft_id = draft.id
+    assert "KPT-01" in _listed(client, "status=drafts")
+    with db.session() as session:
+        draft = session.get(StandardVersion, draft_id)
+        content = VersionContent.model_validate(
+            standard_content(title_zh="迎候客户（修订）", title_en="Greeting, revised"),
+            context={"kind": "script"},
+        )
+        service.update_draft(
+            session, standard=session.get(Standard, standard.id), version=draft,
+            content=content, actor_id=None,
+        )  # fmt: skip
+    assert "Greeting, revised" in _listed(client, "status=drafts")
+    assert "Greeting, revised" not in _listed(client, "q=KPT")
+
+    with db.session() as session:  # published: the library shows version 2 in force
+        service.publish(
+            session, standard=session.get(Standard, standard.id),
+            version=session.get(StandardVersion, draft_id), effective_date=date(2026, 6, 1),
+            change_note="修订", actor_id=None,
+        )  # fmt: skip
+    assert "Greeting, revised" in _listed(client, "q=KPT")
+    assert "KPT-01" not in _listed(client, "status=drafts")
+
+    with db.session() as session:  # retired: gone from the library, listed as retired
+        service.retire(
+            session, standard=session.get(Standard, standard.id), change_note="停用", actor_id=None
+        )
+    assert "KPT-01" not in _listed(client, "q=KPT")
+    assert "KPT-01" in _listed(client, "status=retired")
+
+    make_standard(db, code="KPT-02", publish=False)  # a first draft, then discarded
+    assert "KPT-02" in _listed(client, "status=drafts")
+    with db.session() as session:
+        second = service.get_by_code(session, code="KPT-02")
+        service.discard_draft(
+            session, standard=second, version=service.draft_of(session, standard=second),
+            actor_id=None,
+        )  # fmt: skip
+    assert "KPT-02" not in _listed(client, "status=drafts")
