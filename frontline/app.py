@@ -36,6 +36,7 @@ def create_app(settings: Settings | None = None, *, check_migrations: bool = Tru
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        database.checkpoint_in_background()
         yield
         database.dispose()
 

@@ -26,6 +26,8 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, create_engine
 
+from frontline.checkpoints import Checkpointer
+
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 SQLITE_POOL_SIZE = 40
 
@@ -82,13 +84,20 @@ _WRITER_QUEUES: dict[str, WriterQueue] = {}
 _WRITER_QUEUES_GUARD = threading.Lock()
 
 
+def sqlite_file(url: str) -> str | None:
+    """The file of a SQLite database on disk; None for one in memory or not SQLite."""
+    if not url.startswith("sqlite"):
+        return None
+    path = make_url(url).database
+    on_disk = path not in (None, "", ":memory:") and not str(path).startswith("file:")
+    return str(path) if on_disk else None
+
+
 def _writer_queue(url: str) -> WriterQueue:
     """One queue per database in this process, shared by every engine on it."""
-    path = make_url(url).database
     with _WRITER_QUEUES_GUARD:
         if url not in _WRITER_QUEUES:
-            on_disk = path not in (None, "", ":memory:") and not str(path).startswith("file:")
-            _WRITER_QUEUES[url] = WriterQueue(path if on_disk else None)
+            _WRITER_QUEUES[url] = WriterQueue(sqlite_file(url))
         return _WRITER_QUEUES[url]
 
 
@@ -167,6 +176,19 @@ class Database:
         self.url = url
         self.engine = make_engine(url)
         self._write_engine = self.engine.execution_options(sqlite_write=True)
+        self._checkpointer: Checkpointer | None = None
+
+    def checkpoint_in_background(self) -> None:
+        """A server's commits leave SQLite's checkpoints to a thread (frontline.checkpoints);
+        nothing to do for PostgreSQL or a database in memory."""
+        path = sqlite_file(self.url)
+        if path is None:
+            return
+        if self._checkpointer is None:
+            self._checkpointer = Checkpointer(path)
+            event.listen(self.engine, "connect", _leave_checkpoints)
+            self.engine.dispose()  # the connections opened before would still checkpoint
+        self._checkpointer.start()
 
     @property
     def is_sqlite(self) -> bool:
@@ -211,7 +233,13 @@ class Database:
         self.finish(session)
 
     def dispose(self) -> None:
+        if self._checkpointer is not None:
+            self._checkpointer.stop()
         self.engine.dispose()
+
+
+def _leave_checkpoints(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.execute("PRAGMA wal_autocheckpoint=0")
 
 
 def read_columns(

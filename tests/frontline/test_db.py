@@ -146,3 +146,40 @@ def test_writers_of_another_process_wait_for_the_lock_file(tmp_path):
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_a_server_leaves_checkpoints_to_a_thread_that_stops_with_it(db, database_url):
+    """Commits of a server never checkpoint inside their write turn (a thread does it); the
+    CLI's and the tests' own engines keep SQLite's checkpoints."""
+    if not db.is_sqlite:
+        pytest.skip("SQLite only")
+    database = Database(database_url)
+    database.checkpoint_in_background()
+    checkpointer = database._checkpointer
+    try:
+        with database.engine.connect() as conn:
+            assert conn.execute(text("PRAGMA wal_autocheckpoint")).scalar() == 0
+        assert checkpointer is not None and checkpointer.running
+    finally:
+        database.dispose()
+    assert not checkpointer.running
+    with db.engine.connect() as conn:
+        assert conn.execute(text("PRAGMA wal_autocheckpoint")).scalar() == 1000
+
+
+def test_the_checkpoint_thread_copies_the_log_into_the_database_file(tmp_path):
+    """The commits stay in the log until the thread copies them: the database file, one page
+    of header while everything is in the log, grows by the table's hundred pages."""
+    path = tmp_path / "log.db"
+    database = Database(f"sqlite:///{path}")
+    database.checkpoint_in_background()
+    try:
+        with database.engine.begin() as conn:
+            conn.execute(text("CREATE TABLE t (body TEXT)"))
+            conn.execute(text("INSERT INTO t VALUES (:body)"), [{"body": "x" * 4000}] * 100)
+        deadline = time.monotonic() + 10
+        while path.stat().st_size < 100 * 4096 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert path.stat().st_size >= 100 * 4096
+    finally:
+        database.dispose()
