@@ -9,7 +9,7 @@ from sqlalchemy import bindparam, func
 from sqlmodel import Session, col, delete, select
 
 from frontline import audit_trail, events
-from frontline.db import lock_fresh, read_columns
+from frontline.db import lock_fresh, read_columns, save_unique
 from frontline.i18n import N_
 from frontline.models import id_of, utcnow
 from standards.events import StandardVersionPublished
@@ -33,6 +33,13 @@ class StandardsError(Exception):
 
 class NotADraft(StandardsError):
     pass
+
+
+class CodeTaken(StandardsError):
+    """Another standard has this code (found so, or written by another request meanwhile)."""
+
+    def __init__(self) -> None:
+        super().__init__(N_("A standard with this code already exists."))
 
 
 def _search_text(code: str, content: dict[str, Any]) -> str:
@@ -155,10 +162,10 @@ def create_standard(
 ) -> tuple[Standard, StandardVersion]:
     """A new standard with its first version as a draft."""
     if get_by_code(session, code=code):
-        raise StandardsError("A standard with this code already exists.")
+        raise CodeTaken()
     standard = Standard(code=code, kind=kind)
-    session.add(standard)
-    session.flush()
+    if not save_unique(session, standard, lambda: get_by_code(session, code=code) is not None):
+        raise CodeTaken()  # created by another author at the same moment
     version = StandardVersion(
         standard_id=id_of(standard),
         number=1,
@@ -217,7 +224,10 @@ def new_draft(
     ip: str = "",
     content: VersionContent | None = None,
 ) -> StandardVersion:
-    """Start the next version as a draft: a copy of the latest version unless content is given."""
+    """Start the next version as a draft: a copy of the latest version unless content is given.
+    The standard is locked first: of two authors starting a draft at once, the second waits,
+    then finds the first's draft (its version number would repeat the first's)."""
+    lock_fresh(session, standard)
     if draft_of(session, standard=standard):
         raise StandardsError("This standard already has a draft; edit that one.")
     history = versions(session, standard=standard)

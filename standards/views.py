@@ -156,18 +156,22 @@ async def create_standard(request: Request, session: SessionDep, author: AuthorU
     errors.update(content_errors)
     if head and service.get_by_code(session, code=head.code):
         errors["code"] = N_("A standard with this code already exists.")
-    if head is None or content is None or errors:
-        context = _editor_context(kind=kind, values=values, errors=errors)
-        return render(request, "standards/editor.html", context, status_code=400)
-    standard, version = service.create_standard(
-        session,
-        code=head.code,
-        kind=head.kind,
-        content=content,
-        actor_id=author.id,
-        ip=client_ip(request),
-    )
-    return redirect(request, f"/standards/{standard.code}/v/{version.number}?saved=1")
+    if head is not None and content is not None and not errors:
+        try:
+            standard, version = service.create_standard(
+                session,
+                code=head.code,
+                kind=head.kind,
+                content=content,
+                actor_id=author.id,
+                ip=client_ip(request),
+            )
+        except service.CodeTaken as taken:  # created by another author at the same moment
+            errors["code"] = str(taken)
+        else:
+            return redirect(request, f"/standards/{standard.code}/v/{version.number}?saved=1")
+    context = _editor_context(kind=kind, values=values, errors=errors)
+    return render(request, "standards/editor.html", context, status_code=400)
 
 
 @router.get("/standards/{code}/v/{number}/edit")

@@ -3,6 +3,7 @@
 from sqlmodel import Session
 
 from frontline import audit_trail
+from frontline.db import lock_fresh
 from frontline.i18n import N_
 from standards import service
 from standards.library_file.file_format import StandardSpec
@@ -20,24 +21,32 @@ class ImportRefused(service.StandardsError):
 
 
 def apply_import(
-    session: Session, *, plan: ImportPlan, actor_id: int | None, ip: str = ""
+    session: Session, *, plan: ImportPlan, actor_id: int | None, ip: str = "", again: bool = True
 ) -> ImportPlan:
     """Carry out an import in the caller's transaction; returns the plan that was applied.
 
     The plan is worked out again from its specs in this session, so a plan shown earlier
     cannot apply stale decisions. Raises ImportRefused, writing nothing, if there are errors.
+    A standard another request created meanwhile (the same file applied twice at once) makes
+    it plan again, from what is there now.
     """
     if plan.errors:
         raise ImportRefused(plan)
     plan = plan_import(session, specs=plan.specs)
     if plan.errors:
         raise ImportRefused(plan)
-    for item in plan.standards:
-        if item.action == Action.create:
-            assert item.spec is not None
-            _create(session, item.spec, actor_id, ip)
-        elif item.action in (Action.update_draft, Action.new_draft):
-            _write_draft(session, item, actor_id, ip)
+    try:
+        with session.begin_nested():
+            for item in plan.standards:
+                if item.action == Action.create:
+                    assert item.spec is not None
+                    _create(session, item.spec, actor_id, ip)
+                elif item.action in (Action.update_draft, Action.new_draft):
+                    _write_draft(session, item, actor_id, ip)
+    except service.CodeTaken:
+        if not again:
+            raise
+        return apply_import(session, plan=plan, actor_id=actor_id, ip=ip, again=False)
     audit_trail.record(
         session,
         action="standards.import",
@@ -55,6 +64,7 @@ def _write_draft(session: Session, item: StandardPlan, actor_id: int | None, ip:
     standard = service.get_by_code(session, code=item.code)
     assert standard is not None
     content = VersionContent.model_validate(item.draft_content)
+    lock_fresh(session, standard)  # a draft started meanwhile by another request is edited
     draft = service.draft_of(session, standard=standard)
     if draft is None:
         service.new_draft(session, standard=standard, content=content, actor_id=actor_id, ip=ip)

@@ -28,6 +28,7 @@ from standards.library_file import (
 )
 from standards.models import Kind, Standard, StandardVersion, VersionStatus
 from standards.schemas import VersionContent
+from tests.concurrency import at_once
 from tests.databases import PG_URL, create_database, drop_database
 
 DEMO_FILE = Path(demo.__file__).with_name("demo_library.yaml")
@@ -703,3 +704,36 @@ def test_cli_reads_gb18030_and_refuses_a_file_that_is_not_text(cli_env, db):
     assert result.exit_code == 1
     assert f"{binary}:1: The file is not text in UTF-8 or GB18030." in result.stderr
     assert row_counts(db)[0] == 1
+
+
+def test_one_file_applied_twice_at_once_creates_its_standards_once(db, database_url):
+    """A double tap on Apply: on PostgreSQL the second's new standard waits for the first's,
+    then meets its code; it plans again from what is there now and finds nothing to do."""
+    text = library(standard_yaml("GRT-92"))
+    (spec,), _ = parse_library(text)
+    first = spec.versions[0]
+
+    def hold(session):  # the first request creating the file's standard, not yet committed
+        standard, version = service.create_standard(
+            session,
+            code=spec.code,
+            kind=spec.kind,
+            content=VersionContent.model_validate(first.content),
+            actor_id=None,
+        )
+        assert first.effective_date and first.change_note
+        service.publish(
+            session,
+            standard=standard,
+            version=version,
+            effective_date=first.effective_date,
+            change_note=first.change_note,
+            actor_id=None,
+        )
+
+    def apply(session):
+        return apply_import(session, plan=plan_import(session, specs=[spec]), actor_id=None)
+
+    _, _, second = at_once(db, database_url, hold=hold, second=apply)
+    assert [item.action for item in second.standards] == [Action.unchanged]
+    assert len(version_rows(db, "GRT-92")) == 1

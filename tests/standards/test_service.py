@@ -10,7 +10,7 @@ from frontline.audit_trail import AuditTrailEvent
 from frontline.models import utcnow
 from staff.models import Position, Role
 from standards import acknowledgments, search, service
-from standards.models import Standard, StandardVersion
+from standards.models import Kind, Standard, StandardVersion
 from standards.schemas import VersionContent
 from tests.client import OPENED_AT_RE
 from tests.concurrency import at_once
@@ -222,3 +222,51 @@ def test_the_library_shows_each_change_at_once_though_its_pages_are_kept(db, cli
             actor_id=None,
         )  # fmt: skip
     assert "KPT-02" not in _listed(client, "status=drafts")
+
+
+def test_a_code_taken_at_the_same_moment_is_refused_as_taken(db, database_url):
+    """Two authors creating the same code at once both find it free; on PostgreSQL the
+    second's insert waits for the first, then is refused as a taken code, not a 500."""
+    content = VersionContent.model_validate(standard_content())
+
+    def hold(session):  # another author's new standard, not yet committed
+        session.add(Standard(code="DBL-03", kind=Kind.script))
+        session.flush()
+
+    def create(session):
+        return service.create_standard(
+            session, code="DBL-03", kind=Kind.script, content=content, actor_id=None
+        )
+
+    _, _, second = at_once(db, database_url, hold=hold, second=create)
+    assert isinstance(second, service.CodeTaken)
+    assert str(second) == "A standard with this code already exists."
+
+
+def test_two_drafts_started_at_once_make_one(db, database_url):
+    """Two authors pressing "New draft" at once: the second waits for the first (PostgreSQL:
+    the standard is locked) and finds its draft, instead of repeating its version number."""
+    standard, first = make_standard(db, code="DBL-04")
+
+    def hold(session):  # another author's new draft, not yet committed
+        session.exec(select(Standard).where(Standard.id == standard.id).with_for_update())
+        session.add(
+            StandardVersion(
+                standard_id=standard.id,
+                number=2,
+                category=first.category,
+                severity=first.severity,
+                title_zh="另一位作者的草稿",
+            )
+        )
+        session.flush()
+
+    def start(session):
+        return service.new_draft(
+            session, standard=session.get(Standard, standard.id), actor_id=None
+        )
+
+    _, _, second = at_once(db, database_url, hold=hold, second=start)
+    assert isinstance(second, service.StandardsError)
+    with db.session(write=False) as session:
+        assert [v.number for v in service.versions(session, standard=standard)] == [1, 2]
