@@ -9,7 +9,7 @@ from typing import Any
 from sqlmodel import Session, col, delete, select
 
 from frontline import audit_trail
-from frontline.db import lock_fresh
+from frontline.db import lock_fresh, save_unique
 from frontline.i18n import N_
 from frontline.models import id_of, utcnow
 from standards import service as standards_service
@@ -28,6 +28,13 @@ from training.service import TrainingError, current_version, draft_of, lessons_o
 
 class NotADraft(TrainingError):
     pass
+
+
+class CodeTaken(TrainingError):
+    """Another module has this code (found so, or written by another request meanwhile)."""
+
+    def __init__(self) -> None:
+        super().__init__(N_("A module with this code already exists."))
 
 
 def content_of(version: ModuleVersion) -> dict[str, Any]:
@@ -85,11 +92,15 @@ def create_module(
     session: Session, *, code: str, content: ModuleContent, actor_id: int | None, ip: str = ""
 ) -> tuple[Module, ModuleVersion]:
     """A new module with its first version as a draft."""
-    if session.exec(select(Module).where(Module.code == code)).first():
-        raise TrainingError(N_("A module with this code already exists."))
+
+    def taken() -> bool:
+        return session.exec(select(Module.id).where(Module.code == code)).first() is not None
+
+    if taken():
+        raise CodeTaken()
     module = Module(code=code, created_by_id=actor_id)
-    session.add(module)
-    session.flush()
+    if not save_unique(session, module, taken):
+        raise CodeTaken()  # created by another author at the same moment
     version = ModuleVersion(
         module_id=id_of(module), number=1, title_zh=content.title_zh, created_by_id=actor_id
     )
@@ -236,7 +247,10 @@ def new_draft(
     content: ModuleContent | None = None,
     lessons: list[LessonContent] | None = None,
 ) -> ModuleVersion:
-    """The next version as a draft: a copy of the latest one unless content is given."""
+    """The next version as a draft: a copy of the latest one unless content is given. The
+    module is locked first: of two authors starting a draft at once, the second waits, then
+    finds the first's draft (its version number would repeat the first's)."""
+    lock_fresh(session, module)
     if draft_of(session, module=module):
         raise TrainingError(N_("This module already has a draft; edit that one."))
     latest = versions(session, module=module)[-1]

@@ -84,12 +84,16 @@ async def create_module(request: Request, session: SessionDep, author: AuthorUse
     errors.update(content_errors)
     if code and service.get_by_code(session, code=code):
         errors["code"] = N_("A module with this code already exists.")
-    if code is None or content is None or errors:
-        return _editor(request, session, values=values, errors=errors, status_code=400)
-    module, version = authoring.create_module(
-        session, code=code, content=content, actor_id=author.id, ip=client_ip(request)
-    )
-    return redirect(request, f"/training/modules/{module.code}/v/{version.number}")
+    if code is not None and content is not None and not errors:
+        try:
+            module, version = authoring.create_module(
+                session, code=code, content=content, actor_id=author.id, ip=client_ip(request)
+            )
+        except authoring.CodeTaken as taken:  # created by another author at the same moment
+            errors["code"] = str(taken)
+        else:
+            return redirect(request, f"/training/modules/{module.code}/v/{version.number}")
+    return _editor(request, session, values=values, errors=errors, status_code=400)
 
 
 @router.get("/training/modules/{code}/v/{number}/edit")

@@ -6,9 +6,11 @@ from datetime import timedelta
 
 import pytest
 from PIL import Image
+from sqlmodel import select
 
 from frontline.models import id_of
 from staff.models import Position, Role
+from tests.concurrency import at_once
 from tests.factories import PASSWORD, make_person, make_standard
 from tests.training.learner_helpers import (
     FakeQuizzes,
@@ -16,9 +18,10 @@ from tests.training.learner_helpers import (
     install_fake_quizzes,
     make_learning_module,
 )
-from training import service
+from training import authoring, service
 from training.enrollment import bank_today, enrollment_of
 from training.models import Module, ModuleVersion, VersionStatus
+from training.schemas import ModuleContent
 
 NEW = {
     "code": "TRN-GREET-01",
@@ -297,3 +300,42 @@ def test_authoring_reads_plainly_in_the_audit_trail(db, client, quizzes):
     trail = client.get("/audit-trail").text
     assert "created the training module TRN-GREET-01" in trail
     assert "added lesson 1 to version 1 of TRN-GREET-01" in trail
+
+
+# ---- two authors at once ---------------------------------------------------------------------
+
+
+def test_a_module_code_taken_at_the_same_moment_is_refused_as_taken(db, database_url):
+    """Two authors creating the same code at once both find it free; on PostgreSQL the
+    second's insert waits for the first, then is refused as a taken code, not a 500."""
+
+    def hold(session):  # another author's new module, not yet committed
+        session.add(Module(code="TRN-TWICE-01"))
+        session.flush()
+
+    def create(session):
+        content = ModuleContent(title_zh="同时创建", positions=["teller"])
+        return authoring.create_module(session, code="TRN-TWICE-01", content=content, actor_id=None)
+
+    _, _, second = at_once(db, database_url, hold=hold, second=create)
+    assert isinstance(second, authoring.CodeTaken)
+    assert str(second) == "A module with this code already exists."
+
+
+def test_two_drafts_of_a_module_started_at_once_make_one(db, database_url):
+    """Two authors pressing "New draft" at once: the second waits for the first (PostgreSQL:
+    the module is locked) and finds its draft, instead of repeating its version number."""
+    module = make_learning_module(db, code="TRN-TWICE-02", lessons=1)
+
+    def hold(session):  # another author's new draft, not yet committed
+        session.exec(select(Module).where(Module.id == module.id).with_for_update())
+        session.add(ModuleVersion(module_id=module.id, number=2, title_zh="另一位作者的草稿"))
+        session.flush()
+
+    def start(session):
+        return authoring.new_draft(session, module=session.get(Module, module.id), actor_id=None)
+
+    _, _, second = at_once(db, database_url, hold=hold, second=start)
+    assert isinstance(second, service.TrainingError)
+    with db.session(write=False) as session:
+        assert [v.number for v in service.versions(session, module=module)] == [1, 2]
