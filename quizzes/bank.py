@@ -13,6 +13,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, delete, select
 
 from frontline import audit_trail
+from frontline.db import lock_fresh, save_unique
 from frontline.i18n import N_
 from frontline.models import id_of, utcnow
 from quizzes import generation
@@ -208,14 +209,24 @@ def create_question(
     status: Status = Status.draft,
     ip: str = "",
 ) -> tuple[Question, QuestionVersion]:
-    """A new question with its first version (a draft unless status says otherwise)."""
+    """A new question with its first version (a draft unless status says otherwise). A code
+    taken by another author at the same moment is refused if typed; if numbered here, the
+    question takes the next free number."""
+    typed = bool(code)
     code = code or next_code(session)
     if get_by_code(session, code=code):
         raise BankError(N_("A question with this code already exists."))
     data = stored_content(session, content)
     question = Question(code=code, status=status, created_by_id=actor_id)
-    session.add(question)
-    session.flush()
+
+    def taken() -> bool:
+        return get_by_code(session, code=question.code) is not None
+
+    while not save_unique(session, question, taken):
+        if typed:
+            raise BankError(N_("A question with this code already exists."))
+        question = Question(code=next_code(session), status=status, created_by_id=actor_id)
+    code = question.code
     version = QuestionVersion(question_id=id_of(question), number=1, created_by_id=actor_id, **data)
     _write_version(session, version, data)
     question.current_version_id = version.id
@@ -242,7 +253,10 @@ def save_question(
     ip: str = "",
 ) -> QuestionVersion:
     """Save an edit: in place while nobody has answered the current version, else as the
-    next version. An edit that changes nothing writes nothing."""
+    next version. An edit that changes nothing writes nothing. The question is locked first:
+    of two authors saving at once, the second waits and edits the version the first made
+    (both would have made the same next version)."""
+    lock_fresh(session, question)
     if question.status == Status.archived:
         raise BankError(N_("A retired question cannot be edited; reinstate it first."))
     current = current_version(session, question=question)

@@ -12,6 +12,7 @@ from sqlalchemy import BindParameter, func
 from sqlmodel import Session, col, delete, select
 
 from frontline import audit_trail
+from frontline.db import save_unique
 from frontline.i18n import N_
 from frontline.models import id_of, utcnow
 from quizzes.bank_schemas import QUESTION_CODE
@@ -240,8 +241,9 @@ def create_quiz(
     if get_by_code(session, code=code):
         raise BuilderError(N_("A quiz with this code already exists."))
     quiz = Quiz(code=code, created_by_id=actor_id, **settings.stored())
-    session.add(quiz)
-    session.flush()
+    if not save_unique(session, quiz, lambda: get_by_code(session, code=code) is not None):
+        # created by another author at the same moment
+        raise BuilderError(N_("A quiz with this code already exists."))
     _write_parts(session, quiz, settings)
     audit_trail.record(
         session,

@@ -11,6 +11,7 @@ from frontline.audit_trail import AuditTrailEvent
 from quizzes import bank
 from quizzes.bank_schemas import QuestionContent, parse_tags
 from quizzes.models import Attempt, AttemptItem, Question, QuestionTag, QuestionVersion, Status
+from tests.concurrency import at_once
 from tests.factories import make_person, make_standard
 
 
@@ -217,3 +218,61 @@ def test_search_filters_by_type_tag_standard_status_and_text(db) -> None:
     assert codes(text="唱收") == ["Q-C"]
     assert codes(text="q-b") == ["Q-B"]
     assert codes(text="100%") == []
+
+
+# ---- two authors at once ---------------------------------------------------------------------
+
+
+def test_a_question_numbered_at_the_same_moment_takes_the_next_number(db, database_url) -> None:
+    """Two authors saving a new question at once both number it Q-0001; on PostgreSQL the
+    second's insert waits for the first, then takes the next free number instead of a 500."""
+
+    def hold(session):  # another author's new question, not yet committed
+        session.add(Question(code="Q-0001"))
+        session.flush()
+
+    def create(session):
+        return bank.create_question(session, content=content(), actor_id=None)[0].code
+
+    _, _, second = at_once(db, database_url, hold=hold, second=create)
+    assert second == "Q-0002"
+
+
+def test_a_typed_question_code_taken_at_the_same_moment_is_refused(db, database_url) -> None:
+    def hold(session):  # another author's question, not yet committed
+        session.add(Question(code="Q-TWICE-01"))
+        session.flush()
+
+    def create(session):
+        return bank.create_question(session, content=content(), actor_id=None, code="Q-TWICE-01")
+
+    _, _, second = at_once(db, database_url, hold=hold, second=create)
+    assert isinstance(second, bank.BankError)
+    assert str(second) == "A question with this code already exists."
+
+
+def test_an_answered_question_saved_twice_at_once_gets_one_new_version(db, database_url) -> None:
+    """Two authors editing an answered question at once: the second waits for the first
+    (PostgreSQL: the question is locked) and edits the version it made, rather than making
+    the same next version again."""
+    with db.session() as session:
+        question, first = bank.create_question(session, content=content(), actor_id=None)
+    _answer(db, first.id)
+
+    def hold(session):  # another author's new version 2, not yet committed
+        locked = session.exec(
+            select(Question).where(Question.id == question.id).with_for_update()
+        ).one()
+        second = QuestionVersion(**first.model_dump(exclude={"id"}, warnings=False) | {"number": 2})
+        session.add(second)
+        session.flush()
+        locked.current_version_id = second.id
+        session.add(locked)
+
+    def save(session):
+        edited = content(stem_zh="第二位作者的题干")
+        question_now = bank.get_question(session, question_id=question.id)
+        return bank.save_question(session, question=question_now, content=edited, actor_id=None)
+
+    _, _, saved = at_once(db, database_url, hold=hold, second=save)
+    assert saved.number == 2 and saved.stem_zh == "第二位作者的题干"

@@ -8,8 +8,9 @@ from pydantic import ValidationError
 
 from quizzes import bank, quiz_builder
 from quizzes.bank_schemas import QuestionContent
-from quizzes.models import PoolKind, Status
+from quizzes.models import PoolKind, Quiz, Status
 from quizzes.quiz_builder import QuizSettings
+from tests.concurrency import at_once
 
 
 def _question(session, code: str, *, tags: list[str], publish: bool = True) -> None:
@@ -128,3 +129,21 @@ def test_publishing_needs_published_questions_and_full_enough_pools(db) -> None:
         quiz_builder.set_status(session, quiz=quiz, status=Status.archived, actor_id=None)
         with pytest.raises(quiz_builder.BuilderError):
             quiz_builder.update_quiz(session, quiz=quiz, settings=settings(), actor_id=None)
+
+
+def test_a_quiz_code_taken_at_the_same_moment_is_refused_as_taken(db, database_url) -> None:
+    """Two authors creating the same code at once both find it free; on PostgreSQL the
+    second's insert waits for the first, then is refused as a taken code, not a 500."""
+
+    def hold(session):  # another author's quiz, not yet committed
+        session.add(Quiz(code="QZ-TWICE-01", title_zh="另一位作者的测验"))
+        session.flush()
+
+    def create(session):
+        return quiz_builder.create_quiz(
+            session, code="QZ-TWICE-01", settings=settings(), actor_id=None
+        )
+
+    _, _, second = at_once(db, database_url, hold=hold, second=create)
+    assert isinstance(second, quiz_builder.BuilderError)
+    assert second.message == "A quiz with this code already exists."
