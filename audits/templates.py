@@ -22,7 +22,7 @@ from audits.models import (
 )
 from audits.template_content import bilingual, number_or_none, plain_number
 from frontline import audit_trail
-from frontline.db import lock_fresh
+from frontline.db import lock_fresh, save_unique
 from frontline.i18n import N_
 from frontline.models import id_of, utcnow
 from standards import service as standards_service
@@ -35,6 +35,13 @@ class TemplateError(Exception):
         super().__init__(message % params if params else message)
         self.message = message
         self.params = params
+
+
+class CodeTaken(TemplateError):
+    """Another template has this code (found so, or written by another request meanwhile)."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(N_("A template with the code %(code)s already exists."), code=code)
 
 
 # ---- reading ----------------------------------------------------------------------------------
@@ -201,10 +208,10 @@ def create_template(
 ) -> tuple[AuditTemplate, TemplateVersion]:
     """A new template with its first draft (checked content, see template_content)."""
     if get_by_code(session, code=code) is not None:
-        raise TemplateError(N_("A template with the code %(code)s already exists."), code=code)
+        raise CodeTaken(code)
     template = AuditTemplate(code=code, subject=subject)
-    session.add(template)
-    session.flush()
+    if not save_unique(session, template, lambda: get_by_code(session, code=code) is not None):
+        raise CodeTaken(code)  # created by another author at the same moment
     version = TemplateVersion(
         template_id=id_of(template),
         number=1,
@@ -233,7 +240,10 @@ def save_draft(
     actor_id: int | None,
     ip: str = "",
 ) -> TemplateVersion:
-    """Write content into the template's draft, making a new draft version if it has none."""
+    """Write content into the template's draft, making a new draft version if it has none.
+    The template is locked first: of two authors saving at once, the second waits, then
+    writes into the draft the first made (both would have made the same version number)."""
+    lock_fresh(session, template)
     draft = draft_of(session, template=template)
     if draft is None:
         newest = newest_version(session, template=template)

@@ -195,7 +195,13 @@ def import_file(
         say = [(e.line, e.render(lambda t: translate(request, t))) for e in listed]
         return _import_page(request, problems=say)
     if not dry_run:
-        templates_file.apply_import(session, plan=plan, actor_id=author.id)
+        try:
+            with session.begin_nested():
+                templates_file.apply_import(session, plan=plan, actor_id=author.id)
+        except service.CodeTaken as taken:  # the same file applied at the same moment
+            return _import_page(
+                request, problems=[(0, translate(request, taken.message, **taken.params))]
+            )
     return _import_page(request, lines=plan.lines(), applied=not dry_run)
 
 
@@ -238,27 +244,32 @@ async def create_template(request: Request, session: SessionDep, author: AuthorU
         )
     action = str(form.get("action") or "save")
     values = _values(content, code=code, subject=subject)
-    if action != "save" or problems:
-        return _editor(
-            request,
-            session,
-            template=None,
-            version=None,
-            content=content,
-            values=values,
-            problems=problems if action == "save" else None,
-            extra_rows=BLANK_ROWS if action == "add_items" else 0,
-            extra_section=action == "add_section",
-        )
-    template, _version = service.create_template(
+    if action == "save" and not problems:
+        try:
+            template, _version = service.create_template(
+                session,
+                code=code,
+                subject=Subject(subject),
+                content=content,
+                actor_id=author.id,
+                ip=client_ip(request),
+            )
+        except service.CodeTaken as taken:  # created by another author at the same moment
+            problems.insert(0, translate(request, taken.message, **taken.params))
+        else:
+            url = status.url_with(request, f"/audits/templates/{template.code}", SAVED)
+            return redirect(request, url)
+    return _editor(
+        request,
         session,
-        code=code,
-        subject=Subject(subject),
+        template=None,
+        version=None,
         content=content,
-        actor_id=author.id,
-        ip=client_ip(request),
+        values=values,
+        problems=problems if action == "save" else None,
+        extra_rows=BLANK_ROWS if action == "add_items" else 0,
+        extra_section=action == "add_section",
     )
-    return redirect(request, status.url_with(request, f"/audits/templates/{template.code}", SAVED))
 
 
 @router.get("/audits/templates/{code}/edit")

@@ -6,10 +6,12 @@ import pytest
 from sqlmodel import select
 
 from audits import templates as service
-from audits.models import AuditTemplate, TemplateStatus
+from audits.models import AuditTemplate, Scoring, Subject, TemplateStatus, TemplateVersion
 from frontline.audit_trail import AuditTrailEvent
 from staff.models import Role
 from tests.audits.file_helpers import TEMPLATE_YAML, VETO_CHECK, make_issue_standards
+from tests.audits.taking_helpers import make_checklist
+from tests.concurrency import at_once
 from tests.factories import PASSWORD, make_person
 
 
@@ -182,3 +184,59 @@ def test_unknown_and_garbage_codes_are_not_found(client, author):
     assert client.get("/audits/templates/NOPE-01").status_code == 404
     assert client.get("/audits/templates/CTR-09/versions/0").status_code in (404, 422)
     assert client.submit("/audits/templates/NOPE-01/publish", {}).status_code == 404
+
+
+# ---- two authors at once ---------------------------------------------------------------------
+
+CONTENT = {
+    "title": {"zh": "同时保存", "en": "Saved at once"},
+    "scoring": "deduction",
+    "sections": [
+        {
+            "title": {"zh": "服务礼仪", "en": "Etiquette"},
+            "items": [{"code": "TWC-01", "text": {"zh": "举手招迎", "en": ""}, "points": 3}],
+        }
+    ],
+}
+
+
+def test_a_template_code_taken_at_the_same_moment_is_refused_as_taken(db, database_url):
+    """Two authors creating the same code at once both find it free; on PostgreSQL the
+    second's insert waits for the first, then is refused as a taken code, not a 500."""
+
+    def hold(session):  # another author's template, not yet committed
+        session.add(AuditTemplate(code="TWC-01", subject=Subject.employee))
+        session.flush()
+
+    def create(session):
+        return service.create_template(
+            session, code="TWC-01", subject=Subject.employee, content=CONTENT, actor_id=None
+        )
+
+    _, _, second = at_once(db, database_url, hold=hold, second=create)
+    assert isinstance(second, service.CodeTaken)
+    assert str(second) == "A template with the code TWC-01 already exists."
+
+
+def test_a_template_saved_twice_at_once_gets_one_new_draft(db, database_url):
+    """Two authors saving a published template at once: the second waits for the first
+    (PostgreSQL: the template is locked) and writes into the draft the first made, rather
+    than making the same version number again."""
+    template, _, _ = make_checklist(db, code="TWC-02")
+
+    def hold(session):  # another author's new draft, not yet committed
+        session.exec(select(AuditTemplate).where(AuditTemplate.id == template.id).with_for_update())
+        draft = TemplateVersion(
+            template_id=template.id,
+            number=2,
+            title_zh="另一位作者的草稿",
+            scoring=Scoring.deduction,
+        )
+        session.add(draft)
+
+    def save(session):
+        template_now = session.get(AuditTemplate, template.id)
+        return service.save_draft(session, template=template_now, content=CONTENT, actor_id=None)
+
+    _, _, saved = at_once(db, database_url, hold=hold, second=save)
+    assert saved.number == 2 and saved.title_zh == "同时保存"
