@@ -287,8 +287,9 @@ def insert_once(session: Session, row: Row, existing: Callable[[], Row | None]) 
 
 
 def save_unique(session: Session, row: Any, taken: Callable[[], bool]) -> bool:
-    """Write `row` (new, or with a changed code) whose unique value a person typed (a code, a
-    name) once the caller found the value free; False if another request took it meanwhile.
+    """Add the new `row` whose unique value a person typed (a code, a name) once the caller
+    found the value free; False if another request took it meanwhile (a row already in the
+    session would be flushed before the savepoint: only for rows not added yet).
     Two requests at once (two authors, a double tap) both find it free, and on PostgreSQL the
     second's write waits for the first, then fails on the unique constraint: it runs in a
     savepoint, so the caller refuses it as it refuses a value found taken, not with a 500. A

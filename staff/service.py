@@ -8,7 +8,7 @@ from sqlalchemy import bindparam, func, or_
 from sqlmodel import Session, col, delete, select
 
 from frontline import audit_trail, events
-from frontline.db import read_columns
+from frontline.db import read_columns, save_unique
 from frontline.figure_cache import Marker
 from frontline.i18n import N_
 from frontline.models import id_of, utcnow
@@ -114,8 +114,9 @@ def create_person(
     RoleChangeRefused for a role `acting_as` may not give (None: the system itself, as the
     demo, a test or the operator's shell)."""
     check_allowed(acting_as, actor_id, person=None, new_role=role, active=active)
+    taken = PersonRefused("employee_no", N_("This employee number is already taken."))
     if get_by_employee_no(session, employee_no=employee_no) is not None:
-        raise PersonRefused("employee_no", N_("This employee number is already taken."))
+        raise taken
     _check_team(session, team_id)
     person = Person(
         employee_no=employee_no,
@@ -129,8 +130,10 @@ def create_person(
         password_hash=passwords.hash_password(password) if password else "",
         password_changed_at=utcnow() if password else None,
     )
-    session.add(person)
-    session.flush()
+    if not save_unique(
+        session, person, lambda: bool(get_by_employee_no(session, employee_no=employee_no))
+    ):
+        raise taken  # numbered by another administrator, or an import, at the same moment
     audit_trail.record(
         session,
         action="person.create",
@@ -453,10 +456,6 @@ def possible_supervisors(session: Session) -> list[Person]:
             .order_by(col(Person.name))
         )
     )
-
-
-def count_people(session: Session) -> int:
-    return session.exec(select(func.count()).select_from(Person)).one()
 
 
 def team_name_taken(session: Session, *, branch_id: int, name: str, team: Team | None) -> bool:

@@ -7,6 +7,7 @@ from sqlmodel import select
 from frontline.audit_trail import AuditTrailEvent
 from staff import service
 from staff.models import Person, Role
+from tests.concurrency import at_once
 from tests.factories import PASSWORD, make_person, make_team
 
 
@@ -134,3 +135,20 @@ def test_the_role_rule_is_enforced_by_the_writes_themselves(db):
         gone = service.create_person(session, employee_no="R0002", name="已离职", active=False)
         with pytest.raises(service.PersonRefused):
             service.deactivate_person(session, person=gone, reason="再次", actor_id=None)
+
+
+def test_an_employee_number_taken_at_the_same_moment_is_refused_as_taken(db, database_url):
+    """Two administrators (or an import and an administrator) adding one number at once both
+    find it free; on PostgreSQL the second's insert waits for the first, then is refused as a
+    taken number, not a 500."""
+
+    def hold(session):  # another administrator's new person, not yet committed
+        session.add(Person(employee_no="S0900", name="先到"))
+        session.flush()
+
+    def create(session):
+        return service.create_person(session, employee_no="S0900", name="后到", actor_id=None)
+
+    _, _, second = at_once(db, database_url, hold=hold, second=create)
+    assert isinstance(second, service.PersonRefused)
+    assert second.message == "This employee number is already taken."
