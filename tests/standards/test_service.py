@@ -181,7 +181,9 @@ def test_the_library_shows_each_change_at_once_though_its_pages_are_kept(db, cli
     assert "KPT-01" in _listed(client) and "KPT-01" not in _listed(client, "status=drafts")
 
     with db.session() as session:  # a new draft, then its title edited
-        draft = service.new_draft(session, standard=standard, actor_id=None)
+        draft = service.new_draft(
+            session, standard=session.get(Standard, standard.id), actor_id=None
+        )
         draft_id = draft.id
     assert "KPT-01" in _listed(client, "status=drafts")
     with db.session() as session:
