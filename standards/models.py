@@ -191,6 +191,7 @@ class StandardVersion(SQLModel, table=True):
     published_by_id: int | None = Field(default=None, foreign_key="person.id")
     created_at: datetime = utc_field(default_now=True)
     created_by_id: int | None = Field(default=None, foreign_key="person.id")
+    # Set by every change (content saved, published, superseded, retired): caches read its latest.
     updated_at: datetime = utc_field(default_now=True)
 
     category: Category = Field(sa_type=string_enum(Category))

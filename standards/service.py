@@ -270,14 +270,17 @@ def publish(
     lock_fresh(session, standard, version)  # published by a double tap's first request?
     if version.status != VersionStatus.draft:
         raise NotADraft("Only a draft can be published.")
+    now = utcnow()
     previous = current_version(session, standard=standard)
     if previous is not None and previous.status == VersionStatus.published:
         previous.status = VersionStatus.superseded
+        previous.updated_at = now
         session.add(previous)
     version.status = VersionStatus.published
     version.effective_date = effective_date
     version.change_note = change_note
-    version.published_at = utcnow()
+    version.published_at = now
+    version.updated_at = now
     version.published_by_id = actor_id
     session.add(version)
     standard.current_version_id = version.id
@@ -319,6 +322,7 @@ def retire(
     if current is None or current.status != VersionStatus.published:
         raise StandardsError(N_("Only a standard in force can be retired."))
     current.status = VersionStatus.retired
+    current.updated_at = utcnow()
     session.add(current)
     session.flush()
     audit_trail.record(
