@@ -19,7 +19,6 @@ from sqlalchemy import (
     func,
     literal,
     select,
-    true,
     tuple_,
     union_all,
 )
@@ -60,33 +59,40 @@ def end_of_day_utc(day: date, zone: ZoneInfo | None = None) -> datetime:
     return datetime.combine(day + timedelta(days=1), time(), tzinfo=zone).astimezone(UTC)
 
 
-def _in_force_by(until: ColumnElement[datetime]) -> list[ColumnElement[bool]]:
-    return [
-        col(StandardVersion.status) == VersionStatus.published,
-        col(StandardVersion.published_at) < until,
-    ]
-
-
 def _figures_query(
     people: Any, until: ColumnElement[datetime], bounds: Subquery | None = None
 ) -> Select[Any]:
     """Per person of `people` due anything: versions due and acknowledged as of `until` (an
     expression; a column of `bounds`, joined first, for several moments at once).
 
-    What is due depends on the position only: counted once per position. What a person
-    acknowledged is read from their own acknowledgments (the (person, version, time) index)
-    and matched to the few versions in force for their position, then counted per person.
-    A count per person in a correlated subquery cost PostgreSQL ~0.2 ms a person (200 ms a
-    1,000-person chunk of an export); this join costs a quarter of it."""
+    What is due depends on the position only: counted once per position, for the people's
+    own positions. What a person acknowledged is read from their own acknowledgments (the
+    (person, version, time) index) and matched to the few versions in force for their
+    position, then counted per person. A count per person in a correlated subquery cost
+    PostgreSQL ~0.2 ms a person (200 ms a 1,000-person chunk of an export); this join costs a
+    quarter of it. The versions published for those positions are read once and then set
+    against each moment (a person's twelve-month trend read every published version twelve
+    times, twice: 1.65 → 0.6 ms)."""
     moments = [] if bounds is None else [bounds.c.month]
-    in_force = (
-        select(col(VersionPosition.version_id), col(VersionPosition.position), *moments)
+    published = (
+        select(
+            col(VersionPosition.version_id),
+            col(VersionPosition.position),
+            col(StandardVersion.published_at),
+        )
         .join(StandardVersion, col(StandardVersion.id) == VersionPosition.version_id)
-        .where(*_in_force_by(until))
+        .where(
+            col(StandardVersion.status) == VersionStatus.published,
+            col(VersionPosition.position).in_(
+                select(col(Person.position)).where(col(Person.id).in_(people))
+            ),
+        )
+        .cte("published_for")
     )
-    if bounds is not None:
-        in_force = in_force.join(bounds, true())
-    versions = in_force.subquery("in_force")
+    in_force = select(published.c.version_id, published.c.position, *moments).where(
+        published.c.published_at < until
+    )
+    versions = in_force.cte("in_force")
     position = [versions.c.position, *([] if bounds is None else [versions.c.month])]
     due_by_position = (
         select(*position, func.count().label("due")).group_by(*position).subquery("due_by_position")
