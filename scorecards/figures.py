@@ -42,6 +42,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
+from frontline.db import read_columns
 from frontline.i18n import N_
 from scorecards.families import FAMILIES, MONTHLY
 from scorecards.models import CompositeWeights
@@ -79,14 +80,23 @@ class Weights:
 DEFAULT_WEIGHTS = Weights()
 
 
+# Read on every scorecard: built once, its four columns only.
+_NEWEST_WEIGHTS = (
+    select(
+        col(CompositeWeights.audits),
+        col(CompositeWeights.training),
+        col(CompositeWeights.quizzes),
+        col(CompositeWeights.acknowledgments),
+    )
+    .order_by(col(CompositeWeights.set_at).desc())
+    .limit(1)
+)
+
+
 def current_weights(session: Session) -> Weights:
     """HR's newest weights, else the defaults."""
-    row = session.exec(
-        select(CompositeWeights).order_by(col(CompositeWeights.set_at).desc()).limit(1)
-    ).first()
-    if row is None:
-        return DEFAULT_WEIGHTS
-    return Weights(row.audits, row.training, row.quizzes, row.acknowledgments)
+    row = read_columns(session, _NEWEST_WEIGHTS).first()
+    return DEFAULT_WEIGHTS if row is None else Weights(*row)
 
 
 def share(part: int, whole: int) -> float | None:

@@ -56,7 +56,7 @@ def _scorecard_page(
         "period": period,
         "choices": periods.choices(today_in(zone)),
         "chart": _trend_chart(page) if page else None,
-        "weights": current_weights(session),
+        "weights": page.weights if page else current_weights(session),
         "components": COMPONENTS,
         "component_labels": COMPONENT_LABELS,
         "own": person_id == viewer.id,

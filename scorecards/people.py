@@ -8,8 +8,10 @@ per person, wherever they were working).
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
+from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, bindparam, func, select
 from sqlmodel import Session, col
 
 from frontline.db import read_columns
@@ -69,6 +71,68 @@ def id_query(selection: Selection) -> Select:
     )
 
 
+class _Shape(NamedTuple):
+    """Which filters and bounds a read of people has: each shape's statement is built once
+    (building and cache-keying it cost more than SQLite takes to answer it for one person,
+    and a person's scorecard reads two), its values bound when it runs."""
+
+    scoped: bool
+    person: bool
+    team: bool
+    branch: bool
+    region: bool
+    position: bool
+    after: bool
+    until: bool
+    offset: bool
+    limit: bool
+
+
+@cache
+def _rows_statement(shape: _Shape) -> Select[Any]:
+    conditions: list[ColumnElement[bool]] = [col(Person.active).is_(True)]
+    filters: list[tuple[bool, Any, str]] = [
+        (shape.person, Person.id, "id"),
+        (shape.team, Person.team_id, "team_id"),
+        (shape.branch, Team.branch_id, "branch_id"),
+        (shape.region, Branch.region, "region"),
+        (shape.position, Person.position, "position"),
+    ]
+    conditions += [col(column) == bindparam(name) for wanted, column, name in filters if wanted]
+    if shape.scoped:
+        conditions.append(col(Person.team_id).in_(bindparam("team_ids", expanding=True)))
+    if shape.after:
+        conditions.append(col(Person.id) > bindparam("after_id"))
+    if shape.until:
+        conditions.append(col(Person.id) <= bindparam("until_id"))
+    query: Any = (
+        select(*_ROW_COLUMNS)
+        .join(Team, col(Team.id) == Person.team_id)
+        .join(Branch, col(Branch.id) == Team.branch_id)
+        .where(*conditions)
+        .order_by(col(Person.id))
+    )
+    if shape.offset:
+        query = query.offset(bindparam("offset"))
+    if shape.limit:
+        query = query.limit(bindparam("limit"))
+    return query
+
+
+_ROW_COLUMNS = (
+    col(Person.id),
+    col(Person.employee_no),
+    col(Person.name),
+    col(Person.position),
+    col(Team.id),
+    col(Team.name),
+    col(Branch.id),
+    col(Branch.code),
+    col(Branch.name),
+    col(Branch.region),
+)
+
+
 def person_rows(
     session: Session,
     *,
@@ -79,33 +143,21 @@ def person_rows(
     limit: int | None = None,
 ) -> list[PersonRow]:
     """The people selected, with their team and branch, in id order (one query)."""
-    query = (
-        select(
-            col(Person.id),
-            col(Person.employee_no),
-            col(Person.name),
-            col(Person.position),
-            col(Team.id),
-            col(Team.name),
-            col(Branch.id),
-            col(Branch.code),
-            col(Branch.name),
-            col(Branch.region),
-        )
-        .join(Team, col(Team.id) == Person.team_id)
-        .join(Branch, col(Branch.id) == Team.branch_id)
-        .where(*_conditions(selection))
-        .order_by(col(Person.id))
-    )
-    if after_id:
-        query = query.where(col(Person.id) > after_id)
-    if until_id is not None:
-        query = query.where(col(Person.id) <= until_id)
-    if offset:
-        query = query.offset(offset)
-    if limit is not None:
-        query = query.limit(limit)
-    return [PersonRow(*row) for row in read_columns(session, query).all()]
+    values: dict[str, Any] = {
+        "team_ids": None if selection.team_ids is None else list(selection.team_ids) or [-1],
+        "id": selection.person_id,
+        "team_id": selection.team_id,
+        "branch_id": selection.branch_id,
+        "region": selection.region,
+        "position": selection.position,
+        "after_id": after_id or None,
+        "until_id": until_id,
+        "offset": offset or None,
+        "limit": limit,
+    }
+    shape = _Shape(*(value is not None for value in values.values()))
+    params = {name: value for name, value in values.items() if value is not None}
+    return [PersonRow(*row) for row in read_columns(session, _rows_statement(shape), params).all()]
 
 
 def ids(session: Session, *, selection: Selection) -> list[int]:

@@ -185,6 +185,7 @@ class PersonScorecard:
     trend: list[TrendPoint]
     details: AuditDetails
     records: Records
+    weights: Weights  # the composite's, as computed
 
 
 def records_of(session: Session, *, person_id: int, period: Period, zone: ZoneInfo) -> Records:
@@ -241,7 +242,7 @@ def person_scorecard(
     ]
     details = audit_details(session, people=one, period=period)
     records = records_of(session, person_id=person_id, period=period, zone=zone)
-    return PersonScorecard(card, standing, trend, details, records)
+    return PersonScorecard(card, standing, trend, details, records, weights)
 
 
 @dataclass
