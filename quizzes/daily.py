@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Date, bindparam
 from sqlmodel import Session, col, select
 
-from frontline.db import insert_once
+from frontline.db import insert_once, lock_fresh
 from frontline.models import id_of
 from quizzes import grading, wrong_book
 from quizzes.attempts import AnswerRejected, parse_answer
@@ -141,7 +141,13 @@ def answer(
     now: datetime,
 ) -> DailyItem | None:
     """Grade one answer of today's practice at once; None if there is no such question.
-    Raises AnswerRejected for an answer that does not fit, PracticeClosed if answered."""
+    Raises AnswerRejected for an answer that does not fit, PracticeClosed if answered.
+
+    The practice is locked and read again first (PostgreSQL), then its items read: of one
+    question answered twice at once (a double tap, two devices) the second waits and finds
+    it answered, not counted in the book again; of the last two answered at once the second
+    sees both and completes the day."""
+    lock_fresh(session, practice)
     found = next(
         (d for d in items_of(session, practice=practice) if d.item.position == position), None
     )

@@ -6,9 +6,9 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from quizzes import service, wrong_book
-from quizzes.models import DailyPracticeItem, QuestionVersion, WrongAnswer
-from staff.models import Position
+from quizzes import daily, service, wrong_book
+from quizzes.models import DailyPractice, DailyPracticeItem, QuestionVersion, WrongAnswer
+from staff.models import Person, Position
 from tests.concurrency import at_once
 from tests.factories import PASSWORD, make_person, make_standard
 from tests.quizzes.take_helpers import (
@@ -195,6 +195,34 @@ def test_two_attempts_graded_at_once_both_count_in_the_book(db, database_url, te
     with db.session() as session:
         entry = session.exec(select(WrongAnswer).where(WrongAnswer.person_id == teller.id)).one()
     assert entry.times_wrong == 2
+
+
+def test_a_daily_question_answered_twice_at_once_is_answered_once(db, database_url, teller):
+    """A double tap, or the same question of the day answered on two devices: the second
+    waits for the first (PostgreSQL: the practice is locked and read again), then finds it
+    answered; the miss is in the wrong-answer book once, not twice."""
+    make_standard(db, code="GRT-01", positions=["teller"])
+    for n in range(1, 4):
+        make_question(db, f"Q-{n:04d}", single(f"Q-{n:04d}", standard_code="GRT-01"))
+    with db.session() as session:
+        practice = daily.start(
+            session, person=session.get(Person, teller.id), today=START.date(), now=START
+        )
+        first_item = daily.items_of(session, practice=practice)[0].item
+    wrong = {"q1-pick": [str(first_item.option_order.index("A"))]}
+
+    def hold(session):  # the first answer's lock, taken as it would take it
+        session.exec(select(DailyPractice).where(DailyPractice.id == practice.id).with_for_update())
+
+    def answer(session):
+        today = session.get(DailyPractice, practice.id)
+        return daily.answer(session, practice=today, position=1, form=wrong, now=START)
+
+    _, _, second = at_once(db, database_url, hold=hold, first=answer, second=answer)
+    assert isinstance(second, daily.PracticeClosed)
+    with db.session() as session:
+        entry = session.exec(select(WrongAnswer).where(WrongAnswer.person_id == teller.id)).one()
+    assert entry.times_wrong == 1
 
 
 def test_the_service_api_training_uses(app, db, teller):
