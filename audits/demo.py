@@ -32,6 +32,7 @@ from audits.templates_file import apply_import, parse_templates, plan_import
 from frontline.models import id_of, utcnow
 from frontline.settings import get_settings
 from staff import service as staff_service
+from staff import units as staff_units
 from staff.models import Person
 
 TEMPLATES_FILE = Path(__file__).with_name("demo_templates.yaml")
@@ -129,7 +130,7 @@ def load_audits(session: Session) -> int:
         auditor = staff_service.get_by_employee_no(session, employee_no=plan.auditor)
         if person is None or auditor is None:
             continue
-        team = staff_service.get_team(session, team_id=person.team_id) if person.team_id else None
+        team = staff_units.get_team(session, team_id=person.team_id) if person.team_id else None
         for when in _moments(rng, plan.per_month, now):
             progress = 1 - (now - when).days / DAYS
             fail = plan.fail_start + (plan.fail_end - plan.fail_start) * progress
@@ -147,7 +148,7 @@ def load_audits(session: Session) -> int:
             )
             count += 1
     for code, auditor_no, per_month, fail in BRANCH_PLANS:
-        branch = staff_service.get_branch_by_code(session, code=code)
+        branch = staff_units.get_branch_by_code(session, code=code)
         auditor = staff_service.get_by_employee_no(session, employee_no=auditor_no)
         if branch is None or auditor is None:
             continue

@@ -36,6 +36,7 @@ from frontline.i18n import N_
 from frontline.models import id_of, utcnow
 from frontline.settings import get_settings
 from staff import service as staff_service
+from staff import units as staff_units
 from staff.models import Person
 from standards.library_file.problems import short
 
@@ -211,7 +212,7 @@ def _subject(
                 N_("%(code)s checks a branch: give branch, not employee."),
                 code=template.code,
             )
-        branch = staff_service.get_branch_by_code(session, code=code) if code else None
+        branch = staff_units.get_branch_by_code(session, code=code) if code else None
         if code and branch is None:
             entry.problem("branch", N_("There is no branch %(code)s."), code=short(code))
         return (None, branch.id) if branch else None
@@ -224,7 +225,7 @@ def _subject(
     person = _person(session, entry, "employee", required=True)
     if person is None:
         return None
-    team = staff_service.get_team(session, team_id=person.team_id) if person.team_id else None
+    team = staff_units.get_team(session, team_id=person.team_id) if person.team_id else None
     return person, team.branch_id if team else None
 
 

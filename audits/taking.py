@@ -30,6 +30,7 @@ from frontline.db import insert_once
 from frontline.i18n import N_
 from frontline.models import id_of
 from staff import service as staff_service
+from staff import units as staff_units
 from staff.models import Branch, Person, Role, Team
 
 
@@ -123,7 +124,7 @@ def auditable_people(session: Session, *, auditor: Person) -> list[Person]:
 
 def auditable_branches(session: Session, *, auditor: Person) -> list[Branch]:
     team_ids = staff_service.visible_team_ids(session, person=auditor)
-    branches = staff_service.list_branches(session, include_inactive=False)
+    branches = staff_units.list_branches(session, include_inactive=False)
     if team_ids is None:
         return branches
     mine = branch_ids_of_teams(session, team_ids=team_ids)
@@ -274,7 +275,7 @@ def _subject_scope(
         person = allowed.get(person_id) if person_id else None
         if person is None or person.team_id is None:
             raise StartRefused("person_id", N_("Choose someone from your teams."))
-        team = staff_service.get_team(session, team_id=person.team_id)
+        team = staff_units.get_team(session, team_id=person.team_id)
         assert team is not None
         return id_of(person), id_of(team), team.branch_id
     branches = {b.id for b in auditable_branches(session, auditor=auditor)}

@@ -13,6 +13,7 @@ from audits.models import Audit
 from frontline.models import id_of
 from frontline.web import locale_of, render
 from staff import service as staff_service
+from staff import units as staff_units
 from staff.models import Person, Role
 
 Lang = Literal["zh", "en"]
@@ -31,9 +32,7 @@ def _header(session: Session, audit: Audit) -> dict[str, Any]:
         if audit.subject_person_id
         else None
     )
-    branch = (
-        staff_service.get_branch(session, branch_id=audit.branch_id) if audit.branch_id else None
-    )
+    branch = staff_units.get_branch(session, branch_id=audit.branch_id) if audit.branch_id else None
     auditor = staff_service.get_person(session, person_id=audit.auditor_id)
     return {"audit": audit, "subject": subject, "branch": branch, "auditor": auditor}
 

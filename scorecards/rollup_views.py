@@ -26,6 +26,7 @@ from scorecards.people import Selection
 from scorecards.periods import Period
 from scorecards.rollups import LEVEL_LABELS, Level, Rollup
 from staff import service as staff_service
+from staff import units as staff_units
 from staff.dependencies import CurrentUser, StaffViewer
 from staff.models import POSITION_LABELS, Role
 
@@ -172,7 +173,7 @@ def overview(
         child_level="region" if everyone else "team",
         choices={
             "teams": staff_service.team_labels(session, team_ids=scope.team_ids),
-            "branches": {b.id: b.name for b in staff_service.list_branches(session)}
+            "branches": {b.id: b.name for b in staff_units.list_branches(session)}
             if everyone
             else {},
         },
@@ -189,8 +190,8 @@ def region_rollup(
     zone: ZoneDep,
     filters: FiltersDep,
 ) -> Response:
-    branch_ids = {b.id for b in staff_service.list_branches(session) if b.region == region}
-    team_ids = {t.id for t, b in staff_service.list_teams(session) if b.id in branch_ids}
+    branch_ids = {b.id for b in staff_units.list_branches(session) if b.region == region}
+    team_ids = {t.id for t, b in staff_units.list_teams(session) if b.id in branch_ids}
     scope = service.scope_of(session, viewer=viewer)
     if not branch_ids or not _supervises_any(scope, team_ids):  # type: ignore[arg-type]
         raise HTTPException(status_code=404)
@@ -217,8 +218,8 @@ def branch_rollup(
     zone: ZoneDep,
     filters: FiltersDep,
 ) -> Response:
-    branch = staff_service.get_branch(session, branch_id=branch_id)
-    team_ids = {t.id for t, _ in staff_service.list_teams(session, branch_id=branch_id)}
+    branch = staff_units.get_branch(session, branch_id=branch_id)
+    team_ids = {t.id for t, _ in staff_units.list_teams(session, branch_id=branch_id)}
     scope = service.scope_of(session, viewer=viewer)
     if branch is None or not _supervises_any(scope, team_ids):  # type: ignore[arg-type]
         raise HTTPException(status_code=404)
@@ -247,11 +248,11 @@ def team_rollup(
     zone: ZoneDep,
     filters: FiltersDep,
 ) -> Response:
-    team = staff_service.get_team(session, team_id=team_id)
+    team = staff_units.get_team(session, team_id=team_id)
     scope = service.scope_of(session, viewer=viewer)
     if team is None or not _supervises_any(scope, {team_id}):
         raise HTTPException(status_code=404)
-    branch = staff_service.get_branch(session, branch_id=team.branch_id)
+    branch = staff_units.get_branch(session, branch_id=team.branch_id)
     selection = service.within(scope, team_id=team_id, position=filters.position)
     return _render_rollup(
         request,

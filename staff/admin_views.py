@@ -14,7 +14,7 @@ from frontline.i18n import N_
 from frontline.models import id_of
 from frontline.paging import paged
 from frontline.web import redirect, render, render_page_or_fragment
-from staff import service, sessions
+from staff import service, sessions, units
 from staff.audit_trail_views import router as audit_trail_router
 from staff.dependencies import AdminUser, PersonInScope, PolicyDep, StaffViewer
 from staff.forms import BranchForm, DeactivateForm, PersonForm, TeamForm
@@ -311,15 +311,15 @@ router.include_router(roster_router)
 @router.get("/org")
 def org_page(request: Request, session: SessionDep, _admin: AdminUser) -> Response:
     context = {
-        "branches": service.list_branches(session),
-        "teams": service.list_teams(session),
-        "supervisors": service.supervisors_by_team(session),
+        "branches": units.list_branches(session),
+        "teams": units.list_teams(session),
+        "supervisors": units.supervisors_by_team(session),
     }
     return render(request, "staff/org.html", context)
 
 
 def _branch_or_404(session: SessionDep, branch_id: int) -> Branch:
-    branch = service.get_branch(session, branch_id=branch_id)
+    branch = units.get_branch(session, branch_id=branch_id)
     if branch is None:
         raise HTTPException(status_code=404)
     return branch
@@ -356,13 +356,13 @@ async def save_branch(
     values = dict(await request.form())
     form, errors = forms.parse(BranchForm, values)
     if form:
-        existing = service.get_branch_by_code(session, code=form.code)
+        existing = units.get_branch_by_code(session, code=form.code)
         if existing and existing is not branch:
             errors["code"] = N_("This branch code is already taken.")
     if form is None or errors:
         context = {"branch": branch, "values": values, "errors": errors}
         return render(request, "staff/branch_form.html", context, status_code=400)
-    service.save_branch(
+    units.save_branch(
         session,
         branch=branch,
         code=form.code,
@@ -382,9 +382,9 @@ def _team_context(
         "team": team,
         "values": values,
         "errors": errors,
-        "branches": service.list_branches(session),
-        "candidates": service.possible_supervisors(session),
-        "members": service.team_members(session, team_id=team.id) if team and team.id else [],
+        "branches": units.list_branches(session),
+        "candidates": units.possible_supervisors(session),
+        "members": units.team_members(session, team_id=team.id) if team and team.id else [],
         "positions": POSITION_LABELS,
     }
 
@@ -401,12 +401,12 @@ def new_team_page(request: Request, session: SessionDep, _admin: AdminUser) -> R
 
 @router.get("/org/teams/{team_id}")
 def team_page(request: Request, session: SessionDep, _admin: AdminUser, team_id: int) -> Response:
-    team = service.get_team(session, team_id=team_id)
+    team = units.get_team(session, team_id=team_id)
     if team is None:
         raise HTTPException(status_code=404)
     values = {
         **team.model_dump(),
-        "supervisor_ids": service.supervisor_ids(session, team_id=team_id),
+        "supervisor_ids": units.supervisor_ids(session, team_id=team_id),
     }
     return render(request, "staff/team_form.html", _team_context(session, team, values, {}))
 
@@ -417,7 +417,7 @@ def team_page(request: Request, session: SessionDep, _admin: AdminUser, team_id:
 async def save_team(
     request: Request, session: SessionDep, admin: AdminUser, team_id: int | None = None
 ) -> Response:
-    team = service.get_team(session, team_id=team_id) if team_id else None
+    team = units.get_team(session, team_id=team_id) if team_id else None
     if team_id and team is None:
         raise HTTPException(status_code=404)
     form_data = await request.form()
@@ -427,12 +427,12 @@ async def save_team(
     # Shown again on an error: the boxes stay ticked (a forged, non-numeric id is dropped).
     values["supervisor_ids"] = form.supervisor_ids if form else _whole_numbers(ticked)
     if form:
-        if service.get_branch(session, branch_id=form.branch_id) is None:
+        if units.get_branch(session, branch_id=form.branch_id) is None:
             errors["branch_id"] = N_("Choose one of the options.")
-        allowed = {p.id for p in service.possible_supervisors(session)}
+        allowed = {p.id for p in units.possible_supervisors(session)}
         if not set(form.supervisor_ids) <= allowed:
             errors["supervisor_ids"] = N_("Only active supervisors can lead a team.")
-        if service.team_name_taken(session, branch_id=form.branch_id, name=form.name, team=team):
+        if units.team_name_taken(session, branch_id=form.branch_id, name=form.name, team=team):
             errors["name"] = N_("This branch already has a team with this name.")
     if form is None or errors:
         return render(
@@ -441,7 +441,7 @@ async def save_team(
             _team_context(session, team, values, errors),
             status_code=400,
         )
-    service.save_team(
+    units.save_team(
         session,
         team=team,
         branch_id=form.branch_id,

@@ -2,7 +2,7 @@
 
 from sqlmodel import Session
 
-from staff import service
+from staff import service, units
 from staff.models import Position, Role
 
 DEMO_PASSWORD = "Frontline2026"  # noqa: S105 - printed for the demo on purpose
@@ -52,12 +52,12 @@ def load(session: Session) -> list[tuple[str, str, str]]:
         return logins
     branch_ids: dict[str, int] = {}
     for code, name, region in BRANCHES:
-        branch = service.save_branch(
+        branch = units.save_branch(
             session, branch=None, code=code, name=name, region=region, active=True, actor_id=None
         )
         branch_ids[code] = _id(branch.id)
     teams = [
-        service.save_team(
+        units.save_team(
             session,
             team=None,
             branch_id=branch_ids[code],
@@ -85,7 +85,7 @@ def load(session: Session) -> list[tuple[str, str, str]]:
             supervisors.setdefault(index, []).append(_id(person.id))
     for index, person_ids in supervisors.items():
         team = teams[index]
-        service.save_team(
+        units.save_team(
             session,
             team=team,
             branch_id=team.branch_id,

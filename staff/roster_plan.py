@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 from frontline import audit_trail
 from frontline.i18n import N_
 from frontline.models import id_of
-from staff import roster, service
+from staff import roster, service, units
 from staff.models import Branch, Person, Role, Team
 from staff.roster import RosterRow, RowError
 
@@ -142,9 +142,9 @@ def plan_import(
 def reference(session: Session) -> list[tuple[Branch, list[str]]]:
     """Every branch with its team names, for the page that explains the file."""
     names: dict[int, list[str]] = {}
-    for team, _branch in service.list_teams(session):
+    for team, _branch in units.list_teams(session):
         names.setdefault(team.branch_id, []).append(team.name)
-    return [(branch, names.get(id_of(branch), [])) for branch in service.list_branches(session)]
+    return [(branch, names.get(id_of(branch), [])) for branch in units.list_branches(session)]
 
 
 def _teams(session: Session) -> dict[TeamKey, Team]:
@@ -262,7 +262,7 @@ def apply_import(session: Session, *, plan: RosterPlan, actor_id: int | None, ip
     branches = {b.code: b for b in session.exec(select(Branch))}
     team_ids = {key: team.id for key, team in _teams(session).items()}
     for branch_code, name in plan.new_teams:
-        team = service.save_team(
+        team = units.save_team(
             session,
             team=None,
             branch_id=id_of(branches[branch_code]),

@@ -1,4 +1,5 @@
-"""Queries and rules for branches, teams and people."""
+"""Queries and rules for people, and which teams a person sees (branches and teams themselves
+are in staff/units.py)."""
 
 import dataclasses
 from collections.abc import Sequence
@@ -12,7 +13,7 @@ from frontline.db import read_columns, save_unique
 from frontline.figure_cache import Marker
 from frontline.i18n import N_
 from frontline.models import id_of, utcnow
-from staff import passwords, sessions
+from staff import passwords, sessions, units
 from staff.events import PersonJoined, PersonMoved
 from staff.models import Branch, Person, Position, Role, Team, TeamSupervisor
 from staff.role_rules import (  # noqa: F401 - part of this service's interface
@@ -90,7 +91,7 @@ class PersonRefused(Exception):
 def _check_team(session: Session, team_id: object) -> None:
     if team_id is None:
         return
-    if not isinstance(team_id, int) or get_team(session, team_id=team_id) is None:
+    if not isinstance(team_id, int) or units.get_team(session, team_id=team_id) is None:
         raise PersonRefused("team_id", N_("Choose one of the options."))
 
 
@@ -283,129 +284,22 @@ def set_password(
     )
 
 
-# ---- organisation ---------------------------------------------------------------------------
+def matching_person_ids(session: Session, *, text: str, limit: int = 200) -> list[int]:
+    """People whose employee number is `text`, else whose name contains it (audit filters)."""
+    exact = get_by_employee_no(session, employee_no=text)
+    if exact is not None:
+        return [id_of(exact)]
+    query = select(Person.id).where(col(Person.name).contains(text, autoescape=True))
+    return [i for i in session.exec(query.limit(limit)) if i is not None]
 
 
-def list_branches(session: Session, *, include_inactive: bool = True) -> list[Branch]:
-    query = select(Branch).order_by(col(Branch.code))
-    if not include_inactive:
-        query = query.where(col(Branch.active).is_(True))
-    return list(session.exec(query))
+def people_by_id(session: Session, *, ids: set[int]) -> dict[int, Person]:
+    if not ids:
+        return {}
+    return {id_of(p): p for p in session.exec(select(Person).where(col(Person.id).in_(ids)))}
 
 
-def get_branch(session: Session, *, branch_id: int) -> Branch | None:
-    return session.get(Branch, branch_id)
-
-
-def get_branch_by_code(session: Session, *, code: str) -> Branch | None:
-    return session.exec(select(Branch).where(Branch.code == code)).first()
-
-
-def save_branch(
-    session: Session,
-    *,
-    branch: Branch | None,
-    code: str,
-    name: str,
-    region: str,
-    active: bool,
-    actor_id: int | None,
-    ip: str = "",
-) -> Branch:
-    action = "branch.update" if branch else "branch.create"
-    branch = branch or Branch(code=code, name=name)
-    branch.code, branch.name, branch.region, branch.active = code, name, region, active
-    branch.updated_at = utcnow()
-    session.add(branch)
-    session.flush()
-    audit_trail.record(
-        session,
-        action=action,
-        actor_id=actor_id,
-        target_type="branch",
-        target_id=branch.id,
-        detail={"code": code, "name": name, "active": active},
-        ip=ip,
-    )
-    return branch
-
-
-def list_teams(
-    session: Session, *, branch_id: int | None = None, include_inactive: bool = True
-) -> list[tuple[Team, Branch]]:
-    query = (
-        select(Team, Branch)
-        .join(Branch, col(Branch.id) == Team.branch_id)
-        .order_by(col(Branch.code), col(Team.name))
-    )
-    if branch_id:
-        query = query.where(Team.branch_id == branch_id)
-    if not include_inactive:
-        query = query.where(col(Team.active).is_(True))
-    return list(session.exec(query).all())
-
-
-def get_team(session: Session, *, team_id: int) -> Team | None:
-    return session.get(Team, team_id)
-
-
-def find_team(session: Session, *, branch_code: str, team_name: str) -> Team | None:
-    return session.exec(
-        select(Team)
-        .join(Branch, col(Branch.id) == Team.branch_id)
-        .where(Branch.code == branch_code, Team.name == team_name)
-    ).first()
-
-
-def save_team(
-    session: Session,
-    *,
-    team: Team | None,
-    branch_id: int,
-    name: str,
-    active: bool,
-    supervisor_ids: Sequence[int],
-    actor_id: int | None,
-    ip: str = "",
-) -> Team:
-    action = "team.update" if team else "team.create"
-    team = team or Team(branch_id=branch_id, name=name)
-    team.branch_id, team.name, team.active = branch_id, name, active
-    team.updated_at = utcnow()
-    session.add(team)
-    session.flush()
-    session.exec(delete(TeamSupervisor).where(col(TeamSupervisor.team_id) == team.id))
-    for person_id in sorted(set(supervisor_ids)):
-        session.add(TeamSupervisor(team_id=id_of(team), person_id=person_id))
-    session.flush()
-    audit_trail.record(
-        session,
-        action=action,
-        actor_id=actor_id,
-        target_type="team",
-        target_id=team.id,
-        detail={"name": name, "branch_id": branch_id, "supervisors": sorted(supervisor_ids)},
-        ip=ip,
-    )
-    return team
-
-
-def supervisor_ids(session: Session, *, team_id: int) -> list[int]:
-    return list(
-        session.exec(select(TeamSupervisor.person_id).where(TeamSupervisor.team_id == team_id))
-    )
-
-
-def supervisors_by_team(session: Session) -> dict[int, list[Person]]:
-    rows = session.exec(
-        select(TeamSupervisor.team_id, Person)
-        .join(Person, col(Person.id) == TeamSupervisor.person_id)
-        .order_by(col(Person.name))
-    )
-    result: dict[int, list[Person]] = {}
-    for team_id, person in rows:
-        result.setdefault(team_id, []).append(person)
-    return result
+# ---- which teams a person sees (branches and teams themselves: staff/units.py) -------------
 
 
 # Asked several times by a supervisor's home page (each domain's panel scopes by it): built
@@ -440,44 +334,6 @@ def team_labels(session: Session, *, team_ids: Sequence[int] | None = None) -> d
     wanted = None if team_ids is None else set(team_ids)
     rows = read_columns(session, _TEAM_LABELS)
     return {t: f"{b} · {n}" for t, b, n in rows if wanted is None or t in wanted}
-
-
-def team_members(session: Session, *, team_id: int) -> list[Person]:
-    """Everyone in the team, active or not, by name."""
-    query = select(Person).where(Person.team_id == team_id).order_by(col(Person.name))
-    return list(session.exec(query))
-
-
-def possible_supervisors(session: Session) -> list[Person]:
-    return list(
-        session.exec(
-            select(Person)
-            .where(Person.role == Role.supervisor, col(Person.active).is_(True))
-            .order_by(col(Person.name))
-        )
-    )
-
-
-def team_name_taken(session: Session, *, branch_id: int, name: str, team: Team | None) -> bool:
-    query = select(Team.id).where(Team.branch_id == branch_id, Team.name == name)
-    if team is not None:
-        query = query.where(col(Team.id) != team.id)
-    return session.exec(query).first() is not None
-
-
-def matching_person_ids(session: Session, *, text: str, limit: int = 200) -> list[int]:
-    """People whose employee number is `text`, else whose name contains it (audit filters)."""
-    exact = get_by_employee_no(session, employee_no=text)
-    if exact is not None:
-        return [id_of(exact)]
-    query = select(Person.id).where(col(Person.name).contains(text, autoescape=True))
-    return [i for i in session.exec(query.limit(limit)) if i is not None]
-
-
-def people_by_id(session: Session, *, ids: set[int]) -> dict[int, Person]:
-    if not ids:
-        return {}
-    return {id_of(p): p for p in session.exec(select(Person).where(col(Person.id).in_(ids)))}
 
 
 def change_markers(people: Any = None) -> list[Marker]:

@@ -13,6 +13,7 @@ from frontline.models import id_of, utcnow
 from frontline.paging import Page, PageNumber
 from frontline.web import locale_of, redirect, render, render_markup, translate
 from staff import service as staff_service
+from staff import units as staff_units
 from staff.dependencies import PersonInScope
 from standards import coverage, reminders, service
 from standards.coverage_detail import version_coverage
@@ -155,7 +156,7 @@ def person_overview(
     request: Request, session: SessionDep, viewer: ReportViewer, person: PersonInScope
 ) -> Response:
     """One team member at a glance: each domain adds its section (standards, later training)."""
-    team = staff_service.get_team(session, team_id=person.team_id) if person.team_id else None
+    team = staff_units.get_team(session, team_id=person.team_id) if person.team_id else None
     context = {
         "person": person,
         "team": team,

@@ -3,7 +3,7 @@
 from itertools import count
 
 from frontline.db import Database
-from staff import service
+from staff import service, units
 from staff.models import Branch, Person, Position, Role, Team
 
 PASSWORD = "Correct-horse-42"
@@ -12,7 +12,7 @@ _seq = count(1)
 
 def make_branch(db: Database, *, code: str | None = None, name: str = "测试支行") -> Branch:
     with db.session() as session:
-        return service.save_branch(
+        return units.save_branch(
             session,
             branch=None,
             code=code or f"BR{next(_seq):04d}",
@@ -32,7 +32,7 @@ def make_team(
 ) -> Team:
     branch = branch or make_branch(db)
     with db.session() as session:
-        return service.save_team(
+        return units.save_team(
             session,
             team=None,
             branch_id=branch.id,  # type: ignore[arg-type]
@@ -73,10 +73,10 @@ def make_person(
 
 def supervise(db: Database, *, supervisor: Person, team: Team) -> None:
     with db.session() as session:
-        current = service.supervisor_ids(session, team_id=team.id)  # type: ignore[arg-type]
-        service.save_team(
+        current = units.supervisor_ids(session, team_id=team.id)  # type: ignore[arg-type]
+        units.save_team(
             session,
-            team=service.get_team(session, team_id=team.id),  # type: ignore[arg-type]
+            team=units.get_team(session, team_id=team.id),  # type: ignore[arg-type]
             branch_id=team.branch_id,
             name=team.name,
             active=team.active,

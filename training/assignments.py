@@ -21,6 +21,7 @@ from frontline.i18n import N_
 from frontline.models import id_of, utcnow
 from frontline.paging import Page, page_of
 from staff import service as staff_service
+from staff import units as staff_units
 from staff.models import Person, Position, Role, Team
 from training import dashboard, enrollment
 from training.models import (
@@ -117,7 +118,7 @@ def _check_target(session: Session, *, actor: Person, target: Target) -> str:
             )
         return f"{person.employee_no} {person.name}"
     if target.kind == TargetKind.team:
-        team = staff_service.get_team(session, team_id=target.id or 0)
+        team = staff_units.get_team(session, team_id=target.id or 0)
         if team is None or not team.active:
             raise AssignmentRefused(N_("Choose one of the options."), field="target")
         if supervised is not None and team.id not in supervised:
@@ -130,7 +131,7 @@ def _check_target(session: Session, *, actor: Person, target: Target) -> str:
             N_("Only HR assigns to a whole branch or position."), field="target_kind"
         )
     if target.kind == TargetKind.branch:
-        branch = staff_service.get_branch(session, branch_id=target.id or 0)
+        branch = staff_units.get_branch(session, branch_id=target.id or 0)
         if branch is None or not branch.active:
             raise AssignmentRefused(N_("Choose one of the options."), field="target")
         return branch.name

@@ -5,7 +5,7 @@ leaves it keeps what they finished, and what they had not is withdrawn."""
 from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
 
-from staff import service as staff_service
+from staff import units as staff_units
 from staff.events import PersonJoined, PersonMoved
 from staff.models import Position
 from training import enrollment
@@ -23,7 +23,7 @@ def assignments_covering(
         )
     ]
     if team_id is not None:
-        team = staff_service.get_team(session, team_id=team_id)
+        team = staff_units.get_team(session, team_id=team_id)
         names.append(
             and_(
                 col(Assignment.target_kind) == TargetKind.team, col(Assignment.target_id) == team_id

@@ -14,6 +14,7 @@ from frontline.models import id_of
 from frontline.paging import PageNumber
 from frontline.web import redirect, render, translate
 from staff import service as staff_service
+from staff import units as staff_units
 from staff.dependencies import require_role
 from staff.models import POSITION_LABELS, Person, Position, Role
 from training import assignments, dashboard
@@ -91,7 +92,7 @@ def _form_context(session: SessionDep, viewer: Person) -> dict[str, Any]:
         },
         "kinds": kinds,
         "teams": staff_service.team_labels(session, team_ids=team_ids),
-        "branches": {b.id: b.name for b in staff_service.list_branches(session)} if hr else {},
+        "branches": {b.id: b.name for b in staff_units.list_branches(session)} if hr else {},
         "positions": POSITION_LABELS if hr else {},
     }
 
@@ -113,7 +114,7 @@ def assignment_list(
 
 def _target_labels(session: SessionDep, rules: list[Assignment]) -> dict[int, str]:
     teams = staff_service.team_labels(session)
-    branches = {b.id: b.name for b in staff_service.list_branches(session)}
+    branches = {b.id: b.name for b in staff_units.list_branches(session)}
     person_ids = {a.target_id for a in rules if a.target_kind == TargetKind.person}
     people = staff_service.people_by_id(session, ids={i for i in person_ids if i})
     labels: dict[int, str] = {}

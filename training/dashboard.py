@@ -19,6 +19,7 @@ from frontline.db import read_columns
 from frontline.figure_cache import FigureCache, fingerprint, markers_statement
 from frontline.i18n import N_
 from staff import service as staff_service
+from staff import units as staff_units
 from staff.models import Person, Position, Team
 from training import enrollment, reporting
 from training.enrollment import Status
@@ -259,7 +260,7 @@ def _labels(
     if group == Group.team:
         return dict(staff_service.team_labels(session, team_ids=team_ids))
     if group == Group.branch:
-        return {b.id: b.name for b in staff_service.list_branches(session)}
+        return {b.id: b.name for b in staff_units.list_branches(session)}
     return {k: k for k in keys}
 
 

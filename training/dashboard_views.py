@@ -22,6 +22,7 @@ from frontline.paging import paged
 from frontline.spreadsheet import safe_row
 from frontline.web import locale_of, redirect, render, render_markup, translate
 from staff import service as staff_service
+from staff import units as staff_units
 from staff.dependencies import StaffViewer
 from staff.models import Position
 from training import dashboard, dashboard_reminders, enrollment, exams
@@ -80,11 +81,11 @@ def _choices(
     if team_ids is not None:
         teams = staff_service.team_labels(session, team_ids=team_ids)
     elif query.branch:
-        found = staff_service.list_teams(session, branch_id=query.branch, include_inactive=False)
+        found = staff_units.list_teams(session, branch_id=query.branch, include_inactive=False)
         teams = {id_of(team): team.name for team, _branch in found}
     else:
         teams = {}
-    branches = staff_service.list_branches(session, include_inactive=False)
+    branches = staff_units.list_branches(session, include_inactive=False)
     return {
         "modules": dashboard.module_choices(session) if modules is None else modules,
         "teams": teams,

@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 
 from frontline.models import id_of, utcnow
 from staff import service as staff_service
+from staff import units as staff_units
 from staff.models import Person, Position
 from standards import service as standards_service
 from standards.events import StandardVersionPublished
@@ -136,7 +137,7 @@ def _revision(session: Session) -> StandardVersion | None:
 
 
 def _assign(session: Session, *, modules: dict[str, Module], actor: Person) -> None:
-    branch = staff_service.list_branches(session)[0]
+    branch = staff_units.list_branches(session)[0]
     for code, targets in RULES.items():
         if code not in modules:
             continue

@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 
 from frontline.db import Database
 from staff import service as staff_service
+from staff import units as staff_units
 from staff.models import Person, Position, Role, Team
 from standards import acknowledgments
 from standards.models import StandardVersion
@@ -81,7 +82,7 @@ def build(db: Database) -> Bank:
     b2 = make_branch(db, code="HD01", name="二支行")
     with db.session() as session:
         for branch, region in ((b1, "华北"), (b2, "华东")):
-            staff_service.save_branch(
+            staff_units.save_branch(
                 session,
                 branch=session.merge(branch),
                 code=branch.code,

@@ -19,6 +19,7 @@ from scorecards import rollup_views
 from scorecards import service as scorecards_service
 from scorecards.figures import Weights
 from staff import service as staff_service
+from staff import units as staff_units
 from staff.models import Role, Team
 from tests.client import FrontlineClient
 from tests.factories import PASSWORD, make_person
@@ -31,7 +32,7 @@ Change = Callable[[Database, dataset.Bank], None]
 def _renamed_team(db: Database, bank: dataset.Bank) -> None:
     with db.session() as session:
         team = session.get(Team, bank.t1.id)
-        staff_service.save_team(
+        staff_units.save_team(
             session,
             team=team,
             branch_id=bank.branch1_id,

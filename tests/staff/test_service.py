@@ -5,7 +5,7 @@ import pytest
 from sqlmodel import select
 
 from frontline.audit_trail import AuditTrailEvent
-from staff import service
+from staff import service, units
 from staff.models import Person, Role
 from tests.concurrency import at_once
 from tests.factories import PASSWORD, make_person, make_team
@@ -106,7 +106,7 @@ def test_a_supervisor_id_that_is_not_a_number_is_a_400(db, admin_client, forged)
     assert "Enter a whole number." in response.text
     assert f'value="{supervisor.id}" checked' in response.text  # still ticked
     with db.session() as session:
-        assert service.supervisor_ids(session, team_id=team.id) == []
+        assert units.supervisor_ids(session, team_id=team.id) == []
 
 
 def test_the_role_rule_is_enforced_by_the_writes_themselves(db):

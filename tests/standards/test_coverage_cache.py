@@ -4,6 +4,7 @@ acknowledging, a person changing position or leaving, and publishing each change
 from datetime import UTC, datetime, timedelta
 
 from staff import service as staff_service
+from staff import units as staff_units
 from staff.models import Position, Role
 from standards import acknowledgments, coverage
 from tests.factories import PASSWORD, make_person, make_standard, make_team, publish_new_version
@@ -69,7 +70,7 @@ def test_the_kept_page_follows_acknowledgments_team_names_and_language(db, clien
             opened_at=datetime.now(UTC) - timedelta(minutes=2),
             reached_at=None,
         )
-        staff_service.save_team(
+        staff_units.save_team(
             session,
             team=team,
             branch_id=team.branch_id,
