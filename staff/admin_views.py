@@ -355,24 +355,24 @@ async def save_branch(
     branch = _branch_or_404(session, branch_id) if branch_id else None
     values = dict(await request.form())
     form, errors = forms.parse(BranchForm, values)
-    if form:
-        existing = units.get_branch_by_code(session, code=form.code)
-        if existing and existing is not branch:
-            errors["code"] = N_("This branch code is already taken.")
-    if form is None or errors:
-        context = {"branch": branch, "values": values, "errors": errors}
-        return render(request, "staff/branch_form.html", context, status_code=400)
-    units.save_branch(
-        session,
-        branch=branch,
-        code=form.code,
-        name=form.name,
-        region=form.region,
-        active=form.active,
-        actor_id=admin.id,
-        ip=client_ip(request),
-    )
-    return redirect(request, "/org?saved=1")
+    if form and not errors:
+        try:
+            units.save_branch(
+                session,
+                branch=branch,
+                code=form.code,
+                name=form.name,
+                region=form.region,
+                active=form.active,
+                actor_id=admin.id,
+                ip=client_ip(request),
+            )
+        except units.UnitRefused as refused:
+            errors[refused.field] = refused.message
+        else:
+            return redirect(request, "/org?saved=1")
+    context = {"branch": branch, "values": values, "errors": errors}
+    return render(request, "staff/branch_form.html", context, status_code=400)
 
 
 def _team_context(
@@ -432,26 +432,24 @@ async def save_team(
         allowed = {p.id for p in units.possible_supervisors(session)}
         if not set(form.supervisor_ids) <= allowed:
             errors["supervisor_ids"] = N_("Only active supervisors can lead a team.")
-        if units.team_name_taken(session, branch_id=form.branch_id, name=form.name, team=team):
-            errors["name"] = N_("This branch already has a team with this name.")
-    if form is None or errors:
-        return render(
-            request,
-            "staff/team_form.html",
-            _team_context(session, team, values, errors),
-            status_code=400,
-        )
-    units.save_team(
-        session,
-        team=team,
-        branch_id=form.branch_id,
-        name=form.name,
-        active=form.active,
-        supervisor_ids=form.supervisor_ids,
-        actor_id=admin.id,
-        ip=client_ip(request),
-    )
-    return redirect(request, "/org?saved=1")
+    if form and not errors:
+        try:
+            units.save_team(
+                session,
+                team=team,
+                branch_id=form.branch_id,
+                name=form.name,
+                active=form.active,
+                supervisor_ids=form.supervisor_ids,
+                actor_id=admin.id,
+                ip=client_ip(request),
+            )
+        except units.UnitRefused as refused:
+            errors[refused.field] = refused.message
+        else:
+            return redirect(request, "/org?saved=1")
+    context = _team_context(session, team, values, errors)
+    return render(request, "staff/team_form.html", context, status_code=400)
 
 
 # ---- audit trail: its own module, staff/audit_trail_views.py ------------------------------

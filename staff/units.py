@@ -1,12 +1,30 @@
-"""Branches and teams, the units people work in: their codes, names and supervisors."""
+"""Branches and teams, the units people work in: their codes, names and supervisors.
 
+A branch code, and a team's name within its branch, is unique: the rule is checked here, so
+the organisation pages, the roster import and the demo obey it alike, and a code or name
+taken by another request at the same moment is refused as taken (UnitRefused), not a 500.
+"""
+
+import dataclasses
 from collections.abc import Sequence
 
 from sqlmodel import Session, col, delete, select
 
 from frontline import audit_trail
+from frontline.db import save_unique
+from frontline.i18n import N_
 from frontline.models import id_of, utcnow
 from staff.models import Branch, Person, Role, Team, TeamSupervisor
+
+
+@dataclasses.dataclass
+class UnitRefused(Exception):
+    """A branch or team cannot be saved so; `field` is the form field at fault, `message` a
+    msgid."""
+
+    field: str
+    message: str
+
 
 # ---- branches -------------------------------------------------------------------------------
 
@@ -37,12 +55,20 @@ def save_branch(
     actor_id: int | None,
     ip: str = "",
 ) -> Branch:
+    """A new branch (`branch` None) or changes to one; UnitRefused if another has the code."""
+    taken = UnitRefused("code", N_("This branch code is already taken."))
+    existing = get_branch_by_code(session, code=code)
+    if existing is not None and existing is not branch:
+        raise taken
     action = "branch.update" if branch else "branch.create"
     branch = branch or Branch(code=code, name=name)
     branch.code, branch.name, branch.region, branch.active = code, name, region, active
     branch.updated_at = utcnow()
-    session.add(branch)
-    session.flush()
+    if branch.id is not None:
+        session.add(branch)
+        session.flush()
+    elif not save_unique(session, branch, lambda: bool(get_branch_by_code(session, code=code))):
+        raise taken  # coded by another administrator at the same moment
     audit_trail.record(
         session,
         action=action,
@@ -78,6 +104,7 @@ def get_team(session: Session, *, team_id: int) -> Team | None:
 
 
 def team_name_taken(session: Session, *, branch_id: int, name: str, team: Team | None) -> bool:
+    """Whether the branch has a team of this name other than `team`."""
     query = select(Team.id).where(Team.branch_id == branch_id, Team.name == name)
     if team is not None:
         query = query.where(col(Team.id) != team.id)
@@ -95,12 +122,24 @@ def save_team(
     actor_id: int | None,
     ip: str = "",
 ) -> Team:
+    """A new team (`team` None) or changes to one, with its supervisors; UnitRefused if the
+    branch has another team of this name."""
+    taken = UnitRefused("name", N_("This branch already has a team with this name."))
+    if team_name_taken(session, branch_id=branch_id, name=name, team=team):
+        raise taken
     action = "team.update" if team else "team.create"
     team = team or Team(branch_id=branch_id, name=name)
     team.branch_id, team.name, team.active = branch_id, name, active
     team.updated_at = utcnow()
-    session.add(team)
-    session.flush()
+    if team.id is not None:
+        session.add(team)
+        session.flush()
+    elif not save_unique(
+        session,
+        team,
+        lambda: team_name_taken(session, branch_id=branch_id, name=name, team=None),
+    ):
+        raise taken  # named by another administrator, or an import, at the same moment
     session.exec(delete(TeamSupervisor).where(col(TeamSupervisor.team_id) == team.id))
     for person_id in sorted(set(supervisor_ids)):
         session.add(TeamSupervisor(team_id=id_of(team), person_id=person_id))

@@ -6,9 +6,9 @@ from sqlmodel import select
 
 from frontline.audit_trail import AuditTrailEvent
 from staff import service, units
-from staff.models import Person, Role
+from staff.models import Branch, Person, Role, Team
 from tests.concurrency import at_once
-from tests.factories import PASSWORD, make_person, make_team
+from tests.factories import PASSWORD, make_branch, make_person, make_team
 
 
 @pytest.fixture
@@ -152,3 +152,65 @@ def test_an_employee_number_taken_at_the_same_moment_is_refused_as_taken(db, dat
     _, _, second = at_once(db, database_url, hold=hold, second=create)
     assert isinstance(second, service.PersonRefused)
     assert second.message == "This employee number is already taken."
+
+
+# ---- branches and teams (staff/units.py) ------------------------------------------------------
+
+
+def test_a_taken_branch_code_or_team_name_is_refused_by_the_save_itself(db):
+    """Not only by the organisation pages: the roster import and the demo save through it."""
+    branch = make_branch(db, code="GZ-TAKEN")
+    make_team(db, branch=branch, name="柜面一组")
+    with db.session() as session:
+        with pytest.raises(units.UnitRefused) as code:
+            units.save_branch(
+                session, branch=None, code="GZ-TAKEN", name="重复", region="", active=True,
+                actor_id=None,
+            )  # fmt: skip
+        assert code.value.field == "code"
+        with pytest.raises(units.UnitRefused) as name:
+            units.save_team(
+                session, team=None, branch_id=branch.id, name="柜面一组", active=True,
+                supervisor_ids=[], actor_id=None,
+            )  # fmt: skip
+        assert name.value.field == "name"
+        assert len(units.list_branches(session)) == len(units.list_teams(session)) == 1
+
+
+def test_a_branch_code_taken_at_the_same_moment_is_refused_as_taken(db, database_url):
+    """Two administrators adding one branch code at once both find it free; on PostgreSQL the
+    second's insert waits for the first, then is refused as a taken code, not a 500."""
+
+    def hold(session):  # another administrator's new branch, not yet committed
+        session.add(Branch(code="GZ-RACE", name="先到"))
+        session.flush()
+
+    def create(session):
+        return units.save_branch(
+            session, branch=None, code="GZ-RACE", name="后到", region="", active=True,
+            actor_id=None,
+        )  # fmt: skip
+
+    _, _, second = at_once(db, database_url, hold=hold, second=create)
+    assert isinstance(second, units.UnitRefused), second
+    assert second.message == "This branch code is already taken."
+
+
+def test_a_team_name_taken_at_the_same_moment_is_refused_as_taken(db, database_url):
+    """Two administrators (or a roster import and an administrator) adding one team to a
+    branch at once: on PostgreSQL the second is refused as a taken name, not a 500."""
+    branch = make_branch(db)
+
+    def hold(session):  # another administrator's new team, not yet committed
+        session.add(Team(branch_id=branch.id, name="柜面九组"))
+        session.flush()
+
+    def create(session):
+        return units.save_team(
+            session, team=None, branch_id=branch.id, name="柜面九组", active=True,
+            supervisor_ids=[], actor_id=None,
+        )  # fmt: skip
+
+    _, _, second = at_once(db, database_url, hold=hold, second=create)
+    assert isinstance(second, units.UnitRefused), second
+    assert second.message == "This branch already has a team with this name."
