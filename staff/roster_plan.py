@@ -256,9 +256,37 @@ def _look_alikes(line: int, key: TeamKey, teams: Iterable[TeamKey]) -> list[RowE
     return warnings
 
 
+class PlanChanged(Exception):
+    """A write of the plan was refused: another request (the same file applied at the same
+    moment) made a person or team the plan means to make. Nothing of the plan is written."""
+
+
 def apply_import(session: Session, *, plan: RosterPlan, actor_id: int | None, ip: str = "") -> None:
-    """Write a plan without errors: new teams first, then each new or changed person."""
+    """Write a plan without errors: new teams first, then each new or changed person, all or
+    none. Two requests applying one file at once both planned before either wrote; on
+    PostgreSQL the second's writes wait for the first, then are refused (the number or the
+    team's name is taken): its writes so far are undone and PlanChanged raised."""
     assert plan.ok, "a plan with errors is never applied"
+    try:
+        with session.begin_nested():
+            _write(session, plan, actor_id=actor_id, ip=ip)
+    except (service.PersonRefused, service.RoleChangeRefused, units.UnitRefused) as refused:
+        raise PlanChanged() from refused
+    audit_trail.record(
+        session,
+        action="roster.import",
+        actor_id=actor_id,
+        detail={
+            "created": plan.count(Action.create),
+            "updated": plan.count(Action.update),
+            "unchanged": plan.count(Action.unchanged),
+            "teams_created": [f"{code} {name}" for code, name in plan.new_teams],
+        },
+        ip=ip,
+    )
+
+
+def _write(session: Session, plan: RosterPlan, *, actor_id: int | None, ip: str) -> None:
     branches = {b.code: b for b in session.exec(select(Branch))}
     team_ids = {key: team.id for key, team in _teams(session).items()}
     for branch_code, name in plan.new_teams:
@@ -290,18 +318,6 @@ def apply_import(session: Session, *, plan: RosterPlan, actor_id: int | None, ip
                 acting_as=plan.actor_role,
                 ip=ip,
             )
-    audit_trail.record(
-        session,
-        action="roster.import",
-        actor_id=actor_id,
-        detail={
-            "created": plan.count(Action.create),
-            "updated": plan.count(Action.update),
-            "unchanged": plan.count(Action.unchanged),
-            "teams_created": [f"{code} {name}" for code, name in plan.new_teams],
-        },
-        ip=ip,
-    )
 
 
 def _create(
@@ -330,10 +346,24 @@ def _create(
 
 
 def import_roster(
-    session: Session, *, text: str, actor_role: Role, actor_id: int | None, ip: str = ""
+    session: Session,
+    *,
+    text: str,
+    actor_role: Role,
+    actor_id: int | None,
+    ip: str = "",
+    again: bool = True,
 ) -> RosterPlan:
-    """Plan and, when the file has no errors, apply in one go (the command line)."""
+    """Plan and, when the file has no errors, apply in one go (the command line). A plan
+    another import overtook while it was written is planned again from what is there now."""
     plan = plan_import(session, text=text, actor_role=actor_role, actor_id=actor_id)
     if plan.ok:
-        apply_import(session, plan=plan, actor_id=actor_id, ip=ip)
+        try:
+            apply_import(session, plan=plan, actor_id=actor_id, ip=ip)
+        except PlanChanged:
+            if not again:
+                raise
+            return import_roster(
+                session, text=text, actor_role=actor_role, actor_id=actor_id, ip=ip, again=False
+            )
     return plan

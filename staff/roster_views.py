@@ -112,7 +112,8 @@ def apply_roster(
     fingerprint: Annotated[str, Form(max_length=64)],
 ) -> Response:
     """Apply a previewed file, checked again; if what it would do has changed since the
-    preview (someone edited people meanwhile, or the file), show the new preview instead."""
+    preview (someone edited people meanwhile, or the file), or changes while it is written
+    (the same file applied at the same moment), show the new preview instead."""
     limit = request.app.state.settings.max_upload_bytes
     if len(csv_text.encode()) > limit:
         refused = UploadError(
@@ -124,5 +125,8 @@ def apply_roster(
         return _preview(request, session, hr, csv_text, plan)
     if plan.fingerprint != fingerprint:
         return _preview(request, session, hr, csv_text, plan, status_code=409, changed_since=True)
-    roster_plan.apply_import(session, plan=plan, actor_id=hr.id, ip=client_ip(request))
+    try:
+        roster_plan.apply_import(session, plan=plan, actor_id=hr.id, ip=client_ip(request))
+    except roster_plan.PlanChanged:  # the same file applied by another request at the same moment
+        return _preview(request, session, hr, csv_text, status_code=409, changed_since=True)
     return _page(request, session, hr, plan=plan, applied=True)

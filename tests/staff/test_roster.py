@@ -2,10 +2,12 @@
 
 import re
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from frontline.uploads import decode_text
+from staff import roster_plan
 from staff.models import Person, Role
+from tests.concurrency import at_once
 from tests.factories import PASSWORD, make_branch, make_person
 
 GOOD = """employee_no,name,role,position,branch_code,team,email,active
@@ -237,3 +239,25 @@ def test_apply_without_its_fields_is_a_400(db, client):
         "/people-import/apply", data={"csrf_token": client.csrf_token("/people-import")}
     )
     assert response.status_code == 400
+
+
+def test_the_command_line_plans_again_when_another_import_overtakes_it(db, database_url):
+    """The same file imported twice at once from the shell: on PostgreSQL the second's plan
+    is overtaken while it is written; it is undone and planned again from what is there."""
+    text = "employee_no,name\nR001,赵一\nR002,钱二\n"
+
+    def hold(session):  # the other import's person, not yet committed
+        session.add(Person(employee_no="R002", name="钱二"))
+        session.flush()
+
+    def run(session):
+        plan = roster_plan.import_roster(session, text=text, actor_role=Role.admin, actor_id=None)
+        return plan.count(roster_plan.Action.create)
+
+    _, _, created = at_once(db, database_url, hold=hold, second=run)
+    assert created == 1
+    with db.session() as session:
+        named = session.exec(
+            select(Person.name).where(col(Person.employee_no).in_(["R001", "R002"]))
+        )
+        assert sorted(named) == ["赵一", "钱二"]

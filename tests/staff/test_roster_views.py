@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from sqlmodel import select as sql_select
 
-from staff.models import Person, Position, Role
+from staff.models import Person, Position, Role, Team
+from tests.concurrency import at_once
 from tests.factories import PASSWORD, make_branch, make_person, make_team
 from tests.live_server import environment, serving
 from tests.staff.test_roster import FINGERPRINT_RE, _preview, _upload
@@ -74,6 +75,34 @@ def test_apply_refuses_when_the_outcome_changed_since_the_preview(db, hr_client)
     assert response.status_code == 409
     assert "has changed since your preview" in response.text
     assert _person(db, "R001").name == "别人"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("taken", ["person", "team"])
+def test_a_file_applied_twice_at_once_is_imported_once(db, database_url, hr_client, taken):
+    """Apply pressed twice, or by two HR officers: the second's plan was made before the
+    first committed, so on PostgreSQL its insert of a person (or a new team) the first made
+    waits, then is refused. It shows the new preview, not a 500, and writes none of its rows."""
+    branch = make_branch(db, code="BJ-01")
+    text = HEADER + "R001,赵一,,,,,,\nR002,钱二,,,BJ-01,柜面一组,,\n"
+    preview = _preview(hr_client, text.encode())
+    fingerprint = FINGERPRINT_RE.search(preview.text).group(1)  # type: ignore[union-attr]
+    token = hr_client.csrf_token("/people-import")
+
+    def hold(session):  # the first apply's rows, not yet committed
+        if taken == "person":
+            session.add(Person(employee_no="R002", name="钱二"))
+        else:
+            session.add(Team(branch_id=branch.id, name="柜面一组"))
+        session.flush()
+
+    def apply(_session):
+        data = {"csrf_token": token, "csv_text": text, "fingerprint": fingerprint}
+        return hr_client.post("/people-import/apply", data=data)
+
+    _, _, response = at_once(db, database_url, hold=hold, second=apply)
+    assert response.status_code == 409, response.text
+    assert "has changed since your preview" in response.text
+    assert _person(db, "R001") is None  # nothing half-imported
 
 
 def test_apply_checks_the_file_again(db, hr_client):
