@@ -162,6 +162,7 @@ def _configure_sqlite(engine: Engine, writers: WriterQueue) -> None:
 
 
 _HOLDS_WRITE_LOCK = "frontline_holds_write_lock"
+_COMMITTED = "frontline_committed"
 
 
 def _release(info: dict[Any, Any], writers: WriterQueue) -> None:
@@ -185,8 +186,21 @@ class Database:
         if path is None:
             return
         if self._checkpointer is None:
-            self._checkpointer = Checkpointer(path)
+            checkpointer = self._checkpointer = Checkpointer(path)
+
+            # Counted once the COMMIT is done and the connection is back in the pool (the
+            # commit event comes before it): a checkpoint it wakes copies that commit too.
+            def note(conn: Connection) -> None:
+                if conn.get_execution_options().get("sqlite_write"):
+                    conn.info[_COMMITTED] = True
+
+            def counted(_dbapi_connection: Any, record: Any) -> None:
+                if record.info.pop(_COMMITTED, False):
+                    checkpointer.committed()
+
             event.listen(self.engine, "connect", _leave_checkpoints)
+            event.listen(self.engine, "commit", note)
+            event.listen(self.engine, "checkin", counted)
             self.engine.dispose()  # the connections opened before would still checkpoint
         self._checkpointer.start()
 

@@ -167,16 +167,27 @@ def test_a_server_leaves_checkpoints_to_a_thread_that_stops_with_it(db, database
         assert conn.execute(text("PRAGMA wal_autocheckpoint")).scalar() == 1000
 
 
-def test_the_checkpoint_thread_copies_the_log_into_the_database_file(tmp_path):
-    """The commits stay in the log until the thread copies them: the database file, one page
-    of header while everything is in the log, grows by the table's hundred pages."""
+@pytest.mark.parametrize("trigger", ["commits", "idle"])
+def test_the_checkpoint_thread_copies_the_log_into_the_database_file(tmp_path, trigger):
+    """The commits stay in the log until the thread copies them, after enough write commits
+    or a while after the last: the database file, one page of header while everything is in
+    the log, grows by the table's hundred pages."""
     path = tmp_path / "log.db"
     database = Database(f"sqlite:///{path}")
     database.checkpoint_in_background()
+    checkpointer = database._checkpointer
+    assert checkpointer is not None
+    if trigger == "commits":
+        checkpointer.commits, checkpointer.idle = 3, 60
+    else:
+        checkpointer.commits, checkpointer.idle = 1000, 0.2
     try:
-        with database.engine.begin() as conn:
-            conn.execute(text("CREATE TABLE t (body TEXT)"))
-            conn.execute(text("INSERT INTO t VALUES (:body)"), [{"body": "x" * 4000}] * 100)
+        with database.session() as session:
+            session.execute(text("CREATE TABLE t (body TEXT)"))
+        for _ in range(2):
+            with database.session() as session:
+                rows = [{"body": "x" * 4000}] * 50
+                session.execute(text("INSERT INTO t VALUES (:body)"), rows)
         deadline = time.monotonic() + 10
         while path.stat().st_size < 100 * 4096 and time.monotonic() < deadline:
             time.sleep(0.05)
