@@ -19,7 +19,7 @@ from frontline.domains import installed
 from frontline.i18n import N_
 from frontline.migrate import ensure_current
 from frontline.request_checks import number_too_large, reject_unusable_input
-from frontline.routing import include_flat
+from frontline.routing import RoutesByFirstSegment, include_flat
 from frontline.security import SecurityMiddleware, csrf_protect
 from frontline.settings import Settings, get_settings
 from frontline.static_files import STATIC, CachedStaticFiles
@@ -69,6 +69,7 @@ def create_app(settings: Settings | None = None, *, check_migrations: bool = Tru
         for router in domain.routers:
             include_flat(app, router)
         templates.env.globals[domain.name] = domain.template_globals
+    app.router.middleware_stack = RoutesByFirstSegment(app.router)
     _install_error_pages(app)
     return app
 

@@ -1,10 +1,13 @@
 """Domain routes sit on the app's own router and keep their paths, rules and options."""
 
+from uuid import UUID
+
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
 from fastapi.responses import PlainTextResponse
 from fastapi.testclient import TestClient
+from starlette.routing import Match, Mount
 
-from frontline.routing import PrefixRoute, include_flat
+from frontline.routing import PrefixRoute, RoutesByFirstSegment, include_flat
 
 
 def _refuse_without_header(request: Request) -> None:
@@ -72,3 +75,53 @@ def test_a_route_refuses_other_paths_by_their_fixed_part():
     exact = PrefixRoute("/standards", lambda: None)
     assert exact.matches({**scope, "path": "/standards/x"})[0].name == "NONE"
     assert exact.matches({**scope, "path": "/standards"})[0].name == "FULL"
+
+
+def _sample_path(path_format: str, convertors: dict) -> str:
+    """A concrete path a route's pattern matches: each parameter filled with a value its
+    convertor accepts."""
+    values = {"int": "7", "float": "7.5", "path": "a/b", "uuid": str(UUID(int=7))}
+    path = path_format
+    for name, convertor in convertors.items():
+        kind = type(convertor).__name__.removesuffix("Convertor").lower()
+        path = path.replace("{" + name + "}", values.get(kind, "x7"))
+    return path
+
+
+def _first_full_match(routes, scope):  # type: ignore[no-untyped-def]
+    return next((r for r in routes if r.matches(scope)[0] is Match.FULL), None)
+
+
+def test_the_app_finds_each_route_among_its_first_segment_as_a_scan_of_all_would(app):
+    """For every route and method of the real app, the route found among the routes of the
+    path's first segment is the one Starlette's scan of every route finds."""
+    index = app.router.middleware_stack
+    assert isinstance(index, RoutesByFirstSegment)
+    checked = 0
+    for route in app.router.routes:
+        path_format = getattr(route, "path_format", None)
+        if path_format is None or isinstance(route, Mount):
+            continue
+        path = _sample_path(path_format, route.param_convertors)
+        for method in getattr(route, "methods", None) or {"GET"}:
+            scope = {"type": "http", "path": path, "root_path": "", "method": method}
+            expected = _first_full_match(app.router.routes, scope)
+            assert expected is not None, path
+            candidates = index._candidates(path.split("/", 2)[1])
+            assert _first_full_match(candidates, scope) is expected, (method, path)
+            checked += 1
+    assert checked > 150
+
+
+def test_routes_outside_a_full_match_answer_as_before(app):
+    """405, 404 and routes added after the app was made (a test's own) still answer."""
+
+    @app.get("/zz-added-later", response_class=PlainTextResponse)
+    def added() -> str:
+        return "added"
+
+    client = TestClient(app)
+    assert client.get("/zz-added-later").text == "added"
+    assert client.get("/no-such-page").status_code == 404
+    assert client.put("/login").status_code == 405
+    assert client.get("/static/css/app.css").status_code == 200
