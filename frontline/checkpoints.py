@@ -83,5 +83,5 @@ class Checkpointer:
     def _checkpoint(self, connection: sqlite3.Connection) -> None:
         try:
             self.run_once(connection)
-        except sqlite3.Error as error:  # a failed pass: the next one copies what is left
-            log.warning("SQLite checkpoint failed: %s", error)
+        except Exception:  # the thread must live on: the next pass copies what is left
+            log.exception("SQLite checkpoint failed")

@@ -1,5 +1,6 @@
 """SQLite is tuned for a busy branch: WAL, foreign keys, busy timeout, writers that queue."""
 
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -194,3 +195,35 @@ def test_the_checkpoint_thread_copies_the_log_into_the_database_file(tmp_path, t
         assert path.stat().st_size >= 100 * 4096
     finally:
         database.dispose()
+
+
+def test_a_failed_checkpoint_leaves_the_thread_running(tmp_path, monkeypatch):
+    """A pass that fails (a disk hiccup) is logged and the next one runs: if the thread died,
+    the log would grow without end."""
+    from frontline.checkpoints import Checkpointer
+
+    path = tmp_path / "flaky.db"
+    sqlite3.connect(path).execute("PRAGMA journal_mode=WAL").close()
+    passes: list[int] = []
+    real = Checkpointer.run_once
+
+    def flaky(self, connection):  # type: ignore[no-untyped-def]
+        passes.append(1)
+        if len(passes) == 1:
+            raise RuntimeError("disk hiccup")
+        return real(self, connection)
+
+    monkeypatch.setattr(Checkpointer, "run_once", flaky)
+    checkpointer = Checkpointer(str(path), commits=1, idle=60)
+    checkpointer.start()
+    try:
+        for wanted in (1, 2):
+            checkpointer.committed()
+            deadline = time.monotonic() + 10
+            while len(passes) < wanted and time.monotonic() < deadline:
+                time.sleep(0.02)
+            assert len(passes) == wanted
+        assert checkpointer.running
+    finally:
+        checkpointer.stop()
+    assert not checkpointer.running
