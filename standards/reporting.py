@@ -59,21 +59,23 @@ def end_of_day_utc(day: date, zone: ZoneInfo | None = None) -> datetime:
     return datetime.combine(day + timedelta(days=1), time(), tzinfo=zone).astimezone(UTC)
 
 
-def _figures_query(
-    people: Any, until: ColumnElement[datetime], bounds: Subquery | None = None
-) -> Select[Any]:
-    """Per person of `people` due anything: versions due and acknowledged as of `until` (an
-    expression; a column of `bounds`, joined first, for several moments at once).
+def _in_force(until: ColumnElement[datetime]) -> Select[int, str]:
+    """(version, position) of the versions in force for each position at `until`."""
+    return (
+        select(col(VersionPosition.version_id), col(VersionPosition.position))
+        .join(StandardVersion, col(StandardVersion.id) == VersionPosition.version_id)
+        .where(
+            col(StandardVersion.status) == VersionStatus.published,
+            col(StandardVersion.published_at) < until,
+        )
+    )
 
-    What is due depends on the position only: counted once per position, for the people's
-    own positions. What a person acknowledged is read from their own acknowledgments (the
-    (person, version, time) index) and matched to the few versions in force for their
-    position, then counted per person. A count per person in a correlated subquery cost
-    PostgreSQL ~0.2 ms a person (200 ms a 1,000-person chunk of an export); this join costs a
-    quarter of it. The versions published for those positions are read once and then set
-    against each moment (a person's twelve-month trend read every published version twelve
-    times, twice: 1.65 → 0.6 ms)."""
-    moments = [] if bounds is None else [bounds.c.month]
+
+def _in_force_at_each(people: Any, bounds: Subquery) -> Select[Any]:
+    """(version, position, moment) for several moments: the versions published for the
+    people's own positions read once, then set against each moment. A person's twelve-month
+    trend read every published version of the bank twelve times, twice (for what is due and
+    for what was acknowledged): 1.65 → 0.6 ms on SQLite, 0.8 → 0.4 ms on PostgreSQL."""
     published = (
         select(
             col(VersionPosition.version_id),
@@ -89,10 +91,27 @@ def _figures_query(
         )
         .cte("published_for")
     )
-    in_force = select(published.c.version_id, published.c.position, *moments).where(
-        published.c.published_at < until
+    return select(published.c.version_id, published.c.position, bounds.c.month).where(
+        published.c.published_at < bounds.c.until
     )
-    versions = in_force.cte("in_force")
+
+
+def _figures_query(
+    people: Any, until: ColumnElement[datetime], bounds: Subquery | None = None
+) -> Select[Any]:
+    """Per person of `people` due anything: versions due and acknowledged as of `until` (an
+    expression; a column of `bounds`, joined first, for several moments at once).
+
+    What is due depends on the position only: counted once per position. What a person
+    acknowledged is read from their own acknowledgments (the (person, version, time) index)
+    and matched to the few versions in force for their position, then counted per person.
+    A count per person in a correlated subquery cost PostgreSQL ~0.2 ms a person (200 ms a
+    1,000-person chunk of an export); this join costs a quarter of it."""
+    moments = [] if bounds is None else [bounds.c.month]
+    if bounds is None:
+        versions: Any = _in_force(until).subquery("in_force")
+    else:
+        versions = _in_force_at_each(people, bounds).cte("in_force")
     position = [versions.c.position, *([] if bounds is None else [versions.c.month])]
     due_by_position = (
         select(*position, func.count().label("due")).group_by(*position).subquery("due_by_position")
