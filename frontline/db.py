@@ -300,16 +300,24 @@ def insert_once(session: Session, row: Row, existing: Callable[[], Row | None]) 
     return row
 
 
-def save_unique(session: Session, row: Any, taken: Callable[[], bool]) -> bool:
-    """Add the new `row` whose unique value a person typed (a code, a name) once the caller
-    found the value free; False if another request took it meanwhile (a row already in the
-    session would be flushed before the savepoint: only for rows not added yet).
+def save_unique(
+    session: Session,
+    row: Any,
+    taken: Callable[[], bool],
+    changes: Mapping[str, Any] | None = None,
+) -> bool:
+    """Add the new `row`, or make `changes` to a stored one, whose unique value a person
+    typed (a code, a name) once the caller found the value free; False if another request
+    took it meanwhile, and the row is as it was. Changes must be given here, not made before:
+    pending changes are written before the savepoint starts.
     Two requests at once (two authors, a double tap) both find it free, and on PostgreSQL the
     second's write waits for the first, then fails on the unique constraint: it runs in a
     savepoint, so the caller refuses it as it refuses a value found taken, not with a 500. A
     failure that `taken()` does not explain is raised."""
     try:
         with session.begin_nested():
+            for name, value in (changes or {}).items():
+                setattr(row, name, value)
             session.add(row)
             session.flush()
     except IntegrityError:

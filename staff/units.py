@@ -62,13 +62,20 @@ def save_branch(
         raise taken
     action = "branch.update" if branch else "branch.create"
     branch = branch or Branch(code=code, name=name)
-    branch.code, branch.name, branch.region, branch.active = code, name, region, active
-    branch.updated_at = utcnow()
-    if branch.id is not None:
-        session.add(branch)
-        session.flush()
-    elif not save_unique(session, branch, lambda: bool(get_branch_by_code(session, code=code))):
-        raise taken  # coded by another administrator at the same moment
+    changes = {
+        "code": code,
+        "name": name,
+        "region": region,
+        "active": active,
+        "updated_at": utcnow(),
+    }
+
+    def taken_meanwhile() -> bool:  # by another administrator at the same moment
+        found = get_branch_by_code(session, code=code)
+        return found is not None and found is not branch
+
+    if not save_unique(session, branch, taken_meanwhile, changes):
+        raise taken
     audit_trail.record(
         session,
         action=action,
@@ -129,17 +136,14 @@ def save_team(
         raise taken
     action = "team.update" if team else "team.create"
     team = team or Team(branch_id=branch_id, name=name)
-    team.branch_id, team.name, team.active = branch_id, name, active
-    team.updated_at = utcnow()
-    if team.id is not None:
-        session.add(team)
-        session.flush()
-    elif not save_unique(
-        session,
-        team,
-        lambda: team_name_taken(session, branch_id=branch_id, name=name, team=None),
-    ):
-        raise taken  # named by another administrator, or an import, at the same moment
+    changes = {"branch_id": branch_id, "name": name, "active": active, "updated_at": utcnow()}
+
+    def taken_meanwhile() -> bool:  # by another administrator, or an import, at the same moment
+        other_than = team if team.id is not None else None
+        return team_name_taken(session, branch_id=branch_id, name=name, team=other_than)
+
+    if not save_unique(session, team, taken_meanwhile, changes):
+        raise taken
     session.exec(delete(TeamSupervisor).where(col(TeamSupervisor.team_id) == team.id))
     for person_id in sorted(set(supervisor_ids)):
         session.add(TeamSupervisor(team_id=id_of(team), person_id=person_id))

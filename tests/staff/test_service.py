@@ -2,7 +2,7 @@
 and the test factories obey the same ones: each once through the service, once through HTTP."""
 
 import pytest
-from sqlmodel import select
+from sqlmodel import delete, select
 
 from frontline.audit_trail import AuditTrailEvent
 from staff import service, units
@@ -214,3 +214,42 @@ def test_a_team_name_taken_at_the_same_moment_is_refused_as_taken(db, database_u
     _, _, second = at_once(db, database_url, hold=hold, second=create)
     assert isinstance(second, units.UnitRefused), second
     assert second.message == "This branch already has a team with this name."
+
+
+def test_a_rename_to_a_code_or_name_taken_at_the_same_moment_is_refused_as_taken(db, database_url):
+    """An administrator renames a branch (or a team) to a code (a name) another is adding at
+    the same moment: on PostgreSQL the rename is refused as taken, not a 500, and the branch
+    and the team keep what they had."""
+    branch = make_branch(db, code="GZ-OLD")
+    team = make_team(db, branch=branch, name="旧名")
+
+    def hold(session):  # another administrator's new branch and team, not yet committed
+        session.add(Branch(code="GZ-NEW", name="先到"))
+        session.add(Team(branch_id=branch.id, name="新名"))
+        session.flush()
+
+    def rename_branch(session):
+        return units.save_branch(
+            session, branch=session.get(Branch, branch.id), code="GZ-NEW", name="改名",
+            region="", active=True, actor_id=None,
+        )  # fmt: skip
+
+    def rename_team(session):
+        return units.save_team(
+            session, team=session.get(Team, team.id), branch_id=branch.id, name="新名",
+            active=True, supervisor_ids=[], actor_id=None,
+        )  # fmt: skip
+
+    for rename, message in (
+        (rename_branch, "This branch code is already taken."),
+        (rename_team, "This branch already has a team with this name."),
+    ):
+        with db.session() as session:  # the other administrator's rows from the last round
+            session.exec(delete(Team).where(Team.name == "新名"))
+            session.exec(delete(Branch).where(Branch.code == "GZ-NEW"))
+        _, _, second = at_once(db, database_url, hold=hold, second=rename)
+        assert isinstance(second, units.UnitRefused), second
+        assert second.message == message
+    with db.session() as session:
+        assert session.get(Branch, branch.id).code == "GZ-OLD"
+        assert session.get(Team, team.id).name == "旧名"
