@@ -2,6 +2,8 @@
 
 import secrets
 import string
+from collections.abc import Callable
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Request
@@ -356,23 +358,31 @@ async def save_branch(
     values = dict(await request.form())
     form, errors = forms.parse(BranchForm, values)
     if form and not errors:
-        try:
-            units.save_branch(
-                session,
-                branch=branch,
-                code=form.code,
-                name=form.name,
-                region=form.region,
-                active=form.active,
-                actor_id=admin.id,
-                ip=client_ip(request),
-            )
-        except units.UnitRefused as refused:
-            errors[refused.field] = refused.message
-        else:
+        save = partial(
+            units.save_branch,
+            session,
+            branch=branch,
+            code=form.code,
+            name=form.name,
+            region=form.region,
+            active=form.active,
+            actor_id=admin.id,
+            ip=client_ip(request),
+        )
+        if _saved(save, errors):
             return redirect(request, "/org?saved=1")
     context = {"branch": branch, "values": values, "errors": errors}
     return render(request, "staff/branch_form.html", context, status_code=400)
+
+
+def _saved(save: Callable[[], object], errors: dict[str, str]) -> bool:
+    """Save a branch or team; a rule of staff/units.py it breaks becomes its field's error."""
+    try:
+        save()
+    except units.UnitRefused as refused:
+        errors[refused.field] = refused.message
+        return False
+    return True
 
 
 def _team_context(
@@ -426,27 +436,19 @@ async def save_team(
     form, errors = forms.parse(TeamForm, {**values, "supervisor_ids": ticked})
     # Shown again on an error: the boxes stay ticked (a forged, non-numeric id is dropped).
     values["supervisor_ids"] = form.supervisor_ids if form else _whole_numbers(ticked)
-    if form:
-        if units.get_branch(session, branch_id=form.branch_id) is None:
-            errors["branch_id"] = N_("Choose one of the options.")
-        allowed = {p.id for p in units.possible_supervisors(session)}
-        if not set(form.supervisor_ids) <= allowed:
-            errors["supervisor_ids"] = N_("Only active supervisors can lead a team.")
     if form and not errors:
-        try:
-            units.save_team(
-                session,
-                team=team,
-                branch_id=form.branch_id,
-                name=form.name,
-                active=form.active,
-                supervisor_ids=form.supervisor_ids,
-                actor_id=admin.id,
-                ip=client_ip(request),
-            )
-        except units.UnitRefused as refused:
-            errors[refused.field] = refused.message
-        else:
+        save = partial(
+            units.save_team,
+            session,
+            team=team,
+            branch_id=form.branch_id,
+            name=form.name,
+            active=form.active,
+            supervisor_ids=form.supervisor_ids,
+            actor_id=admin.id,
+            ip=client_ip(request),
+        )
+        if _saved(save, errors):
             return redirect(request, "/org?saved=1")
     context = _team_context(session, team, values, errors)
     return render(request, "staff/team_form.html", context, status_code=400)

@@ -8,7 +8,7 @@ taken by another request at the same moment is refused as taken (UnitRefused), n
 import dataclasses
 from collections.abc import Sequence
 
-from sqlmodel import Session, col, delete, select
+from sqlmodel import Session, col, delete, func, select
 
 from frontline import audit_trail
 from frontline.db import save_unique
@@ -130,17 +130,22 @@ def save_team(
     ip: str = "",
 ) -> Team:
     """A new team (`team` None) or changes to one, with its supervisors; UnitRefused if the
-    branch has another team of this name."""
+    branch does not exist, a supervisor is not an active one, or the branch has another team
+    of this name."""
+    if get_branch(session, branch_id=branch_id) is None:
+        raise UnitRefused("branch_id", N_("Choose one of the options."))
+    if not _active_supervisors(session, supervisor_ids):
+        raise UnitRefused("supervisor_ids", N_("Only active supervisors can lead a team."))
     taken = UnitRefused("name", N_("This branch already has a team with this name."))
-    if team_name_taken(session, branch_id=branch_id, name=name, team=team):
+    stored = team
+    if team_name_taken(session, branch_id=branch_id, name=name, team=stored):
         raise taken
-    action = "team.update" if team else "team.create"
-    team = team or Team(branch_id=branch_id, name=name)
+    action = "team.update" if stored else "team.create"
+    team = stored or Team(branch_id=branch_id, name=name)
     changes = {"branch_id": branch_id, "name": name, "active": active, "updated_at": utcnow()}
 
     def taken_meanwhile() -> bool:  # by another administrator, or an import, at the same moment
-        other_than = team if team.id is not None else None
-        return team_name_taken(session, branch_id=branch_id, name=name, team=other_than)
+        return team_name_taken(session, branch_id=branch_id, name=name, team=stored)
 
     if not save_unique(session, team, taken_meanwhile, changes):
         raise taken
@@ -158,6 +163,21 @@ def save_team(
         ip=ip,
     )
     return team
+
+
+def _active_supervisors(session: Session, person_ids: Sequence[int]) -> bool:
+    """Whether every one of these people is an active supervisor."""
+    wanted = set(person_ids)
+    if not wanted:
+        return True
+    found = session.exec(
+        select(func.count()).where(
+            col(Person.id).in_(wanted),
+            Person.role == Role.supervisor,
+            col(Person.active).is_(True),
+        )
+    ).one()
+    return found == len(wanted)
 
 
 def supervisor_ids(session: Session, *, team_id: int) -> list[int]:

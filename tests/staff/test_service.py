@@ -1,6 +1,8 @@
 """Staff rules live in the services, so the people pages, the roster import, the command line
 and the test factories obey the same ones: each once through the service, once through HTTP."""
 
+from functools import partial
+
 import pytest
 from sqlmodel import delete, select
 
@@ -175,6 +177,27 @@ def test_a_taken_branch_code_or_team_name_is_refused_by_the_save_itself(db):
             )  # fmt: skip
         assert name.value.field == "name"
         assert len(units.list_branches(session)) == len(units.list_teams(session)) == 1
+
+
+def test_a_team_needs_a_branch_that_exists_and_active_supervisors_whoever_saves_it(db):
+    """The organisation page, the roster import and the demo all save through the rule."""
+    branch = make_branch(db)
+    employee = make_person(db)
+    resting = make_person(db, role=Role.supervisor, active=False)
+    leader = make_person(db, role=Role.supervisor)
+    with db.session() as session:
+        save = partial(
+            units.save_team, session, team=None, name="柜面十组", active=True, actor_id=None
+        )
+        with pytest.raises(units.UnitRefused) as no_branch:
+            save(branch_id=987654, supervisor_ids=[])
+        assert no_branch.value.field == "branch_id"
+        for wrong in (employee, resting):
+            with pytest.raises(units.UnitRefused) as not_leading:
+                save(branch_id=branch.id, supervisor_ids=[leader.id, wrong.id])
+            assert not_leading.value.field == "supervisor_ids"
+        team = save(branch_id=branch.id, supervisor_ids=[leader.id, leader.id])
+        assert units.supervisor_ids(session, team_id=team.id) == [leader.id]
 
 
 def test_a_branch_code_taken_at_the_same_moment_is_refused_as_taken(db, database_url):
