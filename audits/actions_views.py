@@ -11,7 +11,7 @@ from audits import actions, saves, taking
 from audits.dependencies import AuditDep, ResolverUser, refusal
 from audits.models import ActionStatus, Audit, CorrectionAction
 from frontline import status
-from frontline.deps import SessionDep, client_ip
+from frontline.deps import SessionDep, client_ip, reads
 from frontline.i18n import N_
 from frontline.models import utcnow
 from frontline.paging import PageNumber
@@ -115,7 +115,7 @@ def action_from_path(
     return action, audit
 
 
-ActionDep = Annotated[tuple[CorrectionAction, Audit], Depends(action_from_path)]
+ActionDep = Annotated[tuple[CorrectionAction, Audit], Depends(reads(action_from_path))]
 
 
 @router.post("/audit-actions/{action_id}/close")

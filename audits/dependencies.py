@@ -10,7 +10,7 @@ from fastapi import Depends, HTTPException, Path, Request
 
 from audits import taking
 from audits.models import Audit, AuditStatus
-from frontline.deps import SessionDep
+from frontline.deps import SessionDep, reads
 from frontline.i18n import N_
 from frontline.web import translate
 from staff.dependencies import CurrentUser, require_role
@@ -35,7 +35,7 @@ def audit_from_path(audit_id: AuditId, session: SessionDep, user: CurrentUser) -
     return audit
 
 
-AuditDep = Annotated[Audit, Depends(audit_from_path)]
+AuditDep = Annotated[Audit, Depends(reads(audit_from_path))]
 
 
 def refusal(request: Request, message: str, **values: object) -> HTTPException:
@@ -71,4 +71,4 @@ def draft_from_path(
     return audit
 
 
-DraftDep = Annotated[Audit, Depends(draft_from_path)]
+DraftDep = Annotated[Audit, Depends(reads(draft_from_path))]

@@ -31,7 +31,7 @@ from audits.templates_forms import (
     with_veto_check_english,
 )
 from frontline import status
-from frontline.deps import SessionDep, client_ip
+from frontline.deps import SessionDep, client_ip, reads
 from frontline.i18n import N_
 from frontline.uploads import UploadError, decode_text, read_upload
 from frontline.web import redirect, render, translate
@@ -61,7 +61,7 @@ def template_from_path(
     return template
 
 
-TemplateDep = Annotated[AuditTemplate, Depends(template_from_path)]
+TemplateDep = Annotated[AuditTemplate, Depends(reads(template_from_path))]
 
 
 def _standards(session: Session) -> tuple[list[Any], dict[str, dict[str, str]]]:

@@ -24,6 +24,7 @@ from sqlalchemy import Engine, Executable, Result, Table, event, make_url
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.pool import QueuePool
 from sqlmodel import Session, create_engine
 
 from frontline.checkpoints import Checkpointer
@@ -207,6 +208,11 @@ class Database:
     @property
     def is_sqlite(self) -> bool:
         return self.url.startswith("sqlite")
+
+    def has_free_connection(self) -> bool:
+        """Whether a connection can be had from the pool without waiting for one."""
+        pool = self.engine.pool
+        return isinstance(pool, QueuePool) and pool.checkedout() < pool.size()
 
     def open_session(self, *, write: bool, wait: float | None = None) -> Session:
         """A new session; nothing touches the database until its first statement. A writer

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import Depends, HTTPException, Path
 
-from frontline.deps import SessionDep
+from frontline.deps import SessionDep, reads
 from quizzes.models import Question, Quiz
 from staff.dependencies import require_role
 from staff.models import Person, Role
@@ -26,7 +26,7 @@ def question_from_path(question_id: RowId, session: SessionDep, _author: AuthorU
     return question
 
 
-QuestionDep = Annotated[Question, Depends(question_from_path)]
+QuestionDep = Annotated[Question, Depends(reads(question_from_path))]
 
 
 def quiz_from_path(quiz_id: RowId, session: SessionDep, _viewer: QuizViewer) -> Quiz:
@@ -36,4 +36,4 @@ def quiz_from_path(quiz_id: RowId, session: SessionDep, _viewer: QuizViewer) -> 
     return quiz
 
 
-QuizDep = Annotated[Quiz, Depends(quiz_from_path)]
+QuizDep = Annotated[Quiz, Depends(reads(quiz_from_path))]

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from fastapi import Depends, HTTPException, Path, Request
 
-from frontline.deps import SessionDep
+from frontline.deps import SessionDep, reads
 from frontline.models import utcnow
 from quizzes.models import Attempt
 from staff import service as staff_service
@@ -54,4 +54,4 @@ def viewable_attempt(attempt_id: AttemptId, session: SessionDep, user: CurrentUs
     return attempt
 
 
-ViewableAttemptDep = Annotated[Attempt, Depends(viewable_attempt)]
+ViewableAttemptDep = Annotated[Attempt, Depends(reads(viewable_attempt))]

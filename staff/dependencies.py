@@ -12,7 +12,7 @@ from starlette.concurrency import run_in_threadpool
 
 from frontline.access import access_rule
 from frontline.db import Database, WritersBusy
-from frontline.deps import SessionDep
+from frontline.deps import SessionDep, read_now, reads
 from frontline.i18n import normalize
 from frontline.models import id_of
 from frontline.security import SESSION_COOKIE, UNSAFE_METHODS
@@ -53,7 +53,7 @@ async def session_policy(request: Request) -> sessions.SessionPolicy:
 PolicyDep = Annotated[sessions.SessionPolicy, Depends(session_policy)]
 
 
-def current_login(
+async def current_login(
     request: Request, session: SessionDep
 ) -> tuple[sessions.LiveLogin, Person] | None:
     """The live session behind the cookie, if any; also sets the request's locale.
@@ -61,25 +61,31 @@ def current_login(
     Every signed-in page solves this, so it depends on nothing but the session: each
     further dependency costs FastAPI's solver time on every request."""
     token = request.cookies.get(SESSION_COOKIE, "")
-    found = sessions.find(session, token=token, policy=policy_of(request))
+    found = await read_now(
+        request, session, sessions.find, session, token=token, policy=policy_of(request)
+    )
     if found is None:
         return None
     login, person = found
     if sessions.needs_touch(login):
-        if request.method in UNSAFE_METHODS:
-            # The request's own transaction writes already (on SQLite it holds the write lock
-            # since its first statement): a second writer would wait for it until the busy
-            # timeout and fail the request.
-            sessions.touch(session, login_id=id_of(login))
-        else:
-            # A short write transaction of its own, so GET requests stay read-only. Only
-            # bookkeeping for the idle timeout: if a long write (an import) holds SQLite's
-            # write turn, the page does not wait for it; a later request touches.
-            database: Database = request.app.state.database
-            with suppress(WritersBusy), database.session(write=True, wait=TOUCH_WAIT) as touch:
-                sessions.touch(touch, login_id=id_of(login))
+        await run_in_threadpool(_touch, request, session, login)
     _remember(request, login, person)
     return found
+
+
+def _touch(request: Request, session: Session, login: sessions.LiveLogin) -> None:
+    if request.method in UNSAFE_METHODS:
+        # The request's own transaction writes already (on SQLite it holds the write lock
+        # since its first statement): a second writer would wait for it until the busy
+        # timeout and fail the request.
+        sessions.touch(session, login_id=id_of(login))
+        return
+    # A short write transaction of its own, so GET requests stay read-only. Only
+    # bookkeeping for the idle timeout: if a long write (an import) holds SQLite's
+    # write turn, the page does not wait for it; a later request touches.
+    database: Database = request.app.state.database
+    with suppress(WritersBusy), database.session(write=True, wait=TOUCH_WAIT) as touch:
+        sessions.touch(touch, login_id=id_of(login))
 
 
 def _remember(request: Request, login: sessions.LiveLogin, person: Person) -> None:
@@ -187,4 +193,4 @@ def person_in_scope(
     return person
 
 
-PersonInScope = Annotated[Person, Depends(person_in_scope)]
+PersonInScope = Annotated[Person, Depends(reads(person_in_scope))]

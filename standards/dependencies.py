@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import Depends, HTTPException, Path, Request
 
-from frontline.deps import SessionDep
+from frontline.deps import SessionDep, reads
 from frontline.i18n import N_
 from frontline.web import translate
 from staff.dependencies import CurrentUser, require_role
@@ -31,7 +31,7 @@ def standard_from_path(
     return standard
 
 
-StandardDep = Annotated[Standard, Depends(standard_from_path)]
+StandardDep = Annotated[Standard, Depends(reads(standard_from_path))]
 
 
 def version_from_path(
@@ -47,10 +47,10 @@ def version_from_path(
     return version
 
 
-VersionDep = Annotated[StandardVersion, Depends(version_from_path)]
+VersionDep = Annotated[StandardVersion, Depends(reads(version_from_path))]
 
 
-def draft_from_path(request: Request, version: VersionDep) -> StandardVersion:
+async def draft_from_path(request: Request, version: VersionDep) -> StandardVersion:
     """The version at this URL, for routes that change it: only a draft may change."""
     if version.status != VersionStatus.draft:
         message = N_(

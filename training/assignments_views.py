@@ -8,7 +8,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field, field_validator
 
 from frontline import forms, status
-from frontline.deps import SessionDep, client_ip
+from frontline.deps import SessionDep, client_ip, reads
 from frontline.i18n import N_
 from frontline.models import id_of
 from frontline.paging import PageNumber
@@ -171,7 +171,7 @@ def assignment_from_path(
     return assignment
 
 
-AssignmentDep = Annotated[Assignment, Depends(assignment_from_path)]
+AssignmentDep = Annotated[Assignment, Depends(reads(assignment_from_path))]
 
 
 def _detail(

@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from sqlalchemy import and_, bindparam, func
 from sqlmodel import Session, col, select
 
-from frontline.deps import SessionDep
+from frontline.deps import SessionDep, reads
 from frontline.i18n import N_
 from frontline.models import id_of
 from frontline.web import translate
@@ -37,7 +37,7 @@ def module_from_path(code: CodePath, session: SessionDep, user: CurrentUser) -> 
     return module
 
 
-ModuleDep = Annotated[Module, Depends(module_from_path)]
+ModuleDep = Annotated[Module, Depends(reads(module_from_path))]
 
 
 def version_from_path(
@@ -53,10 +53,10 @@ def version_from_path(
     return version
 
 
-VersionDep = Annotated[ModuleVersion, Depends(version_from_path)]
+VersionDep = Annotated[ModuleVersion, Depends(reads(version_from_path))]
 
 
-def draft_from_path(request: Request, version: VersionDep) -> ModuleVersion:
+async def draft_from_path(request: Request, version: VersionDep) -> ModuleVersion:
     """The version at this URL, for routes that change it: only a draft may change."""
     if version.status != VersionStatus.draft:
         message = N_(
@@ -81,7 +81,7 @@ def lesson_from_path(
     raise HTTPException(status_code=404)
 
 
-LessonDep = Annotated[Lesson, Depends(lesson_from_path)]
+LessonDep = Annotated[Lesson, Depends(reads(lesson_from_path))]
 
 
 @dataclass(frozen=True)
@@ -128,7 +128,7 @@ def my_learning(code: CodePath, session: SessionDep, user: CurrentUser) -> Learn
     return learning_of(session, person_id=id_of(user), code=code)
 
 
-LearningDep = Annotated[Learning, Depends(my_learning)]
+LearningDep = Annotated[Learning, Depends(reads(my_learning))]
 
 LearnerAct = Callable[[Request, Session, Learning, Person], Response]
 

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Path, Request
 from fastapi.responses import Response
 
 from frontline import status
-from frontline.deps import SessionDep, client_ip
+from frontline.deps import SessionDep, client_ip, reads
 from frontline.i18n import N_
 from frontline.models import id_of
 from frontline.web import redirect, render, translate
@@ -48,7 +48,7 @@ def change_from_path(
     return change
 
 
-ChangeDep = Annotated[StandardChange, Depends(change_from_path)]
+ChangeDep = Annotated[StandardChange, Depends(reads(change_from_path))]
 
 
 @router.get("/training/refreshers/changes/{change_id}")
@@ -96,7 +96,7 @@ def own_flag(
     return flag
 
 
-FlagDep = Annotated[RefresherFlag, Depends(own_flag)]
+FlagDep = Annotated[RefresherFlag, Depends(reads(own_flag))]
 
 
 @router.get("/training/refreshers/{flag_id}")

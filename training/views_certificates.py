@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from frontline import forms, status
 from frontline.access import public
-from frontline.deps import SessionDep, client_ip
+from frontline.deps import SessionDep, client_ip, reads
 from frontline.settings import get_settings
 from frontline.web import markup, redirect, render, translate
 from staff import service as staff_service
@@ -52,7 +52,7 @@ def certificate_from_path(
     return found
 
 
-CertificateDep = Annotated[CertificateView, Depends(certificate_from_path)]
+CertificateDep = Annotated[CertificateView, Depends(reads(certificate_from_path))]
 
 
 def verify_url(request: Request, number: str) -> str:
