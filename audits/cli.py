@@ -68,6 +68,7 @@ def import_templates_command(file: Path, dry_run: bool) -> None:
 
     Published versions are never changed. Any error in the file means nothing is imported.
     """
+    from audits.templates import TemplateError
     from audits.templates_file import apply_import, parse_templates, plan_import
     from standards.library_file.problems import file_problems
 
@@ -85,6 +86,7 @@ def import_templates_command(file: Path, dry_run: bool) -> None:
         dry_run=dry_run,
         plan=plan,
         apply=lambda session, planned: apply_import(session, plan=planned, actor_id=None),
+        refusals=(TemplateError,),
     )
 
 

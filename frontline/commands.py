@@ -79,6 +79,15 @@ class FileProblems(Exception):
 
 P = TypeVar("P")
 DRY_RUN = "Dry run: nothing was imported."
+RACED = "It was refused while it was written; nothing was imported. Run the import again."
+
+
+def _message_of(refused: Exception) -> str:
+    """A domain error's message with its values filled in (msgids are English)."""
+    message, params = getattr(refused, "message", None), getattr(refused, "params", None)
+    if isinstance(message, str):
+        return message % params if params else message
+    return str(refused)
 
 
 def _plan_lines(plan: Any) -> Iterable[str]:
@@ -100,26 +109,35 @@ def run_file_import(
     report: Callable[[P], Iterable[str]] = _plan_lines,
     dry_run_note: Callable[[P], str] = lambda _plan: DRY_RUN,
     done: Callable[[P], str] | None = None,
+    refusals: tuple[type[Exception], ...] = (),
 ) -> None:
     """Every import command's loop, in one transaction: plan the file (the domain's `plan`
     raises FileProblems when the file is wrong: the problems are printed with their place and
     the command exits 1 with nothing imported), print what the plan would do, then roll back on
-    a dry run, or `apply` it and print `done` (by default "Imported FILE.")."""
+    a dry run, or `apply` it and print `done` (by default "Imported FILE.").
+
+    `refusals` are the domain's own errors a rule raises while writing: the file was fine
+    when planned, but another change made at the same moment took a code it creates
+    (PostgreSQL; SQLite's write turn is held from the plan on). The command says so and
+    exits 1, nothing imported, rather than ending in a traceback."""
     database = migrated_database()
     try:
         with database.session() as session:
             try:
                 planned = plan(session)
+                for line in report(planned):
+                    click.echo(line)
+                if dry_run:
+                    session.rollback()
+                    click.echo(dry_run_note(planned))
+                    return
+                apply(session, planned)
             except FileProblems as problems:
                 session.rollback()
                 fail([*problems.lines, f"{problems.count} error(s); nothing was imported."])
-            for line in report(planned):
-                click.echo(line)
-            if dry_run:
+            except refusals as refused:
                 session.rollback()
-                click.echo(dry_run_note(planned))
-                return
-            apply(session, planned)
+                fail([f"{file}: {_message_of(refused)}", RACED])
     finally:
         database.dispose()
     click.echo(done(planned) if done is not None else f"Imported {file}.")

@@ -66,7 +66,9 @@ def import_command(file: Path, dry_run: bool) -> None:
     New questions and quizzes are created; changed content of an answered question becomes its
     next version. Any error in the file means nothing is imported.
     """
+    from quizzes.bank import BankError
     from quizzes.files.bank_import import ImportRefused, apply_bank
+    from quizzes.quiz_builder import BuilderError
     from standards.library_file.problems import file_problems
 
     parsed = _parse(file)
@@ -78,4 +80,4 @@ def import_command(file: Path, dry_run: bool) -> None:
         except ImportRefused as refused:
             raise file_problems(file, refused.errors) from refused
 
-    run_file_import(file, dry_run=dry_run, plan=plan)
+    run_file_import(file, dry_run=dry_run, plan=plan, refusals=(BankError, BuilderError))

@@ -63,6 +63,7 @@ def import_command(file: Path, dry_run: bool) -> None:
     """
     from standards.library_file import apply_import, parse_library, plan_import
     from standards.library_file.problems import file_problems
+    from standards.service import StandardsError
 
     specs, errors = parse_library(_read(file))
 
@@ -77,4 +78,5 @@ def import_command(file: Path, dry_run: bool) -> None:
         dry_run=dry_run,
         plan=plan,
         apply=lambda session, planned: apply_import(session, plan=planned, actor_id=None),
+        refusals=(StandardsError,),
     )

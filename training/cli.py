@@ -61,6 +61,7 @@ def import_command(file: Path, dry_run: bool) -> None:
     from standards.library_file.problems import file_problems
     from training.module_file import parse_modules
     from training.module_import import apply_import, plan_import
+    from training.service import TrainingError
 
     specs, errors = parse_modules(_read(file))
 
@@ -75,4 +76,5 @@ def import_command(file: Path, dry_run: bool) -> None:
         dry_run=dry_run,
         plan=plan,
         apply=lambda session, planned: apply_import(session, plan=planned, actor_id=None),
+        refusals=(TrainingError,),
     )

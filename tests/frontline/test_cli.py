@@ -102,3 +102,53 @@ def test_demo_loads_once_and_prints_logins(fresh_url):
 def test_healthz(client):
     response = client.get("/healthz")
     assert response.status_code == 200 and response.json() == {"status": "ok"}
+
+
+class _Overtaken(Exception):
+    def __init__(self) -> None:
+        super().__init__("code")
+        self.message = "A thing with the code %(code)s already exists."
+        self.params = {"code": "X-01"}
+
+
+def test_an_import_refused_while_written_says_so_and_keeps_nothing(fresh_url, tmp_path):
+    """A domain's rule refusing a write after the plan passed (a code another request took at
+    the same moment): the message with its values, exit 1, the plan's own writes undone."""
+    import click
+    from sqlalchemy import text
+
+    from frontline import audit_trail
+    from frontline.commands import run_file_import
+
+    assert CliRunner().invoke(cli.main, ["db", "upgrade"]).exit_code == 0
+    source = tmp_path / "things.yaml"
+    source.write_text("things: []\n", encoding="utf-8")
+
+    class Plan:
+        def lines(self) -> list[str]:
+            return ["X-01: create"]
+
+    def plan(session):  # type: ignore[no-untyped-def]
+        audit_trail.record(session, action="things.planned", actor_id=None)
+        return Plan()
+
+    def apply(session, planned):  # type: ignore[no-untyped-def]
+        raise _Overtaken()
+
+    @click.command()
+    def things() -> None:
+        run_file_import(source, dry_run=False, plan=plan, apply=apply, refusals=(_Overtaken,))
+
+    result = CliRunner().invoke(things)
+    assert result.exit_code == 1
+    assert f"{source}: A thing with the code X-01 already exists." in result.output
+    assert "nothing was imported" in result.output
+    database = Database(fresh_url)
+    with database.session(write=False) as session:
+        assert (
+            session.execute(
+                text("SELECT count(*) FROM audit_trail WHERE action = 'things.planned'")
+            ).scalar()
+            == 0
+        )
+    database.dispose()

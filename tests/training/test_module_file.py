@@ -224,3 +224,36 @@ def test_cli_bad_file_prints_file_and_line(cli_env, db, quizzes):
     assert result.exit_code == 1
     assert f"{bad}:6: status must be one of" in result.output
     assert "nothing was imported" in result.output
+
+
+def test_cli_a_code_taken_while_the_file_is_written_imports_nothing(
+    cli_env, db, quizzes, monkeypatch
+):
+    """PostgreSQL: another author creates the module after the file was planned, before it
+    is written (its row not yet seen). The command says so; it used to end in a traceback."""
+    from sqlmodel import select
+
+    from training import authoring, module_import
+    from training.models import Module
+    from training.schemas import ModuleContent
+
+    _standards(db)
+    source = cli_env / "one.yaml"
+    source.write_text(_one_module(status="draft"), encoding="utf-8")
+    real_plan = module_import.plan_import
+
+    def planned_then_overtaken(session, **kwargs):
+        planned = real_plan(session, **kwargs)
+        content = ModuleContent(title_zh="别人的", estimated_minutes=5)
+        authoring.create_module(session, code="TRN-GREET-01", content=content, actor_id=None)
+        monkeypatch.setattr(service, "get_by_code", lambda session, code: None)
+        return planned
+
+    monkeypatch.setattr(module_import, "plan_import", planned_then_overtaken)
+    result = CliRunner().invoke(cli.main, ["training", "import", str(source)])
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "A module with this code already exists." in result.output
+    assert "nothing was imported" in result.output
+    with db.session() as session:  # the other author's module went with it: one transaction
+        assert session.exec(select(Module).where(Module.code == "TRN-GREET-01")).first() is None
