@@ -7,14 +7,20 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import nh3
+from fastapi import Request
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
+from frontline.db import read_columns
+from frontline.figure_cache import FigureCache
 from frontline.markdown import ALLOWED_TAGS
+from frontline.web import locale_of, render_markup
 from standards.models import Standard, StandardVersion, VersionStatus
 from standards.reading import Lang, VersionText, version_text
+from training.models import Lesson
+from training.reading import ModuleText
 
 EMBED = re.compile(r"^[ \t]*\{\{\s*standard\s+([A-Z]{2,6}-\d{2,4})\s*\}\}[ \t]*$", re.MULTILINE)
 IMAGE_SRC = re.compile(r"^/training/images/[0-9a-f]{32}\.(png|jpg|gif|webp)$")
@@ -108,3 +114,37 @@ def lesson_parts(session: Session, *, body: str, lang: Lang) -> list[Part]:
     if rest.strip():
         parts.append(Part(html=render_markdown(rest)))
     return parts
+
+
+# Which version of each embedded standard is in force: what a kept body depends on.
+_IN_FORCE_IDS = (
+    select(col(Standard.code), col(Standard.current_version_id))
+    .join(StandardVersion, col(StandardVersion.id) == Standard.current_version_id)
+    .where(
+        col(Standard.code).in_(bindparam("codes", expanding=True)),
+        col(StandardVersion.status) == VersionStatus.published,
+    )
+)
+
+_bodies: FigureCache[Markup] = FigureCache(size=512)
+
+
+def kept_lesson_body(
+    request: Request, session: Session, *, lesson: Lesson, reading: ModuleText, lang: Lang
+) -> Markup:
+    """A learner's lesson body, rendered once per lesson, language and the versions in force
+    of the standards it embeds: every learner of the module reads the same."""
+    codes = sorted(set(embedded_codes(reading.body.text)))
+    in_force = tuple(read_columns(session, _IN_FORCE_IDS, {"codes": codes})) if codes else ()
+    # The text's hash too: a lesson of a published version never changes, but nothing here
+    # should rest on that.
+    text_hash = hash(reading.body.text)
+    in_force_ids = tuple(sorted(map(tuple, in_force)))
+    key = ("lesson", lesson.id, text_hash, lang, locale_of(request), in_force_ids)
+
+    def render() -> Markup:
+        parts = lesson_parts(session, body=reading.body.text, lang=lang)
+        context = {"parts": parts, "reading": reading}
+        return render_markup(request, "training/_lesson_body.html", context)
+
+    return _bodies.get(session, key, render)

@@ -21,7 +21,7 @@ from training import certificates, learning, service
 from training.dependencies import CodePath, Learning, LearningDep, as_learner
 from training.done_messages import COMPLETED
 from training.enrollment import bank_today
-from training.lesson_text import lesson_parts
+from training.lesson_text import kept_lesson_body
 from training.models import Lesson
 from training.my_training import my_training
 from training.reading import module_text
@@ -141,7 +141,7 @@ def lesson_page(
         "module_title": module_text(version, lang=reading_lang).title,
         "lesson": lesson,
         "reading": text,
-        "parts": lesson_parts(session, body=text.body.text, lang=reading_lang),
+        "body": kept_lesson_body(request, session, lesson=lesson, reading=text, lang=reading_lang),
         "count": len(lessons),
         "read_count": len(read & {id_of(each) for each in lessons}),
         "is_read": lesson.id in read,

@@ -57,3 +57,26 @@ def test_a_lesson_shows_the_standard_version_in_force_in_the_readers_language(db
 def test_a_standard_not_in_force_is_said_so(db, client):
     lesson = _learner_on_lesson(db, client)
     assert "Standard GRT-01 is not in force." in client.get(lesson).text
+
+
+def test_a_lesson_read_before_follows_its_standard_in_and_out_of_force(db, client):
+    """The body is kept rendered per lesson: it must still change with what is in force."""
+    from standards import service as standards_service
+
+    lesson = _learner_on_lesson(db, client)
+    assert "Standard GRT-01 is not in force." in client.get(lesson).text
+    make_standard(db, code="GRT-01")
+    shown = client.get(lesson).text
+    assert "Version 1, in force" in shown and "is not in force" not in shown
+    with db.session() as session:
+        standard = standards_service.get_by_code(session, code="GRT-01")
+        standards_service.retire(session, standard=standard, change_note="停用", actor_id=None)
+    assert "Standard GRT-01 is not in force." in client.get(lesson).text
+
+
+def test_a_lesson_body_is_kept_per_interface_language(db, client):
+    make_standard(db, code="GRT-01")
+    lesson = _learner_on_lesson(db, client, covers=("GRT-01",))
+    assert "Version 1, in force" in client.get(lesson).text
+    client.submit("/language", token_page=lesson, data={"locale": "zh_CN", "next": lesson})
+    assert "第 1 版，现行" in client.get(lesson).text
