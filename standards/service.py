@@ -5,7 +5,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import bindparam, func
+from sqlalchemy import Row, bindparam, func
+from sqlalchemy import select as sql_select
 from sqlmodel import Session, col, delete, select
 
 from frontline import audit_trail, events
@@ -125,6 +126,25 @@ def version_numbers(session: Session, *, ids: Collection[int]) -> dict[int, int]
         return {}
     rows = read_columns(session, _VERSION_NUMBERS, {"ids": list(ids)}).all()
     return {version_id: number for version_id, number in rows}
+
+
+# What a version page's history shows of each version: a few columns, not every text.
+_HISTORY = (
+    sql_select(
+        col(StandardVersion.id),
+        col(StandardVersion.number),
+        col(StandardVersion.status),
+        col(StandardVersion.effective_date),
+        col(StandardVersion.change_note),
+    )
+    .where(col(StandardVersion.standard_id) == bindparam("standard_id"))
+    .order_by(col(StandardVersion.number))
+)
+
+
+def history(session: Session, *, standard: Standard) -> list[Row[Any]]:
+    """Every version of a standard, oldest first, as rows of _HISTORY's columns."""
+    return list(read_columns(session, _HISTORY, {"standard_id": standard.id}))
 
 
 def versions(session: Session, *, standard: Standard) -> list[StandardVersion]:

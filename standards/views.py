@@ -35,6 +35,7 @@ from standards.forms import (
     submitted_values,
 )
 from standards.import_views import router as import_router
+from standards.kept_bodies import version_body
 from standards.models import (
     Category,
     Channel,
@@ -340,7 +341,7 @@ def _version_page(
     lang: Lang | None = None,
     **extra: Any,
 ) -> Response:
-    every = service.versions(session, standard=standard)
+    every = service.history(session, standard=standard)
     history = [v for v in every if v.status != VersionStatus.draft or can_author(user)]
     ack = None
     must_acknowledge = False
@@ -350,6 +351,9 @@ def _version_page(
         )
     if version.status == VersionStatus.published and ack is None:
         must_acknowledge = acknowledgments.applies_to(session, version=version, person=user)
+    reading = version_text(
+        version, lang=reading_language(locale=locale_of(request), requested=lang)
+    )
     opened_token = None
     if must_acknowledge:
         opened_token = reading_evidence.sign_opened_at(
@@ -369,9 +373,8 @@ def _version_page(
         "must_acknowledge": must_acknowledge,
         "opened_token": opened_token,
         "standing": acknowledgments.standing_of(session, person=user) if ack else None,
-        "reading": version_text(
-            version, lang=reading_language(locale=locale_of(request), requested=lang)
-        ),
+        "reading": reading,
+        "body": version_body(request, session, standard=standard, version=version, reading=reading),
         "position_labels": POSITION_LABELS,
         "today": request.app.state.settings.today().isoformat(),  # the publish form's default
         "publish_errors": {},

@@ -289,6 +289,22 @@ def test_cards_kept_rendered_still_say_what_is_true(db, client):
     assert "effective 2026-12-01" in client.get("/acknowledgments", headers=english).text
 
 
+def test_a_version_kept_rendered_still_shows_each_language(db, client):
+    """A version's content is rendered once per worker (standards/kept_bodies.py): the reading
+    language and the interface language each still show."""
+    make_standard(db, code="KPT-02", positions=["teller"])
+    _as(db, client, Role.employee, position=Position.teller)
+    page = "/standards/KPT-02/v/1"
+    english, chinese = {"Accept-Language": "en"}, {"Accept-Language": "zh-CN"}
+    chinese_text = client.get(page + "?lang=zh", headers=english).text
+    assert "客户走近时主动问候" in chinese_text and "<dt>Kind</dt>" in chinese_text
+    english_text = client.get(page + "?lang=en", headers=english).text
+    assert "Greet the customer first" in english_text
+    assert "客户走近时主动问候" not in english_text
+    chinese_labels = client.get(page + "?lang=zh", headers=chinese).text
+    assert "<dt>类型</dt>" in chinese_labels and "<dt>Kind</dt>" not in chinese_labels
+
+
 def test_bad_filter_values_get_a_clear_answer_not_a_500(db, client):
     _as(db, client, Role.employee)
     assert client.get("/standards?channel=fax").status_code == 400
