@@ -127,7 +127,8 @@ def stored_results(session: Session, *, audit_id: int) -> dict[int, ItemResult]:
 
 
 def light_results(session: Session, *, audit_id: int) -> dict[int, Any]:
-    """Every item's stored state as plain rows (no ORM objects): the save path's read."""
+    """Every item's stored state as plain rows (no ORM objects): the save path's read, and
+    the pages' (the tablet page and a submitted audit's)."""
     rows = session.connection().execute(_LIGHT_RESULTS, {"audit_id_": audit_id})
     return {row.item_id: row for row in rows}
 

@@ -42,7 +42,7 @@ def checklist_context(
 ) -> dict[str, Any]:
     """The tablet page: every item with its stored state and the running score."""
     checklist = taking.checklist_of(session, version_id=audit.template_version_id)
-    results = saves.stored_results(session, audit_id=id_of(audit))
+    results = saves.light_results(session, audit_id=id_of(audit))
     return {
         **_header(session, audit),
         "checklist": checklist,
@@ -70,7 +70,7 @@ def audit_page(
     settings = request.app.state.settings
     today = settings.today()
     checklist = taking.checklist_of(session, version_id=audit.template_version_id)
-    results = saves.stored_results(session, audit_id=id_of(audit))
+    results = saves.light_results(session, audit_id=id_of(audit))
     score = saves.running_score(checklist, results)
     dispute = disputes.dispute_of(session, audit_id=id_of(audit))
     manager = actions.may_manage(session, audit=audit, person=user)
