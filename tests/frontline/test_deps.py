@@ -4,6 +4,7 @@ import asyncio
 import inspect
 import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from types import SimpleNamespace
 
@@ -29,7 +30,10 @@ def _where_read_runs(db: Database, method: str, session: Session) -> str:
         ran_in = await read_now(_request(db, method), session, threading.get_ident)
         return "loop" if ran_in == loop_thread else "pool"
 
-    return asyncio.run(scenario())
+    # On an event loop of its own in a thread of its own: a browser test before may have left
+    # Playwright's loop running in this one.
+    with ThreadPoolExecutor(max_workers=1) as runner:
+        return runner.submit(asyncio.run, scenario()).result()
 
 
 @contextmanager
