@@ -81,6 +81,7 @@ domain = Domain(
         "library_card": kept_fragment("standards/_library_card.html"),
         "library_filters": kept_fragment("standards/_library_filters.html", maxsize=1024),
         "team_coverage": kept_fragment("standards/_team_coverage.html", maxsize=256),
+        "coverage_person_row": kept_fragment("standards/_coverage_person_row.html", maxsize=8192),
     },
     stylesheets=("/static/css/standards.css",),
 )
