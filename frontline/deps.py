@@ -9,6 +9,7 @@ from fastapi import Depends, Request
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
+from frontline.admission import READ_METHODS
 from frontline.db import Database
 from frontline.security import UNSAFE_METHODS
 
@@ -49,8 +50,6 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
 
 P = ParamSpec("P")
 T = TypeVar("T")
-
-READ_METHODS = frozenset({"GET", "HEAD"})
 
 
 async def read_now(
