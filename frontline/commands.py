@@ -62,9 +62,8 @@ def read_local_text(file: Path, *, max_bytes: int) -> str:
         _refused(file, exc)
 
 
-def _refused(file: Path, exc: Any) -> NoReturn:
-    message = exc.message % exc.params if exc.params else exc.message
-    fail([f"{file}:1: {message}", "Nothing was imported."])
+def _refused(file: Path, exc: Exception) -> NoReturn:
+    fail([f"{file}:1: {_message_of(exc)}", "Nothing was imported."])
 
 
 class FileProblems(Exception):
