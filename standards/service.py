@@ -6,7 +6,6 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import Row, bindparam, func
-from sqlalchemy import select as sql_select
 from sqlmodel import Session, col, delete, select
 
 from frontline import audit_trail, events
@@ -129,16 +128,12 @@ def version_numbers(session: Session, *, ids: Collection[int]) -> dict[int, int]
 
 
 # What a version page's history shows of each version: a few columns, not every text.
-_HISTORY = (
-    sql_select(
-        col(StandardVersion.id),
-        col(StandardVersion.number),
-        col(StandardVersion.status),
-        col(StandardVersion.effective_date),
-        col(StandardVersion.change_note),
-    )
-    .where(col(StandardVersion.standard_id) == bindparam("standard_id"))
-    .order_by(col(StandardVersion.number))
+_HISTORY = _VERSIONS.with_only_columns(
+    col(StandardVersion.id),
+    col(StandardVersion.number),
+    col(StandardVersion.status),
+    col(StandardVersion.effective_date),
+    col(StandardVersion.change_note),
 )
 
 

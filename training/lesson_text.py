@@ -117,14 +117,7 @@ def lesson_parts(session: Session, *, body: str, lang: Lang) -> list[Part]:
 
 
 # Which version of each embedded standard is in force: what a kept body depends on.
-_IN_FORCE_IDS = (
-    select(col(Standard.code), col(Standard.current_version_id))
-    .join(StandardVersion, col(StandardVersion.id) == Standard.current_version_id)
-    .where(
-        col(Standard.code).in_(bindparam("codes", expanding=True)),
-        col(StandardVersion.status) == VersionStatus.published,
-    )
-)
+_IN_FORCE_IDS = _IN_FORCE.with_only_columns(col(Standard.code), col(Standard.current_version_id))
 
 _bodies: FigureCache[Markup] = FigureCache(size=512)
 
