@@ -83,7 +83,7 @@ _IN_FORCE = (
 def _in_force(session: Session, codes: list[str]) -> dict[str, tuple[Standard, StandardVersion]]:
     if not codes:
         return {}
-    rows = session.execute(_IN_FORCE, {"codes": sorted(set(codes))}).tuples()
+    rows = session.execute(_IN_FORCE, {"codes": sorted(set(codes))})
     return {standard.code: (standard, version) for standard, version in rows}
 
 
