@@ -1,5 +1,6 @@
 """The app factory: settings, database, middleware, error pages and every domain's router."""
 
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -28,7 +29,12 @@ from frontline.web import is_htmx, render, templates
 log = logging.getLogger("frontline")
 
 
-def create_app(settings: Settings | None = None, *, check_migrations: bool = True) -> FastAPI:
+def create_app(
+    settings: Settings | None = None,
+    *,
+    check_migrations: bool = True,
+    freeze_startup_heap: bool = False,
+) -> FastAPI:
     settings = settings or get_settings()
     database = Database(settings.database_url)
     if check_migrations:
@@ -37,6 +43,8 @@ def create_app(settings: Settings | None = None, *, check_migrations: bool = Tru
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         database.checkpoint_in_background()
+        if freeze_startup_heap:
+            _freeze_startup_heap()
         yield
         database.dispose()
 
@@ -72,6 +80,22 @@ def create_app(settings: Settings | None = None, *, check_migrations: bool = Tru
     app.router.middleware_stack = RoutesByFirstSegment(app.router)
     _install_error_pages(app)
     return app
+
+
+def create_served_app() -> FastAPI:
+    """The app as each worker of `frontline serve` runs it."""
+    return create_app(freeze_startup_heap=True)
+
+
+def _freeze_startup_heap() -> None:
+    """Keep what startup built out of the garbage collector's full passes. A worker starts with
+    ~240,000 tracked objects (modules, ORM mappings, validators, translations) that live as
+    long as it does, yet a full collection scans them all: under load one ran about every
+    minute and stopped every request of the worker for 100-150 ms (a tap's p99). Frozen, they
+    are never scanned again; reference counting still frees any of them let go. Not for the
+    apps tests build by the hundred in one process."""
+    gc.collect()
+    gc.freeze()
 
 
 async def check_request(request: Request) -> None:
@@ -150,4 +174,4 @@ def _error_page(request: Request, status: int, detail: object) -> Response:
     return render(request, "errors/page.html", context, status_code=status)
 
 
-__all__ = ["HTTPException", "create_app"]
+__all__ = ["HTTPException", "create_app", "create_served_app"]

@@ -27,7 +27,7 @@ def _database() -> Database:
 def _serve(host: str, port: int, workers: int, *, access_log: bool = False) -> None:
     migrated_database().dispose()  # refuse an unmigrated database before serving
     uvicorn.run(
-        "frontline.app:create_app",
+        "frontline.app:create_served_app",
         factory=True,
         host=host,
         port=port,
