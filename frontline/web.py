@@ -76,6 +76,19 @@ def _jinja_underscore(message: str, **variables: Any) -> Markup:
     return _translated_plain(locale, message)
 
 
+def _local(zh: str, en: str | None) -> str:
+    """`local(zh, en)` in templates: the English text on an English page when there is one,
+    else the Chinese, the bank's own. A global, not a macro: a macro that reads the page's
+    `request` must be imported with the page's context, which it then holds in a reference
+    cycle, so every request waited for the garbage collector to be freed."""
+    return en if en and _rendering_locale.get() == "en" else zh
+
+
+def _page_locale() -> str:
+    """The locale of the page being rendered, for macros imported without its context."""
+    return _rendering_locale.get()
+
+
 def per_locale(make: Callable[..., Markup]) -> Callable[..., Markup]:
     """A template global for what lists show on every row (badges, labels): `make(gettext,
     *args)` runs once per locale and arguments (hashable), then is remembered, so a list of
@@ -177,6 +190,8 @@ def _environment() -> Environment:
     )
     env.install_gettext_callables(_jinja_gettext, _jinja_ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.globals["_"] = _jinja_underscore  # {% trans %} blocks keep the extension's gettext
+    env.globals["local"] = _local
+    env.globals["page_locale"] = _page_locale
     env.filters["json_text"] = json_text
     env.filters["local_time"] = local_time
     env.globals.update(

@@ -5,7 +5,7 @@ import re
 import pytest
 from starlette.requests import Request
 
-from frontline.web import render_markup, templates
+from frontline.web import _rendering_locale, render_markup, templates
 from staff.models import Position, Role
 from tests.factories import PASSWORD, make_person, make_standard
 
@@ -75,3 +75,18 @@ def test_the_header_kept_rendered_follows_page_language_role_and_count(db, clien
     hr_home = _nav_links(client.get("/").text)
     assert 'class="dropdown nav-menu nav-manage"' in hr_home
     assert "nav-outstanding" not in hr_home  # no position, no count
+
+
+@pytest.mark.parametrize(
+    ("locale", "en", "shown"),
+    [("en", "Greet", "Greet|en"), ("en", "", "问候|en"), ("zh_CN", "Greet", "问候|zh_CN")],
+)
+def test_local_text_follows_the_page_being_rendered(locale: str, en: str, shown: str) -> None:
+    """`local(zh, en)` and `page_locale()` are globals, so macros use them without being
+    imported with the page's context."""
+    token = _rendering_locale.set(locale)
+    try:
+        page = templates.env.from_string("{{ local(zh, en) }}|{{ page_locale() }}")
+        assert page.render(zh="问候", en=en) == shown
+    finally:
+        _rendering_locale.reset(token)
