@@ -5,10 +5,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func
+from sqlalchemy import BindParameter, bindparam, func
 from sqlmodel import Session, col, select
 
 from audits.models import Audit, AuditStatus, Method
+from frontline.db import read_columns
 from staff import service as staff_service
 from staff.models import Person, Role
 
@@ -56,35 +57,48 @@ class Coverage:
         return sum(1 for p in self.people if p.by_method.get(method.value))
 
 
+# A supervisor opens this on a tablet through the day: each statement is built once, for every
+# team or for listed teams, with the month and the teams as parameters (building them per
+# request cost more than running them).
+_TEAMS: BindParameter[list[int]] = bindparam("team_ids", expanding=True)
+_PEOPLE = select(Person.id, Person.employee_no, Person.name, Person.team_id).where(
+    col(Person.active).is_(True),
+    col(Person.team_id).is_not(None),
+    Person.role.in_([Role.employee, Role.supervisor]),  # type: ignore[attr-defined]
+)
+_COUNTS = (
+    select(Audit.subject_person_id, Audit.method, func.count())
+    .where(
+        Audit.status == AuditStatus.submitted,
+        col(Audit.observed_at) >= bindparam("start"),
+        col(Audit.observed_at) < bindparam("end"),
+        col(Audit.subject_person_id).is_not(None),
+    )
+    .group_by(col(Audit.subject_person_id), col(Audit.method))
+)
+_STATEMENTS = {
+    "all": (_PEOPLE, _COUNTS),
+    "teams": (
+        _PEOPLE.where(col(Person.team_id).in_(_TEAMS)),
+        _COUNTS.where(col(Audit.team_id).in_(_TEAMS)),
+    ),
+}
+
+
 def coverage(session: Session, *, viewer: Person, today: date, zone: ZoneInfo) -> Coverage:
     """Everyone active in the viewer's teams (all teams for HR and admin), with this month's
     submitted audits of them by method; those not audited yet first."""
     team_ids = staff_service.visible_team_ids(session, person=viewer)
     start, end = month_bounds(today, zone)
-    people_query = select(Person.id, Person.employee_no, Person.name, Person.team_id).where(
-        col(Person.active).is_(True),
-        col(Person.team_id).is_not(None),
-        Person.role.in_([Role.employee, Role.supervisor]),  # type: ignore[attr-defined]
-    )
-    counts_query = (
-        select(Audit.subject_person_id, Audit.method, func.count())
-        .where(
-            Audit.status == AuditStatus.submitted,
-            col(Audit.observed_at) >= start,
-            col(Audit.observed_at) < end,
-            col(Audit.subject_person_id).is_not(None),
-        )
-        .group_by(col(Audit.subject_person_id), col(Audit.method))
-    )
-    if team_ids is not None:
-        people_query = people_query.where(col(Person.team_id).in_(team_ids))
-        counts_query = counts_query.where(col(Audit.team_id).in_(team_ids))
+    people_query, counts_query = _STATEMENTS["all" if team_ids is None else "teams"]
+    teams = {} if team_ids is None else {"team_ids": team_ids}
     people = {
         person_id: PersonCoverage(person_id, employee_no, name, team_id)
-        for person_id, employee_no, name, team_id in session.exec(people_query)
+        for person_id, employee_no, name, team_id in read_columns(session, people_query, teams)
         if person_id is not None and team_id is not None and person_id != viewer.id
     }
-    for person_id, method, count in session.exec(counts_query):
+    counts = read_columns(session, counts_query, {"start": start, "end": end, **teams})
+    for person_id, method, count in counts:
         if person_id in people:
             key = method.value if isinstance(method, Method) else str(method)
             people[person_id].by_method[key] = count
