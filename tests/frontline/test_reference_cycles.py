@@ -2,8 +2,8 @@
 
 A macro that holds the page's template context in a reference cycle (defined in the page
 itself, or imported `with context`) kept the whole request alive (its rows, its session's
-objects, the response) until a collection found it; collections then ran more often and paused
-the worker longer (benchmarks/RESULTS.md)."""
+objects, the response) until a collection found it, and collections ran more often
+(benchmarks/RESULTS.md)."""
 
 import asyncio
 import gc
