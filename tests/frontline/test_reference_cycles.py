@@ -23,11 +23,6 @@ from tests.factories import PASSWORD, make_person, make_standard, make_team
 
 TEMPLATES = Path(__file__).parents[2] / "templates"
 
-# Imported with the page's context because they need it, on pages few people open.
-NEEDS_CONTEXT = {
-    # The remind form carries the viewer's CSRF token (a supervisor's page about one person).
-    "standards/_remind_button.html",
-}
 # Pages with macros of their own: editors and the roster import, opened by authors and HR.
 PAGES_WITH_MACROS = {"standards/editor.html", "training/editor.html", "staff/roster_import.html"}
 
@@ -108,5 +103,5 @@ def test_pages_define_no_macros_and_import_none_with_their_context() -> None:
         source = template.read_text(encoding="utf-8")
         if "{% extends" in source and name not in PAGES_WITH_MACROS:
             assert not re.search(r"{%-?\s*macro\s", source), f"{name}: a macro in a page"
-        for imported in re.findall(r'{%-?\s*from\s+"([^"]+)"\s+import[^%]*with context', source):
-            assert imported in NEEDS_CONTEXT, f"{name} imports {imported} with its context"
+        imported = re.findall(r'{%-?\s*from\s+"([^"]+)"\s+import[^%]*with context', source)
+        assert not imported, f"{name} imports {imported} with its context"
