@@ -128,12 +128,13 @@ def kept_lesson_body(
     """A learner's lesson body, rendered once per lesson, language and the versions in force
     of the standards it embeds: every learner of the module reads the same."""
     codes = sorted(set(embedded_codes(reading.body.text)))
-    in_force = tuple(read_columns(session, _IN_FORCE_IDS, {"codes": codes})) if codes else ()
+    in_force: tuple[tuple[str, int], ...] = ()
+    if codes:
+        rows = read_columns(session, _IN_FORCE_IDS, {"codes": codes})
+        in_force = tuple(sorted((code, version_id) for code, version_id in rows))
     # The text's hash too: a lesson of a published version never changes, but nothing here
     # should rest on that.
-    text_hash = hash(reading.body.text)
-    in_force_ids = tuple(sorted(map(tuple, in_force)))
-    key = ("lesson", lesson.id, text_hash, lang, locale_of(request), in_force_ids)
+    key = ("lesson", lesson.id, hash(reading.body.text), lang, locale_of(request), in_force)
 
     def render() -> Markup:
         parts = lesson_parts(session, body=reading.body.text, lang=lang)
